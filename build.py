@@ -1,0 +1,8 @@
+"""Build the Sanctuary Grants Tracker: python build.py [build|check|serve] --help."""
+
+import sys
+
+from tracker.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The pipeline: load, validate, model, render in memory, check paths, write."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import xstatic.pkg.leaflet as leaflet
+
+from tracker.config import SiteConfig
+from tracker.content import load_pages
+from tracker.data import load_jurisdictions
+from tracker.errors import DataError
+from tracker.exports import render_exports
+from tracker.models import Site
+from tracker.output import check_paths, copy_tree_files, write_site
+from tracker.render import render_pages
+from tracker.urls import Urls
+
+log = logging.getLogger(__name__)
+LEAFLET_FILES = (
+    "leaflet.js",
+    "leaflet.css",
+    "images/layers.png",
+    "images/layers-2x.png",
+    "images/marker-icon.png",
+    "images/marker-icon-2x.png",
+    "images/marker-shadow.png",
+)
+
+
+def load_site(config: SiteConfig) -> Site:
+    """Read and validate every input; report the problems of data and pages together."""
+    problems = []
+    jurisdictions, shared, last_updated, pages = (), (), None, ()
+    try:
+        jurisdictions, shared, last_updated = load_jurisdictions(config.data_file)
+    except DataError as e:
+        problems += e.problems
+    try:
+        pages = load_pages(config.content_dir, config.base_url)
+    except DataError as e:
+        problems += e.problems
+    if problems:
+        raise DataError(problems)
+    return Site(jurisdictions, tuple(sorted(pages, key=lambda p: p.slug)), last_updated, shared)
+
+
+def vendor_files() -> list[tuple[str, bytes, str]]:
+    base = Path(leaflet.BASE_DIR)
+    return [
+        (f"static/vendor/leaflet/{name}", (base / name).read_bytes(), f"Leaflet {leaflet.VERSION}")
+        for name in LEAFLET_FILES
+    ]
+
+
+def build(config: SiteConfig) -> dict[str, bytes]:
+    """Build the whole site into config.out_dir; return the files written."""
+    site = load_site(config)
+    urls = Urls(config.base_url, config.site_url)
+    outputs = list(render_pages(site, config, urls))
+    outputs += render_exports(site, urls, config.title)
+    outputs += copy_tree_files(config.static_dir, "static/") + vendor_files()
+    files = check_paths(outputs)
+    write_site(files, config.out_dir)
+    log.info(
+        "built %d files (%d jurisdictions, %d pages) into %s",
+        len(files),
+        len(site.jurisdictions),
+        len(site.pages),
+        config.out_dir,
+    )
+    return files
+
+
+def check(config: SiteConfig) -> Site:
+    """Validate the inputs and render everything in memory, writing nothing."""
+    site = load_site(config)
+    urls = Urls(config.base_url, config.site_url)
+    check_paths(list(render_pages(site, config, urls)) + render_exports(site, urls, config.title))
+    return site

@@ -1,0 +1,89 @@
+"""Command line: build, check, serve. Errors become plain messages and exit status 1."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from tracker.config import make_config
+from tracker.errors import DataError, TrackerError
+
+log = logging.getLogger("tracker")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the Sanctuary Grants Tracker site.")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="build",
+        choices=["build", "check", "serve", "schema"],
+        help="build (default): write the site; check: validate only, write nothing; "
+        "serve: build, serve on 127.0.0.1 and rebuild on change; schema: rewrite schema/jurisdictions.schema.json",
+    )
+    parser.add_argument("--out", type=Path, help="output folder (default: site/)")
+    parser.add_argument(
+        "--base-url", help='path prefix of every link, e.g. "/tracker/" (default: the path of --site-url)'
+    )
+    parser.add_argument("--site-url", help="absolute address the site is published at (default: from site.json)")
+    parser.add_argument("--data", type=Path, help="data folder (default: data/)")
+    parser.add_argument("--content", type=Path, help="content folder (default: content/)")
+    parser.add_argument("--no-tiles", action="store_true", help="draw the map without OpenStreetMap tiles")
+    parser.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    return parser.parse_args(argv)
+
+
+def report(error: TrackerError) -> None:
+    if isinstance(error, DataError):
+        count = len(error.problems)
+        print(f"Found {count} problem{'s' if count != 1 else ''}; nothing was published:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+    else:
+        print(f"Build failed; nothing was published: {error}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> None:
+    from tracker import build, schema, serve  # imported late so --help stays fast
+
+    if args.command == "schema":
+        (Path(__file__).resolve().parent.parent / "schema" / "jurisdictions.schema.json").write_text(
+            schema.schema_json(), encoding="utf-8"
+        )
+        return
+    if args.command == "serve":
+        serve.serve(args)
+        return
+    config = make_config(
+        data_dir=args.data,
+        content_dir=args.content,
+        out_dir=args.out,
+        base_url=args.base_url,
+        site_url=args.site_url,
+        tiles=not args.no_tiles,
+    )
+    if args.command == "check":
+        site = build.check(config)
+        print(f"OK: {len(site.jurisdictions)} jurisdictions and {len(site.pages)} pages are valid.")
+    else:
+        build.build(config)
+        print(f"Built the site in {config.out_dir}.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO if args.debug else logging.WARNING, format="%(message)s")
+    try:
+        run(args)
+    except TrackerError as e:
+        if args.debug:
+            raise
+        report(e)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; the previous site was left as it was.", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,102 @@
+"""Load data/jurisdictions.yaml, validate it completely, and build the records."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tracker.checks import rule_problems
+from tracker.errors import DataError
+from tracker.models import Event, Grant, Jurisdiction, Letter, Source, to_date
+from tracker.validate import schema_problems
+from tracker.yamlfile import Located, load_yaml
+
+
+def display_path(file: Path) -> str:
+    """Name a file the way an editor sees it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(file)
+    except ValueError:
+        return str(file)
+
+
+def load_document(file: Path) -> Located:
+    """Load and validate the data file; raise DataError with every problem found."""
+    doc = load_yaml(file, display_path(file))
+    problems = schema_problems(doc)
+    problems += rule_problems(doc)
+    if problems:
+        raise DataError(problems)
+    return doc
+
+
+def make_source(raw: dict[str, Any]) -> Source:
+    return Source(raw["id"], raw["url"], raw["title"], raw["publisher"], to_date(raw["date"]))
+
+
+def make_jurisdiction(raw: dict[str, Any], shared: dict[str, Source]) -> Jurisdiction:
+    own = {s["id"]: make_source(s) for s in raw["sources"]}
+    known = {**shared, **own}
+    cited: dict[str, Source] = {}
+
+    def cite(ref: str) -> Source:
+        cited.setdefault(ref, known[ref])
+        return known[ref]
+
+    status_source = cite(raw["status_source"]) if raw["status_source"] else None
+    letters = tuple(
+        Letter(to_date(x["date"]), x["batch"], to_date(x["deadline"]), cite(x["source"]), x.get("note"))
+        for x in raw["letters"]
+    )
+    grants = tuple(
+        Grant(
+            g["program"],
+            g["fiscal_year"],
+            g["amount"],
+            g["amount_min"],
+            g["confidence"],
+            cite(g["source"]),
+            g.get("note"),
+        )
+        for g in raw["grants"]
+    )
+    events = tuple(
+        sorted(
+            (
+                Event(to_date(e["date"]), e["kind"], e["summary"], tuple(cite(s) for s in e["sources"]))
+                for e in raw["events"]
+            ),
+            key=lambda e: e.date,
+        )
+    )
+    for source_id in own:  # listed but not cited: still shown, after the cited ones
+        cited.setdefault(source_id, own[source_id])
+    return Jurisdiction(
+        id=raw["id"],
+        name=raw["name"],
+        official_name=raw["official_name"],
+        kind=raw["kind"],
+        state=raw["state"],
+        fips=raw["fips"],
+        lat=float(raw["lat"]),
+        lon=float(raw["lon"]),
+        status=raw["status"],
+        status_date=to_date(raw["status_date"]),
+        status_source=status_source,
+        status_note=raw.get("status_note"),
+        summary=raw["summary"],
+        letters=letters,
+        grants=grants,
+        events=events,
+        sources=tuple(cited.values()),
+    )
+
+
+def load_jurisdictions(file: Path) -> tuple[tuple[Jurisdiction, ...], tuple[Source, ...], Any]:
+    """Return the jurisdictions (sorted by name), the shared sources and the last_updated date."""
+    doc = load_document(file)
+    shared = {s["id"]: make_source(s) for s in doc.value.get("shared_sources", [])}
+    records = [make_jurisdiction(raw, shared) for raw in doc.value["jurisdictions"]]
+    records.sort(key=lambda j: (j.name.casefold(), j.state))
+    return tuple(records), tuple(shared.values()), to_date(doc.value["last_updated"])

@@ -1,0 +1,119 @@
+"""The map: one folium GeoJSON layer of every jurisdiction, with local assets and stable ids."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+from folium.utilities import JsCode
+
+from tracker.models import Jurisdiction
+from tracker.money import headline_text
+from tracker.schema import STATUSES
+from tracker.urls import Urls
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+# Okabe-Ito colours (safe for common colour-vision deficiencies), each paired with its own shape.
+STATUS_STYLE = {
+    "letter-sent": ("#E69F00", "circle"),
+    "responded": ("#56B4E9", "square"),
+    "litigating": ("#D55E00", "triangle"),
+    "cleared": ("#009E73", "diamond"),
+    "won-in-court": ("#0072B2", "star"),
+    "resolved": ("#CC79A7", "hexagon"),
+}
+SHAPES = {
+    "circle": '<circle cx="12" cy="12" r="8"/>',
+    "square": '<rect x="5" y="5" width="14" height="14"/>',
+    "triangle": '<path d="M12 3 21 20H3z"/>',
+    "diamond": '<path d="M12 2 22 12 12 22 2 12z"/>',
+    "star": '<path d="M12 2l2.9 6.3 6.9.7-5.2 4.6 1.5 6.8L12 17l-6.1 3.4 1.5-6.8L2.2 9l6.9-.7z"/>',
+    "hexagon": '<path d="M7 3h10l5 9-5 9H7l-5-9z"/>',
+}
+HEX_ID = re.compile(r"\b([a-z_]+_)([0-9a-f]{32})\b")
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """What a page template needs to embed the map without an iframe."""
+
+    assets: tuple[str, ...]  # <link>/<script> tags for Leaflet, served from site/
+    html: str  # the map's <div>
+    script: str  # the JavaScript that draws it
+
+
+def symbol(status: str, size: int = 24) -> str:
+    """An inline SVG of a status's shape and colour (used by the map and the legend)."""
+    colour, shape = STATUS_STYLE[status]
+    return (
+        f'<svg class="sym" width="{size}" height="{size}" viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
+        f'<g fill="{colour}" stroke="#1a1a1a" stroke-width="1.5">{SHAPES[shape]}</g></svg>'
+    )
+
+
+def feature(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": j.id,
+        "geometry": {"type": "Point", "coordinates": [round(j.lon, 4), round(j.lat, 4)]},
+        "properties": {
+            "id": j.id,
+            "name": j.display_name,
+            "kind": j.kind,
+            "state": j.state,
+            "status": j.status,
+            "status_label": j.status.replace("-", " "),
+            "fy2016": headline_text(j.headline_grant),
+            "url": urls.link(urls.jurisdiction(j)),
+        },
+    }
+
+
+def icon_style(feat: dict[str, Any]) -> dict[str, str]:
+    status = feat["properties"]["status"]
+    return {"html": symbol(status), "className": f"jm jm-{status}"}
+
+
+def stable_ids(text: str) -> str:
+    """Replace branca's random 32-hex element ids by counters, in order of first appearance."""
+    seen: dict[str, str] = {}
+
+    def number(match: re.Match[str]) -> str:
+        key = match.group(2)
+        seen.setdefault(key, f"{len(seen) + 1:02d}")
+        return match.group(1) + seen[key]
+
+    return HEX_ID.sub(number, text)
+
+
+def build_map(jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool) -> MapParts:
+    """Draw every jurisdiction as one data-driven layer."""
+    m = folium.Map(location=[39.5, -98.35], zoom_start=4, tiles=None, scrollWheelZoom=False, control_scale=True)
+    m.default_js = [("leaflet", urls.link(urls.static("vendor/leaflet/leaflet.js")))]
+    m.default_css = [("leaflet_css", urls.link(urls.static("vendor/leaflet/leaflet.css")))]
+    if tiles:
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(m)
+    points = {"type": "FeatureCollection", "features": [feature(j, urls) for j in jurisdictions]}
+    icon = folium.DivIcon(class_name="jm", icon_size=(24, 24), icon_anchor=(12, 12))
+    folium.GeoJson(
+        points,
+        name="Jurisdictions",
+        marker=folium.Marker(icon=icon),
+        style_function=icon_style,
+        on_each_feature=JsCode("window.trackerFeature"),
+    ).add_to(m)
+    lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
+    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+    root = m.get_root()
+    root.render()
+    header = root.header.render()
+    assets = tuple(stable_ids(tag) for tag in re.findall(r"<script src=[^>]*></script>|<link [^>]*>", header))
+    return MapParts(assets, stable_ids(root.html.render()).strip(), stable_ids(root.script.render()).strip())
+
+
+def legend_items() -> tuple[tuple[str, str, str], ...]:
+    """(status, svg, description) for the legend."""
+    return tuple((s, symbol(s, 20), STATUSES[s]) for s in STATUS_STYLE)

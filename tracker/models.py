@@ -1,0 +1,200 @@
+"""The tracker's records and every value derived from them (totals, order, flags)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.schema import BATCHES, CONFIDENCES, STATUSES
+
+FOCUS_YEAR = 2016  # the fiscal year whose money the January 2018 letters put at stake
+# When a jurisdiction has several figures for one year, the headline is the most certain one.
+CONFIDENCE_RANK = {"exact": 0, "reported": 1, "lower-bound": 2, "approximate": 3, "secondary": 4, "joint": 5}
+# Figures a total may add up: the others are rounded, unconfirmed or shared with another jurisdiction.
+SUMMABLE = ("exact", "reported", "lower-bound")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    url: str
+    title: str
+    publisher: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Letter:
+    date: dt.date
+    batch: str
+    deadline: dt.date | None
+    source: Source
+    note: str | None = None
+
+    @property
+    def batch_label(self) -> str:
+        return BATCHES[self.batch]
+
+
+@dataclass(frozen=True)
+class Grant:
+    program: str
+    fiscal_year: int | None
+    amount: int | None
+    amount_min: int | None
+    confidence: str
+    source: Source
+    note: str | None = None
+
+    @property
+    def value(self) -> int:
+        """The figure a total may count: the amount, or the lower bound of a "more than"."""
+        return self.amount if self.amount is not None else (self.amount_min or 0)
+
+    @property
+    def is_bound(self) -> bool:
+        return self.amount is None
+
+    @property
+    def confidence_text(self) -> str:
+        return CONFIDENCES[self.confidence]
+
+
+@dataclass(frozen=True)
+class Event:
+    date: dt.date
+    kind: str
+    summary: str
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    id: str
+    name: str
+    official_name: str
+    kind: str
+    state: str
+    fips: str
+    lat: float
+    lon: float
+    status: str
+    status_date: dt.date | None
+    status_source: Source | None
+    status_note: str | None
+    summary: str
+    letters: tuple[Letter, ...]
+    grants: tuple[Grant, ...]
+    events: tuple[Event, ...]  # in date order
+    sources: tuple[Source, ...]  # everything this record cites, in order of first citation
+
+    @property
+    def display_name(self) -> str:
+        return self.name if self.kind == "state" else f"{self.name}, {self.state}"
+
+    @property
+    def status_text(self) -> str:
+        return STATUSES[self.status]
+
+    @property
+    def batches(self) -> tuple[str, ...]:
+        return tuple(sorted({letter.batch for letter in self.letters}))
+
+    def grants_for(self, year: int | None) -> tuple[Grant, ...]:
+        return tuple(g for g in self.grants if g.fiscal_year == year)
+
+    @property
+    def headline_grant(self) -> Grant | None:
+        """The most certain FY2016 figure, or None when none is recorded."""
+        options = sorted(self.grants_for(FOCUS_YEAR), key=lambda g: CONFIDENCE_RANK[g.confidence])
+        return options[0] if options else None
+
+    @property
+    def january_letter(self) -> Letter | None:
+        return next((x for x in self.letters if x.batch == "2018-01"), None)
+
+
+@dataclass(frozen=True)
+class MoneyTotal:
+    """A sum that says exactly what it includes and what it leaves out."""
+
+    amount: int
+    is_lower_bound: bool
+    counted: tuple[Jurisdiction, ...]
+    excluded: tuple[Jurisdiction, ...]  # have a figure that cannot be added (rounded, shared, unconfirmed)
+    unknown: tuple[Jurisdiction, ...]  # no figure recorded
+
+
+def fy2016_total(jurisdictions: tuple[Jurisdiction, ...]) -> MoneyTotal:
+    counted, excluded, unknown = [], [], []
+    for j in jurisdictions:
+        grant = j.headline_grant
+        bucket = unknown if grant is None else counted if grant.confidence in SUMMABLE else excluded
+        bucket.append(j)
+    heads = [j.headline_grant for j in counted]
+    return MoneyTotal(
+        amount=sum(g.value for g in heads if g),
+        is_lower_bound=any(g.is_bound for g in heads if g),
+        counted=tuple(counted),
+        excluded=tuple(excluded),
+        unknown=tuple(unknown),
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """A Markdown page from content/."""
+
+    slug: str
+    title: str
+    summary: str
+    date: dt.date
+    updated: dt.date
+    nav: int | None
+    html: str
+    source_path: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages are rendered from."""
+
+    jurisdictions: tuple[Jurisdiction, ...]  # by name
+    pages: tuple[Page, ...]  # by slug
+    last_updated: dt.date
+    shared_sources: tuple[Source, ...] = field(default=())
+
+    @property
+    def fy2016(self) -> MoneyTotal:
+        return fy2016_total(self.jurisdictions)
+
+    @property
+    def targeted_january_2018(self) -> tuple[Jurisdiction, ...]:
+        return tuple(j for j in self.jurisdictions if j.january_letter)
+
+    @property
+    def january_letter(self) -> Letter | None:
+        """A representative letter of 24 January 2018: the one whose deadline most jurisdictions share."""
+        letters = [j.january_letter for j in self.jurisdictions if j.january_letter]
+        deadlines = Counter(x.deadline for x in letters)
+        return max(letters, key=lambda x: deadlines[x.deadline], default=None)
+
+    @property
+    def nav_pages(self) -> tuple[Page, ...]:
+        return tuple(sorted((p for p in self.pages if p.nav is not None), key=lambda p: (p.nav, p.slug)))
+
+    @property
+    def status_counts(self) -> tuple[tuple[str, int], ...]:
+        return tuple((s, sum(1 for j in self.jurisdictions if j.status == s)) for s in STATUSES)
+
+    @property
+    def events(self) -> tuple[tuple[Jurisdiction, Event], ...]:
+        """Every dated event, newest first (ties by jurisdiction name)."""
+        pairs = [(j, e) for j in self.jurisdictions for e in j.events]
+        return tuple(sorted(pairs, key=lambda p: (-p[1].date.toordinal(), p[0].name, p[1].summary)))
+
+
+def to_date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None

@@ -1,0 +1,146 @@
+"""Render every HTML page from the templates into memory: {output path: bytes}."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from tracker.config import SiteConfig
+from tracker.errors import BuildError
+from tracker.maps import MapParts, build_map, legend_items
+from tracker.models import Jurisdiction, Page, Site
+from tracker.money import NOT_RECORDED, dollars, grant_text, headline_text, long_date, total_text
+from tracker.schema import BATCHES, CONFIDENCES, STATUSES
+from tracker.urls import Urls
+
+KIND_WORDS = {"state": "State", "county": "County", "city": "City", "city-county": "City-county"}
+
+
+@dataclass(frozen=True)
+class Common:
+    """What every page's layout uses."""
+
+    site: Site
+    config: SiteConfig
+    urls: Urls
+
+
+def make_env(config: SiteConfig) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(config.templates_dir),
+        autoescape=jinja2.select_autoescape(default=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        date=long_date,
+        dollars=dollars,
+        grant=grant_text,
+        headline=headline_text,
+        total=total_text,
+        kind=KIND_WORDS.__getitem__,
+    )
+    env.globals.update(
+        NOT_RECORDED=NOT_RECORDED, STATUSES=STATUSES, BATCHES=BATCHES, CONFIDENCES=CONFIDENCES, legend=legend_items()
+    )
+    return env
+
+
+def render(env: jinja2.Environment, template: str, **context: Any) -> bytes:
+    try:
+        return env.get_template(template).render(**context).encode("utf-8")
+    except jinja2.TemplateNotFound as e:
+        raise BuildError(f"templates/{e.name}: the template is missing.") from e
+    except jinja2.TemplateSyntaxError as e:
+        raise BuildError(f"templates/{e.name}:{e.lineno}: template syntax error: {e.message}") from e
+    except jinja2.UndefinedError as e:
+        raise BuildError(
+            f"templates/{template}: the template uses something the page does not provide: {e.message}"
+        ) from e
+
+
+def home_page(env: jinja2.Environment, common: Common, map_parts: MapParts) -> bytes:
+    return render(
+        env,
+        "index.html",
+        **vars(common),
+        page_path=common.urls.home,
+        map=map_parts,
+        title=None,
+        description=home_description(common.site),
+    )
+
+
+def home_description(site: Site) -> str:
+    return (
+        f"The {len(site.targeted_january_2018)} jurisdictions the US Justice Department pressed on 24 January 2018 "
+        "over 8 U.S.C. 1373 and Byrne JAG grants: letters, money at stake, lawsuits and outcomes, with sources."
+    )
+
+
+def jurisdiction_page(env: jinja2.Environment, common: Common, j: Jurisdiction) -> bytes:
+    return render(
+        env,
+        "jurisdiction.html",
+        **vars(common),
+        page_path=common.urls.jurisdiction(j),
+        j=j,
+        title=f"{j.official_name}",
+        description=j.summary,
+    )
+
+
+def markdown_page(env: jinja2.Environment, common: Common, page: Page) -> bytes:
+    return render(
+        env,
+        "page.html",
+        **vars(common),
+        page_path=common.urls.page(page),
+        page=page,
+        title=page.title,
+        description=page.summary,
+    )
+
+
+def data_page(env: jinja2.Environment, common: Common) -> bytes:
+    return render(
+        env,
+        "data.html",
+        **vars(common),
+        page_path=common.urls.data_index,
+        title="Download the data",
+        description="The tracker's data as JSON, CSV and GeoJSON.",
+    )
+
+
+def not_found_page(env: jinja2.Environment, common: Common) -> bytes:
+    return render(
+        env,
+        "404.html",
+        **vars(common),
+        page_path=common.urls.not_found,
+        title="Page not found",
+        description="This page does not exist.",
+    )
+
+
+def render_pages(site: Site, config: SiteConfig, urls: Urls) -> Iterator[tuple[str, bytes, str]]:
+    """Yield (output path, bytes, what produced it) for every HTML page."""
+    env = make_env(config)
+    common = Common(site, config, urls)
+    yield (
+        urls.file_for(urls.home),
+        home_page(env, common, build_map(site.jurisdictions, urls, config.tiles)),
+        "the home page",
+    )
+    for j in site.jurisdictions:
+        yield urls.file_for(urls.jurisdiction(j)), jurisdiction_page(env, common, j), f"jurisdiction {j.id}"
+    for page in site.pages:
+        yield urls.file_for(urls.page(page)), markdown_page(env, common, page), page.source_path
+    yield urls.file_for(urls.data_index), data_page(env, common), "the downloads page"
+    yield urls.not_found, not_found_page(env, common), "the 404 page"

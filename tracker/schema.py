@@ -1,0 +1,307 @@
+"""The JSON Schema of data/jurisdictions.yaml: one declaration drives the validator,
+the committed schema file editors' tools read, and the data dictionary."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+KINDS = ("state", "county", "city", "city-county")
+STATUSES = {
+    "letter-sent": "Received the January 2018 letter; no response or outcome recorded yet.",
+    "responded": "Answered the Justice Department or publicly defended its policy; no determination recorded.",
+    "litigating": "In court against the Justice Department over the grant conditions, with no final outcome recorded.",
+    "cleared": "The Justice Department said it found no evidence of non-compliance, or released the withheld grant.",
+    "won-in-court": "A court ruled for the jurisdiction on the grant conditions, and that ruling was the last word for it.",
+    "resolved": "The dispute ended another way: settlement, dismissal or the 2021 withdrawal of the conditions.",
+}
+BATCHES = {
+    "2017-04": "April 2017: letters to 9 jurisdictions",
+    "2017-10": 'October 2017: "last chance" letters to 5 jurisdictions',
+    "2017-11": "November 2017: letters to 29 jurisdictions",
+    "2018-01": "January 2018: document demands to 23 jurisdictions",
+    "2018-04": "April 2018: follow-up letters",
+}
+CONFIDENCES = {
+    "exact": "An exact award figure from a primary record (award document, board item, government release).",
+    "reported": "A figure stated by an official or a news report, not taken from the award record itself.",
+    "approximate": 'A rounded figure ("about $72,000").',
+    "lower-bound": 'A "more than" figure: the true amount is at least amount_min.',
+    "joint": "A joint (disparate) award shared with another jurisdiction, not this jurisdiction's own share.",
+    "secondary": "From a secondary or advocacy compilation that no primary source confirms.",
+}
+EVENT_KINDS = ("letter", "response", "lawsuit", "ruling", "clearance", "funding", "statement", "other")
+US_STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "PR",
+    "GU",
+    "VI",
+    "AS",
+    "MP",
+]
+
+SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
+DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+URL = {
+    "type": "string",
+    "pattern": "^https?://[^\\s]+$",
+    "x-hint": "a full web address starting with https:// or http://",
+}
+
+
+def prop(description: str, example: Any, schema: dict[str, Any], nullable: bool = False) -> dict[str, Any]:
+    """Describe one field: its rule, a description for editors and an example."""
+    body = dict(schema)
+    if nullable:
+        body = {"anyOf": [body, {"type": "null"}]}
+    return {**body, "description": description, "examples": [example]}
+
+
+def record(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """An object with exactly these fields (unknown fields are errors)."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required if required is not None else list(properties),
+        "additionalProperties": False,
+    }
+
+
+SOURCE = record(
+    {
+        "id": prop(
+            "Short unique name for this source, used to cite it. Lowercase letters, digits, hyphens.",
+            "wapo-2018-01-24",
+            {
+                "type": "string",
+                "pattern": SLUG,
+                "x-hint": "lowercase letters, digits and hyphens, like wapo-2018-01-24",
+            },
+        ),
+        "url": prop("Web address of the source.", "https://www.justice.gov/opa/pr/example", URL),
+        "title": prop(
+            "Title of the article, document or page.",
+            "Justice Department demands documents from 23 jurisdictions",
+            {"type": "string", "minLength": 1},
+        ),
+        "publisher": prop("Who published it.", "U.S. Department of Justice", {"type": "string", "minLength": 1}),
+        "date": prop("Publication date (YYYY-MM-DD), or null when unknown.", "2018-01-24", DATE, nullable=True),
+    }
+)
+SOURCE["description"] = "A document a fact comes from."
+
+SOURCE_REF = {"type": "string", "pattern": SLUG, "x-hint": "the id of a source, like wapo-2018-01-24"}
+
+LETTER = record(
+    {
+        "date": prop("Date of the letter.", "2018-01-24", DATE),
+        "batch": prop(
+            "Which wave of letters: " + "; ".join(f"{k} = {v}" for k, v in BATCHES.items()) + ".",
+            "2018-01",
+            {"enum": list(BATCHES)},
+        ),
+        "deadline": prop("Date a reply was due, or null when none is recorded.", "2018-02-23", DATE, nullable=True),
+        "source": prop("Id of the source for this letter.", "doj-2018-01-24", SOURCE_REF),
+        "note": prop(
+            "Optional one-line note.", "Addressed to the police superintendent.", {"type": "string", "minLength": 1}
+        ),
+    },
+    required=["date", "batch", "deadline", "source"],
+)
+LETTER["description"] = "A letter from the Justice Department to this jurisdiction."
+
+MONEY = {"type": "integer", "minimum": 0}
+GRANT = record(
+    {
+        "program": prop("Grant program.", "Byrne JAG", {"enum": ["Byrne JAG"]}),
+        "fiscal_year": prop(
+            "Federal fiscal year of the award, or null when the source does not say.",
+            2016,
+            {"type": "integer", "minimum": 2005, "maximum": 2030},
+            nullable=True,
+        ),
+        "amount": prop(
+            "Amount in whole US dollars, or null (then amount_min must be set).", 260499, MONEY, nullable=True
+        ),
+        "amount_min": prop(
+            'For "more than" figures: the lower bound in whole dollars; otherwise null.', 2000000, MONEY, nullable=True
+        ),
+        "confidence": prop(
+            "What kind of figure this is: " + "; ".join(f"{k} = {v}" for k, v in CONFIDENCES.items()),
+            "reported",
+            {"enum": list(CONFIDENCES)},
+        ),
+        "note": prop(
+            "Optional one-line note, e.g. about joint awards.",
+            "Joint award shared with Cook County.",
+            {"type": "string", "minLength": 1},
+        ),
+        "source": prop("Id of the source for this figure.", "clarion-2017-11-15", SOURCE_REF),
+    },
+    required=["program", "fiscal_year", "amount", "amount_min", "confidence", "source"],
+)
+GRANT["description"] = "A grant figure, exactly as a source states it."
+
+EVENT = record(
+    {
+        "date": prop("Date of the event.", "2017-08-07", DATE),
+        "kind": prop("Kind of event: " + ", ".join(EVENT_KINDS) + ".", "lawsuit", {"enum": list(EVENT_KINDS)}),
+        "summary": prop(
+            "One or two sentences in your own words.",
+            "The city sued the Justice Department over the grant conditions.",
+            {"type": "string", "minLength": 1},
+        ),
+        "sources": prop(
+            "Ids of the sources for this event (at least one).",
+            ["clearinghouse-16080"],
+            {"type": "array", "items": SOURCE_REF, "minItems": 1},
+        ),
+    }
+)
+EVENT["description"] = "A dated event in this jurisdiction's story."
+
+JURISDICTION = record(
+    {
+        "id": prop(
+            "Stable slug used in web addresses; never change it once published.",
+            "chicago-il",
+            {"type": "string", "pattern": SLUG, "x-hint": "lowercase letters, digits and hyphens, like chicago-il"},
+        ),
+        "name": prop("Short display name.", "Chicago", {"type": "string", "minLength": 1}),
+        "official_name": prop("Full official name.", "City of Chicago", {"type": "string", "minLength": 1}),
+        "kind": prop("Kind of government: " + ", ".join(KINDS) + ".", "city", {"enum": list(KINDS)}),
+        "state": prop("Two-letter USPS state code.", "IL", {"enum": US_STATES}),
+        "fips": prop(
+            "Census FIPS code, in quotes: 2 digits for a state, 5 for a county or city-county, 7 for a city.",
+            "1714000",
+            {"type": "string", "pattern": "^[0-9]+$", "x-hint": 'digits only, in quotes, like "1714000"'},
+        ),
+        "lat": prop(
+            "Approximate latitude of a point for the map (city hall, county seat or capitol).",
+            41.8837,
+            {"type": "number", "minimum": -90, "maximum": 90},
+        ),
+        "lon": prop(
+            "Approximate longitude of that point (negative in the Americas).",
+            -87.6319,
+            {"type": "number", "minimum": -180, "maximum": 180},
+        ),
+        "status": prop(
+            "Where the dispute stands: " + "; ".join(f"{k} = {v}" for k, v in STATUSES.items()),
+            "cleared",
+            {"enum": list(STATUSES)},
+        ),
+        "status_date": prop(
+            "Date the status was established, or null when unknown.", "2019-03-02", DATE, nullable=True
+        ),
+        "status_source": prop(
+            "Id of the source for the status (null only for letter-sent).", "ap-2019-03-02", SOURCE_REF, nullable=True
+        ),
+        "status_note": prop(
+            "Optional sentence explaining the status.",
+            "The Justice Department said it found no evidence of non-compliance.",
+            {"type": "string", "minLength": 1},
+        ),
+        "summary": prop(
+            "One or two sentences in your own words: what happened to this jurisdiction.",
+            "Chicago sued in August 2017 and won.",
+            {"type": "string", "minLength": 1},
+        ),
+        "letters": prop(
+            "Letters from the Justice Department (at least one).", [], {"type": "array", "items": LETTER, "minItems": 1}
+        ),
+        "grants": prop("Grant figures, as sources state them (may be empty).", [], {"type": "array", "items": GRANT}),
+        "events": prop("Dated events (may be empty).", [], {"type": "array", "items": EVENT}),
+        "sources": prop("Sources cited by this jurisdiction's facts.", [], {"type": "array", "items": SOURCE}),
+    },
+    required=[
+        "id",
+        "name",
+        "official_name",
+        "kind",
+        "state",
+        "fips",
+        "lat",
+        "lon",
+        "status",
+        "status_date",
+        "status_source",
+        "summary",
+        "letters",
+        "grants",
+        "events",
+        "sources",
+    ],
+)
+JURISDICTION["description"] = "A city, county or state the Justice Department targeted."
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://sanctuary-grants-tracker.github.io/tracker/schema/jurisdictions.schema.json",
+    "title": "Sanctuary Grants Tracker: jurisdictions",
+    **record(
+        {
+            "last_updated": prop("Date of the last editorial change to this file.", "2026-11-28", DATE),
+            "shared_sources": prop("Sources cited by several jurisdictions.", [], {"type": "array", "items": SOURCE}),
+            "jurisdictions": prop(
+                "The jurisdictions the tracker follows.", [], {"type": "array", "items": JURISDICTION, "minItems": 1}
+            ),
+        }
+    ),
+    "description": "Every fact the tracker publishes, each with its source.",
+}
+
+
+def schema_json() -> str:
+    """Return the schema as the text committed in schema/jurisdictions.schema.json."""
+    return json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n"

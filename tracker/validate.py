@@ -1,0 +1,194 @@
+"""Turn JSON Schema findings into messages an editor can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from tracker.errors import Problem
+from tracker.schema import SCHEMA
+from tracker.yamlfile import Located, PathKey
+
+VALIDATOR = Draft202012Validator(SCHEMA, format_checker=FormatChecker())
+SINGULAR = {
+    "jurisdictions": "jurisdiction",
+    "letters": "letter",
+    "grants": "grant",
+    "events": "event",
+    "sources": "source",
+    "shared_sources": "shared source",
+}
+TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a set of fields",
+    "null": "null",
+    "boolean": "true or false",
+}
+YAML_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
+
+
+def subject_of(doc: Located, path: PathKey) -> str | None:
+    """Name the jurisdiction a path belongs to, as "Chicago (id: chicago-il)"."""
+    if len(path) < 2 or path[0] != "jurisdictions" or not isinstance(path[1], int):
+        return None
+    try:
+        record = doc.value["jurisdictions"][path[1]]
+    except (IndexError, KeyError, TypeError):
+        return None
+    if isinstance(record, dict) and isinstance(record.get("id"), str):
+        name = record.get("name")
+        return f"{name} (id: {record['id']})" if isinstance(name, str) else f"id {record['id']}"
+    return f"jurisdiction number {path[1] + 1}"
+
+
+def describe_field(path: PathKey) -> str:
+    """Say which field a path names, in words: 'grant 2: "amount"'."""
+    words: list[str] = []
+    items = list(path[2:]) if path[:1] == ("jurisdictions",) else list(path)
+    for i, part in enumerate(items):
+        if isinstance(part, int) and i > 0 and isinstance(items[i - 1], str):
+            words[-1] = f"{SINGULAR.get(str(items[i - 1]), str(items[i - 1]))} {part + 1}"
+        elif isinstance(part, str):
+            words.append(f'"{part}"')
+    return ", ".join(words) if words else "this entry"
+
+
+def describe_value(value: Any, raw: str | None) -> str:
+    if raw is not None and not isinstance(value, str):
+        return f"{raw} (which YAML reads as {type_word(value)})"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if value is None:
+        return "empty (null)"
+    return type_word(value)
+
+
+def type_word(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return "null" if value is None else f'"{value}"'
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f' Did you mean "{close[0]}"?' if close else ""
+
+
+def expected_schema(error: ValidationError) -> dict[str, Any]:
+    """The field's own schema (skipping the anyOf wrapper that allows null)."""
+    schema = error.schema
+    return schema.get("anyOf", [schema])[0] if isinstance(schema, dict) else {}
+
+
+def type_hint(expected: str, value: Any, raw: str | None) -> str:
+    if isinstance(value, bool) and raw is not None and raw.lower() in YAML_BOOLEANS:
+        return f' YAML reads a bare {raw} as true/false; to mean the text, put it in quotes: "{raw}".'
+    if expected == "string" and isinstance(value, (int, float)) and raw is not None:
+        if raw.startswith("0"):
+            return f' Put it in quotes to keep the leading zero: "{raw}".'
+        return f' Put it in quotes: "{raw}".'
+    if expected in ("integer", "number") and isinstance(value, str):
+        return " Write digits only, without quotes, $ signs, commas or words (for example 2000000)."
+    if expected == "integer" and isinstance(value, float):
+        return " Write whole dollars, without cents."
+    return ""
+
+
+def schema_message(error: ValidationError, doc: Located) -> str:
+    path = tuple(error.absolute_path)
+    field = describe_field(path)
+    value, raw = error.instance, doc.raw.get(path)
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        return (
+            f'{field}: "{missing}" is missing. Add it (write null if it is not known).'
+            if path
+            else f'"{missing}" is missing at the top of the file.'
+        )
+    if kind == "additionalProperties":
+        return ""  # reported per key by unknown_key_problems, with the key's own line
+    if kind in ("type", "anyOf"):
+        expected = expected_schema(error).get("type", "null")
+        return f"{field} must be {TYPE_WORDS.get(expected, expected)}, but it is {describe_value(value, raw)}.{type_hint(expected, value, raw)}"
+    if kind == "enum":
+        choices = [str(c) for c in error.validator_value]
+        listed = ", ".join(choices) if len(choices) <= 12 else "a valid two-letter USPS code"
+        return (
+            f"{field} must be one of: {listed}; it is {describe_value(value, raw)}.{did_you_mean(str(value), choices)}"
+        )
+    if kind in ("format", "pattern") and error.schema.get("format") == "date":
+        return date_message(field, value)
+    if kind == "pattern":
+        return f"{field} is {describe_value(value, raw)}, which is not in the expected form: {error.schema.get('x-hint', error.validator_value)}."
+    if kind in ("minimum", "maximum"):
+        word = "at least" if kind == "minimum" else "at most"
+        return f"{field} must be {word} {error.validator_value}, but it is {value}."
+    if kind == "minItems":
+        return f"{field} needs at least {error.validator_value} entry."
+    if kind == "minLength":
+        return f"{field} must not be empty."
+    return f"{field}: {error.message}."
+
+
+def date_message(field: str, value: Any) -> str:
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return f'{field} is "{value}", which is not a real date (check the day and month).'
+    return (
+        f"{field} must be a date written YYYY-MM-DD (for example 2018-01-24), but it is {describe_value(value, None)}."
+    )
+
+
+def unknown_key_problems(error: ValidationError, doc: Located) -> Iterator[Problem]:
+    path = tuple(error.absolute_path)
+    allowed = list(error.schema.get("properties", {}))
+    for key in sorted(set(error.instance) - set(allowed)):
+        line, col = doc.line_col(path + (key,), key=True)
+        where = describe_field(path)
+        message = f'{where}: unknown field "{key}".{did_you_mean(key, allowed)} Allowed fields: {", ".join(allowed)}.'
+        if not path[2:]:
+            message = message.replace("this entry: ", "")
+        yield Problem(doc.path, line, col, message, subject_of(doc, path), "Unknown field")
+
+
+def best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
+    """Replace anyOf (value or null) errors by the error of the value branch."""
+    for error in errors:
+        if error.validator == "anyOf" and error.context:
+            inner = [e for e in error.context if e.validator != "type" or e.validator_value != "null"]
+            yield from (inner or [error])[:1]
+        else:
+            yield error
+
+
+def schema_problems(doc: Located) -> list[Problem]:
+    """Check the document against the schema; one plain message per finding."""
+    problems: list[Problem] = []
+    errors = sorted(VALIDATOR.iter_errors(doc.value), key=lambda e: [str(p) for p in e.absolute_path])
+    for error in best_errors(errors):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            problems.extend(unknown_key_problems(error, doc))
+            continue
+        line, col = doc.line_col(path)
+        problem = Problem(doc.path, line, col, schema_message(error, doc), subject_of(doc, path), "Invalid value")
+        if problem not in problems:  # a bad date breaks both its pattern and its format
+            problems.append(problem)
+    return problems

@@ -1,0 +1,206 @@
+"""Read a YAML file into plain values, remembering where every value was written.
+
+PyYAML's own loaders lose line numbers, keep the last of two duplicate keys and expand
+aliases without limit, so we compose the node tree and convert it ourselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tracker.errors import DataError, Problem
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PathKey = tuple[str | int, ...]
+MAX_BYTES = 5_000_000  # far above any real tracker file; refuses accidents before parsing
+MAX_DEPTH = 20
+_CONSTRUCT = yaml.SafeLoader("")  # only used for its scalar constructors
+
+
+@dataclass
+class Located:
+    """A document's values plus the (line, col) of each value and each mapping key."""
+
+    value: Any
+    path: str
+    where: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_where: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[PathKey, str] = field(default_factory=dict)  # scalar text exactly as written
+
+    def line_col(self, path: PathKey, key: bool = False) -> tuple[int | None, int | None]:
+        """Return where `path` was written, falling back to its nearest written parent."""
+        table = self.key_where if key and path in self.key_where else self.where
+        for end in range(len(path), -1, -1):
+            if path[:end] in table:
+                return table[path[:end]]
+        return (None, None)
+
+
+def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Converter:
+    def __init__(self, doc: Located) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def problem(self, node: yaml.Node, message: str) -> None:
+        line, col = _mark(node)
+        self.problems.append(Problem(self.doc.path, line, col, message, title="YAML problem"))
+
+    def convert(self, node: yaml.Node, path: PathKey) -> Any:
+        self.doc.where[path] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, "a field name must be plain text.")
+                continue
+            key = key_node.value
+            if key == "<<":
+                self.problem(key_node, 'merge keys ("<<") are not allowed; write the fields out in full.')
+                continue
+            if key in result:
+                first = self.doc.key_where[path + (key,)][0]
+                self.problem(key_node, f'"{key}" is written twice in the same entry (first on line {first}); keep one.')
+                continue
+            self.doc.key_where[path + (key,)] = _mark(key_node)
+            result[key] = self.convert(value_node, path + (key,))
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        self.doc.raw[path] = node.value
+        tag = node.tag.rsplit(":", 1)[-1]
+        if tag == "timestamp":
+            return node.value  # dates stay text; the validator checks that they are real dates
+        if tag in ("null", "bool", "int", "float"):
+            try:
+                return _CONSTRUCT.construct_object(node, deep=True)
+            except (ValueError, yaml.YAMLError):
+                return node.value
+        if tag != "str":
+            self.problem(node, f'the YAML tag "{node.tag}" is not allowed here; remove it.')
+        return node.value
+
+
+def _decode(path: str, data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise DataError(
+            [
+                Problem(
+                    path,
+                    line,
+                    None,
+                    f"the file is not valid UTF-8 text (bad byte at position {e.start}); save it as UTF-8.",
+                    title="Encoding",
+                )
+            ]
+        ) from e
+    return text.removeprefix("\ufeff")
+
+
+def _syntax_problem(path: str, e: yaml.MarkedYAMLError, text: str) -> Problem:
+    mark = e.problem_mark or e.context_mark
+    message = f"the YAML cannot be read: {e.problem}"
+    if e.context:
+        message += f" ({e.context})"
+    lines = text.splitlines()
+    if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
+        message += ". This line contains a tab character: YAML allows only spaces for indentation"
+    line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    return Problem(path, line, col, message + ".", title="YAML syntax error")
+
+
+def _compose(path: str, text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as e:
+        raise DataError([_syntax_problem(path, e, text)]) from e
+    except yaml.YAMLError as e:
+        raise DataError([Problem(path, None, None, f"the YAML cannot be read: {e}", title="YAML syntax error")]) from e
+
+
+def _prescan(path: str, text: str) -> None:
+    """Refuse aliases and deep nesting from the event stream, before any tree is built.
+
+    An alias bomb is cheap to write and costly to expand; deep nesting exhausts recursion.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise _located(
+                    path, event, "anchors and aliases (& and *) are not allowed; write each value out in full."
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _located(
+                        path, event, f"the data is nested more than {MAX_DEPTH} levels deep; check the indentation."
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as e:
+        raise DataError([_syntax_problem(path, e, text)]) from e
+
+
+def _located(path: str, event: yaml.Event, message: str) -> DataError:
+    line, col = _mark(event)
+    return DataError([Problem(path, line, col, message, title="YAML problem")])
+
+
+def load_yaml_text(text: str, display: str, first_line: int = 1) -> Located:
+    """Load YAML text (e.g. front matter starting on `first_line` of its file)."""
+    padded = "\n" * (first_line - 1) + text  # keeps reported lines true to the file
+    _prescan(display, padded)
+    node = _compose(display, padded)
+    doc = Located(value=None, path=display)
+    if node is None:
+        raise DataError(
+            [Problem(display, first_line, None, "there is nothing here but comments or blank lines.", title="Empty")]
+        )
+    converter = _Converter(doc)
+    doc.value = converter.convert(node, ())
+    if converter.problems:
+        raise DataError(converter.problems)
+    return doc
+
+
+def load_yaml(file: Path, display: str) -> Located:
+    """Load one YAML file; raise DataError listing every problem with its line."""
+    try:
+        data = file.read_bytes()
+    except OSError as e:
+        raise DataError(
+            [Problem(display, None, None, f"cannot read the file: {e.strerror}.", title="Missing file")]
+        ) from e
+    if len(data) > MAX_BYTES:
+        raise DataError(
+            [
+                Problem(
+                    display,
+                    None,
+                    None,
+                    f"the file is {len(data):,} bytes, more than the {MAX_BYTES:,} allowed; is it the right file?",
+                    title="File too large",
+                )
+            ]
+        )
+    text = _decode(display, data)
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise DataError([Problem(display, 1, None, "the file is empty (or holds only comments).", title="Empty file")])
+    return load_yaml_text(text, display)
