@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from tracker.errors import Problem
+from tracker.schema import STATUSES
 from tracker.validate import describe_field, subject_of
 from tracker.yamlfile import Located, PathKey
 
@@ -204,7 +205,11 @@ def _number(value: Any) -> bool:
 def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
     for i, record in records(doc):
         base: PathKey = ("jurisdictions", i)
-        if record.get("status_source") is None and record.get("status") not in (None, "letter-sent"):
+        if (
+            record.get("status_source") is None
+            and record.get("status") in STATUSES
+            and record["status"] != "letter-sent"
+        ):
             yield (
                 base + ("status_source",),
                 f'"status_source" is null, but the status "{record.get("status")}" needs a source.',

@@ -33,7 +33,7 @@ SHAPES = {
     "star": '<path d="M12 2l2.9 6.3 6.9.7-5.2 4.6 1.5 6.8L12 17l-6.1 3.4 1.5-6.8L2.2 9l6.9-.7z"/>',
     "hexagon": '<path d="M7 3h10l5 9-5 9H7l-5-9z"/>',
 }
-HEX_ID = re.compile(r"\b([a-z_]+_)([0-9a-f]{32})\b")
+HEX_ID = re.compile(r"\b([a-z_]+_)([0-9a-f]{32})(?![0-9a-f])")
 
 
 @dataclass(frozen=True)

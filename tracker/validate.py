@@ -115,13 +115,14 @@ def schema_message(error: ValidationError, doc: Located) -> str:
     kind = error.validator
     if kind == "required":
         missing = error.message.split("'")[1]
-        return (
-            f'{field}: "{missing}" is missing. Add it (write null if it is not known).'
-            if path
-            else f'"{missing}" is missing at the top of the file.'
-        )
+        if not path:
+            return f'"{missing}" is missing at the top of the file.'
+        where = "" if path[:1] == ("jurisdictions",) and not path[2:] else f"{field}: "
+        return f'{where}"{missing}" is missing. Add it (write null if it is not known).'
     if kind == "additionalProperties":
         return ""  # reported per key by unknown_key_problems, with the key's own line
+    if kind == "type" and not path:
+        return f"the top of the file must be a set of fields (last_updated, shared_sources, jurisdictions), but it is {type_word(value)}."
     if kind in ("type", "anyOf"):
         expected = expected_schema(error).get("type", "null")
         return f"{field} must be {TYPE_WORDS.get(expected, expected)}, but it is {describe_value(value, raw)}.{type_hint(expected, value, raw)}"
@@ -178,12 +179,22 @@ def best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
             yield error
 
 
+def is_misspelt(error: ValidationError, path: PathKey, unknown: set[tuple[PathKey, str]]) -> bool:
+    missing = error.message.split("'")[1]
+    return any(p == path and difflib.get_close_matches(key, [missing], n=1, cutoff=0.6) for p, key in unknown)
+
+
 def schema_problems(doc: Located) -> list[Problem]:
     """Check the document against the schema; one plain message per finding."""
     problems: list[Problem] = []
     errors = sorted(VALIDATOR.iter_errors(doc.value), key=lambda e: [str(p) for p in e.absolute_path])
+    misspelt = {
+        (tuple(e.absolute_path), k) for e in errors if e.validator == "additionalProperties" for k in e.instance
+    }
     for error in best_errors(errors):
         path = tuple(error.absolute_path)
+        if error.validator == "required" and is_misspelt(error, path, misspelt):
+            continue  # 'unknown field "sate". Did you mean "state"?' already says it
         if error.validator == "additionalProperties":
             problems.extend(unknown_key_problems(error, doc))
             continue
