@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
+from tracker.annotate import escape_data, report_problems
 from tracker.config import make_config
 from tracker.errors import DataError, TrackerError
 
@@ -38,10 +40,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def report(error: TrackerError) -> None:
     if isinstance(error, DataError):
-        count = len(error.problems)
-        print(f"Found {count} problem{'s' if count != 1 else ''}; nothing was published:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        report_problems(error.problems)
+    elif os.environ.get("GITHUB_ACTIONS") == "true":
+        print(f"::error title=Build failed::{escape_data(str(error))}", file=sys.stderr)
     else:
         print(f"Build failed; nothing was published: {error}", file=sys.stderr)
 

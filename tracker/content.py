@@ -22,6 +22,7 @@ FRONT_MATTER = {  # key -> (required, type, description)
     "date": (True, dt.date, "first published, YYYY-MM-DD"),
     "updated": (False, dt.date, "last changed, YYYY-MM-DD"),
     "nav": (False, int, "position in the site navigation (leave out to keep the page out of it)"),
+    "nav_title": (False, str, "a short label for the navigation (default: the title)"),
 }
 RESERVED = {"index", "jurisdictions", "data", "static", "404", "feed", "sitemap", "robots", "embed", "schema"}
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -162,6 +163,7 @@ def load_page(file: Path, base_url: str) -> Page:
         date=meta["date"],
         updated=meta.get("updated") or meta["date"],
         nav=meta.get("nav"),
+        nav_title=meta.get("nav_title") or meta["title"],
         html=render_markdown(body, base_url),
         source_path=path,
     )

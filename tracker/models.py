@@ -153,6 +153,7 @@ class Page:
     date: dt.date
     updated: dt.date
     nav: int | None
+    nav_title: str
     html: str
     source_path: str
 
