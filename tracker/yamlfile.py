@@ -6,6 +6,7 @@ aliases without limit, so we compose the node tree and convert it ourselves.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple[str | int, ...]
 MAX_BYTES = 5_000_000  # far above any real tracker file; refuses accidents before parsing
 MAX_DEPTH = 20
+# Direction overrides can make a name display as something else ("Trojan Source"); they never belong in data.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CONSTRUCT = yaml.SafeLoader("")  # only used for its scalar constructors
 
 
@@ -91,7 +94,7 @@ class _Converter:
                 return node.value
         if tag != "str":
             self.problem(node, f'the YAML tag "{node.tag}" is not allowed here; remove it.')
-        return node.value
+        return BIDI_CONTROLS.sub("", node.value)
 
 
 def _decode(path: str, data: bytes) -> str:
