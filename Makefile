@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: site test check serve clean lint browser schema
+.PHONY: site test check serve clean lint browser schema boundaries
 .DEFAULT_GOAL := site
 
 $(BIN)/python:
@@ -53,3 +53,7 @@ schema: $(VENV)/.runtime  ## rewrite schema/jurisdictions.schema.json from track
 
 clean:
 	rm -rf site .site.old .site.new-* .pytest_cache .ruff_cache
+
+boundaries: $(VENV)/.runtime  ## regenerate data/boundaries/ from npm us-atlas@3.0.1 (needs npm; not part of the build)
+	cd /tmp && npm pack --silent us-atlas@3.0.1 && tar xzf us-atlas-3.0.1.tgz
+	$(BIN)/python scripts/make_boundaries.py /tmp/package

@@ -13,11 +13,13 @@ It writes
   data/boundaries/jurisdictions.geojson  one outline per state, county or city-county jurisdiction in
                                          data/jurisdictions.yaml (cities are points, not outlines), 4 decimals.
 
-us-atlas (ISC licence, Mike Bostock) is the US Census Bureau's 2017 cartographic boundary files
-(1:10,000,000) as TopoJSON; the Census data is public domain. The TopoJSON is decoded here (delta-encoded
-quantized arcs, then the transform), every ring is closed (one Illinois ring is not closed in the
-source), coordinates are rounded and consecutive duplicate points dropped. The output is deterministic:
-features sorted by id, keys sorted, compact separators, one trailing newline.
+us-atlas (ISC licence, Mike Bostock) is the US Census Bureau's cartographic boundary files, 2017
+edition, as quantized and simplified TopoJSON; the Census data is public domain. The TopoJSON is decoded
+here (delta-encoded quantized arcs, then the transform), every ring is closed (one Illinois ring in the
+states object of counties-10m.json does not close), coordinates are rounded and consecutive duplicate
+points dropped. The output is deterministic: features sorted by id, keys sorted, compact separators,
+one trailing newline. An outline missing from the Census files can be drawn by hand in
+data/boundaries/manual.geojson (see data/boundaries/README.md).
 
 Python 3.11, standard library plus PyYAML.
 """
@@ -37,8 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_VERSION = "3.0.1"
 STATES_PLACES = 3
 JURISDICTIONS_PLACES = 4
-# states.geojson only: arcs simplified (Douglas-Peucker) to within this many degrees (about 1.5 km), well
-# under what a 1:10,000,000 map shows; it brings the file from 254 KB to 185 KB. Arcs are simplified
+# states.geojson only: arcs simplified (Douglas-Peucker) to within this many degrees (about 1.5 km, less
+# than a pixel on a whole-country map); it brings the file from 254 KB to 185 KB. Arcs are simplified
 # before rings are assembled, so neighbouring states keep exactly the same border.
 STATES_TOLERANCE = 0.015
 # The 50 states, DC (11) and Puerto Rico (72); us-atlas also has 60, 66, 69 and 78 (other territories).
@@ -142,8 +144,8 @@ def outlines(topology: dict[str, Any], object_name: str, tolerance: float = 0.0)
 def round_ring(ring: Ring, places: int) -> Ring | None:
     """Round, drop consecutive duplicates, close; None when fewer than 4 positions are left."""
     rounded: Ring = []
-    for x, y in ring:
-        position = [round(x, places), round(y, places)]
+    for x, y, *_ in ring:
+        position = [round(float(x), places), round(float(y), places)]
         if not rounded or position != rounded[-1]:
             rounded.append(position)
     rounded = close_ring(rounded)
@@ -193,6 +195,19 @@ def states_collection(states: dict[str, Outline]) -> dict[str, Any]:
     )
 
 
+def manual_outlines(path: Path) -> dict[str, Outline]:
+    """Outlines drawn by hand (a GeoJSON FeatureCollection, id = FIPS); none when the file does not exist."""
+    if not path.exists():
+        return {}
+    result = {}
+    for item in load_json(path).get("features", []):
+        geometry = item["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        name = item.get("properties", {}).get("name") or str(item["id"])
+        result[str(item["id"])] = (name, [[close_ring(ring) for ring in polygon] for polygon in polygons])
+    return result
+
+
 def outlined_jurisdictions(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The jurisdictions drawn as outlines (states, counties, city-counties), in file order."""
     return [j for j in data.get("jurisdictions") or [] if j.get("kind") in OUTLINED_KINDS]
@@ -203,12 +218,13 @@ def jurisdictions_collection(
     states: dict[str, Outline],
     counties: dict[str, Outline],
     source: str,
+    manual: dict[str, Outline] | None = None,
 ) -> dict[str, Any]:
-    """One outline per jurisdiction at 4 decimals; BoundaryError names the first FIPS code not found."""
+    """One outline per jurisdiction at 4 decimals, a hand-drawn one first; BoundaryError names a FIPS not found."""
     features = {}
     for jurisdiction in jurisdictions:
         kind, fips = jurisdiction["kind"], str(jurisdiction.get("fips"))
-        table = states if OUTLINED_KINDS[kind] == 2 else counties
+        table = {**(states if OUTLINED_KINDS[kind] == 2 else counties), **(manual or {})}
         if len(fips) != OUTLINED_KINDS[kind] or fips not in table:
             raise BoundaryError(
                 f"{source}: {jurisdiction.get('id')}: no Census outline for FIPS {fips} (kind {kind}); check the "
@@ -259,6 +275,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("package", type=Path, help="the unpacked npm package us-atlas@3.0.1 (e.g. /tmp/package)")
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "jurisdictions.yaml", help="the jurisdictions")
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "boundaries", help="the output folder")
+    parser.add_argument(
+        "--manual",
+        type=Path,
+        default=ROOT / "data" / "boundaries" / "manual.geojson",
+        help="outlines drawn by hand, used before the Census ones (optional file)",
+    )
     return parser.parse_args(argv)
 
 
@@ -271,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
         states_topology = load_json(args.package / "states-10m.json")
         states = outlines(states_topology, "states")
         counties = outlines(load_json(args.package / "counties-10m.json"), "counties")
-        places = jurisdictions_collection(outlined_jurisdictions(data), states, counties, display(args.data))
+        manual = manual_outlines(args.manual)
+        places = jurisdictions_collection(outlined_jurisdictions(data), states, counties, display(args.data), manual)
     except BoundaryError as error:
         print(error, file=sys.stderr)
         return 1
