@@ -20,11 +20,16 @@
     return box;
   }
 
+  var markers = {};   // jurisdiction id -> Leaflet marker
+  var outlines = {};  // jurisdiction id -> Leaflet outline layer (states, counties)
+  var linkTarget = null;
+
   // Called by the map layer for each jurisdiction (see tracker/maps.py).
   window.trackerFeature = function (feature, layer) {
     var p = feature.properties;
+    markers[p.id] = layer;
     layer.bindTooltip(el("span", null, p.name), { direction: "top", offset: [0, -10] });
-    layer.bindPopup(popupFor(p));
+    layer.bindPopup(function () { return popupFor(p); });
     layer.on("add", function () {
       var icon = layer.getElement && layer.getElement();
       if (!icon) return;
@@ -33,9 +38,137 @@
       icon.setAttribute("data-id", p.id);
     });
     layer.on("popupopen", function (e) {
+      e.popup.getElement().addEventListener("keydown", function (event) {
+        if (event.key === "Escape") layer.closePopup();
+      });
       var link = e.popup.getElement().querySelector("a[href]");
+      if (linkTarget) link.target = linkTarget;
       if (link) link.focus();
     });
+    layer.on("popupclose", function (e) {
+      // Escape or the close button: give focus back to the symbol the reader came from.
+      var popupEl = e.popup.getElement();
+      var active = document.activeElement;
+      if (active === document.body || (popupEl && popupEl.contains(active))) {
+        var icon = layer.getElement && layer.getElement();
+        if (icon) icon.focus();
+      }
+    });
+  };
+
+  window.trackerOutline = function (feature, layer) {
+    outlines[feature.properties.id] = layer;
+  };
+
+  function addStates(map, url) {
+    if (!url || !window.fetch) return;
+    fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+      var base = L.geoJSON(data, {
+        interactive: false,
+        style: { color: "#7a808a", weight: 0.8, fillColor: "#ffffff", fillOpacity: 0.55 }
+      });
+      base.addTo(map);
+      base.bringToBack();
+    }).catch(function () { /* tiles or the symbols still show where each jurisdiction is */ });
+  }
+
+  function showFromHash(map) {
+    var id = decodeURIComponent(location.hash.replace(/^#/, ""));
+    var marker = markers[id];
+    if (!marker) return;
+    var outline = outlines[id];
+    if (outline && outline.getBounds) map.fitBounds(outline.getBounds(), { maxZoom: 8 });
+    else map.setView(marker.getLatLng(), 8);
+    marker.openPopup();
+  }
+
+  function guardWheel(map) {
+    // Scrolling the page must never zoom the map by accident: the wheel zooms only after the
+    // reader clicks or focuses the map, and stops again when the pointer leaves it.
+    var container = map.getContainer();
+    map.on("click focus", function () { map.scrollWheelZoom.enable(); });
+    container.addEventListener("mouseleave", function () { map.scrollWheelZoom.disable(); });
+  }
+
+  function matches(values, wanted) {
+    return Object.keys(wanted).every(function (key) {
+      return !wanted[key] || (" " + values[key] + " ").indexOf(" " + wanted[key] + " ") >= 0;
+    });
+  }
+
+  function applyFilters(form) {
+    var wanted = {};
+    Array.prototype.forEach.call(form.elements, function (field) { if (field.name) wanted[field.name] = field.value; });
+    var rows = document.querySelectorAll("table.jurisdictions tbody tr");
+    var shown = 0;
+    Array.prototype.forEach.call(rows, function (row) {
+      var ok = matches(row.dataset, wanted);
+      row.hidden = !ok;
+      if (ok) shown += 1;
+      var marker = markers[row.dataset.id], icon = marker && marker.getElement && marker.getElement();
+      if (icon) icon.style.display = ok ? "" : "none";
+      var outline = outlines[row.dataset.id];
+      if (outline && outline.setStyle) outline.setStyle({ opacity: ok ? 1 : 0, fillOpacity: ok ? 0.25 : 0 });
+      if (!ok && marker && marker.isPopupOpen()) marker.closePopup();
+    });
+    form.querySelector(".filter-count").textContent = "Showing " + shown + " of " + rows.length + " jurisdictions.";
+  }
+
+  function setUpFilters() {
+    var form = document.getElementById("filters");
+    if (!form) return;
+    form.hidden = false;
+    form.addEventListener("change", function () { applyFilters(form); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    form.addEventListener("reset", function () { setTimeout(function () { applyFilters(form); }, 0); });
+  }
+
+  // At country scale several symbols fall within a few pixels of each other (the Bay Area; Chicago and
+  // Cook County share a point). Spread each crowded group on a small ring so every symbol keeps a
+  // 24 px target of its own (WCAG 2.5.8), and recompute at each zoom.
+  var SPACING = 35; // 24 px boxes never overlap when their centres are 24·√2 apart
+
+  function relax(points) {
+    // Push apart any two symbols closer than SPACING until none are (a few dozen rounds suffice).
+    for (var round = 0; round < 80; round += 1) {
+      var moved = false;
+      for (var i = 0; i < points.length; i += 1) {
+        for (var j = i + 1; j < points.length; j += 1) {
+          var dx = points[j].x - points[i].x, dy = points[j].y - points[i].y;
+          var d = Math.sqrt(dx * dx + dy * dy);
+          if (d >= SPACING) continue;
+          if (d < 0.01) { dx = Math.cos(j); dy = Math.sin(j); d = 1; } // same point: a fixed direction
+          var push = (SPACING - d) / 2 + 0.5;
+          points[i].x -= dx / d * push; points[i].y -= dy / d * push;
+          points[j].x += dx / d * push; points[j].y += dy / d * push;
+          moved = true;
+        }
+      }
+      if (!moved) return;
+    }
+  }
+
+  function spread(map) {
+    var ids = Object.keys(markers).sort().filter(function (id) { return markers[id].getElement(); });
+    var home = ids.map(function (id) { return map.latLngToContainerPoint(markers[id].getLatLng()); });
+    var placed = home.map(function (p) { return { x: p.x, y: p.y }; });
+    relax(placed);
+    ids.forEach(function (id, k) {
+      var icon = markers[id].getElement();
+      icon.style.marginLeft = (placed[k].x - home[k].x - 12) + "px";
+      icon.style.marginTop = (placed[k].y - home[k].y - 12) + "px";
+    });
+  }
+
+  window.trackerMapReady = function (map) {
+    spread(map);
+    map.on("zoomend viewreset", function () { spread(map); });
+    var container = map.getContainer().closest(".map-frame");
+    linkTarget = container && container.getAttribute("data-links-target");
+    addStates(map, container && container.getAttribute("data-states"));
+    guardWheel(map);
+    showFromHash(map);
+    window.addEventListener("hashchange", function () { showFromHash(map); });
   };
 
   function cellValue(row, index) {
@@ -69,4 +202,5 @@
   }
 
   document.querySelectorAll("table.sortable").forEach(makeSortable);
+  setUpFilters();
 })();

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import http.server
@@ -12,8 +13,10 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Page, Route
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "tiny"
@@ -83,3 +86,29 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# A 1x1 transparent PNG stands in for OpenStreetMap tiles: tests run offline and stay deterministic.
+TILE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+
+
+@pytest.fixture
+def reader(page: Page, served_site: str) -> Iterator[tuple[Page, list[str], list[str]]]:
+    """A page that records console errors and any request to a host other than ours or the tiles."""
+    errors: list[str] = []
+    foreign: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r: Route) -> None:
+        host = urlsplit(r.request.url).hostname
+        if host == "tile.openstreetmap.org":
+            r.fulfill(status=200, content_type="image/png", body=TILE)
+        elif host == "127.0.0.1":
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    yield page, errors, foreign

@@ -2,42 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import re
-from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT
 
 DATA = yaml.safe_load((ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8"))
-# A 1x1 transparent PNG stands in for OpenStreetMap tiles: tests run offline and stay deterministic.
-TILE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
-
-
-@pytest.fixture
-def reader(page: Page, served_site: str) -> Iterator[tuple[Page, list[str], list[str]]]:
-    """A page that records console errors and any request to a host other than ours or the tiles."""
-    errors: list[str] = []
-    foreign: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def route(r: Route) -> None:
-        host = urlsplit(r.request.url).hostname
-        if host == "tile.openstreetmap.org":
-            r.fulfill(status=200, content_type="image/png", body=TILE)
-        elif host == "127.0.0.1":
-            r.continue_()
-        else:
-            foreign.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    yield page, errors, foreign
 
 
 def test_map_draws_one_symbol_per_jurisdiction_with_no_errors(reader, served_site: str) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
 
-from tracker.config import SiteConfig
+from tracker.boundaries import load_outlines
+from tracker.config import ROOT, SiteConfig
 from tracker.content import load_pages
 from tracker.data import load_jurisdictions
 from tracker.errors import DataError
@@ -46,6 +47,12 @@ def load_site(config: SiteConfig) -> Site:
     return Site(jurisdictions, tuple(sorted(pages, key=lambda p: p.slug)), last_updated, shared)
 
 
+def boundaries_dir(config: SiteConfig) -> Path:
+    """Outlines beside the data when an alternate tree brings its own, else the repository's."""
+    own = config.data_dir / "boundaries"
+    return own if own.is_dir() else ROOT / "data" / "boundaries"
+
+
 def vendor_files() -> list[tuple[str, bytes, str]]:
     base = Path(leaflet.BASE_DIR)
     return [
@@ -57,10 +64,12 @@ def vendor_files() -> list[tuple[str, bytes, str]]:
 def build(config: SiteConfig) -> dict[str, bytes]:
     """Build the whole site into config.out_dir; return the files written."""
     site = load_site(config)
+    outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
     urls = Urls(config.base_url, config.site_url)
-    outputs = list(render_pages(site, config, urls))
+    outputs = list(render_pages(site, config, urls, outlines))
     outputs += render_exports(site, urls, config.title)
     outputs += copy_tree_files(config.static_dir, "static/") + vendor_files()
+    outputs.append((urls.states_outlines, (boundaries_dir(config) / "states.geojson").read_bytes(), "state outlines"))
     files = check_paths(outputs)
     write_site(files, config.out_dir)
     log.info(
@@ -76,6 +85,7 @@ def build(config: SiteConfig) -> dict[str, bytes]:
 def check(config: SiteConfig) -> Site:
     """Validate the inputs and render everything in memory, writing nothing."""
     site = load_site(config)
+    outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
     urls = Urls(config.base_url, config.site_url)
-    check_paths(list(render_pages(site, config, urls)) + render_exports(site, urls, config.title))
+    check_paths(list(render_pages(site, config, urls, outlines)) + render_exports(site, urls, config.title))
     return site

@@ -9,6 +9,7 @@ from typing import Any
 import folium
 from folium.utilities import JsCode
 
+from tracker.boundaries import CITY_KIND, Outlines
 from tracker.models import Jurisdiction
 from tracker.money import headline_text
 from tracker.schema import STATUSES
@@ -43,6 +44,12 @@ class MapParts:
     assets: tuple[str, ...]  # <link>/<script> tags for Leaflet, served from site/
     html: str  # the map's <div>
     script: str  # the JavaScript that draws it
+    name: str  # the map's JavaScript variable and element id
+
+    @property
+    def inline(self) -> str:
+        """The exact text between <script> and </script>; the page's CSP allows it by hash."""
+        return "\n" + self.script + "\n"
 
 
 def symbol(status: str, size: int = 24) -> str:
@@ -73,18 +80,8 @@ def feature(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
 
 
 def icon_style(feat: dict[str, Any]) -> dict[str, Any]:
-    status, nudge = feat["properties"]["status"], feat["properties"]["nudge"]
-    # Jurisdictions sharing a point (Chicago and Cook County) sit side by side, so each can be clicked.
-    return {"html": symbol(status), "className": f"jm jm-{status}", "iconAnchor": [12 - 26 * nudge, 12]}
-
-
-def add_nudges(features: list[dict[str, Any]]) -> None:
-    """Number the features that share a point with an earlier one: 0, 1, 2..."""
-    seen: dict[tuple[float, float], int] = {}
-    for feat in features:
-        point = tuple(feat["geometry"]["coordinates"])
-        feat["properties"]["nudge"] = seen.get(point, 0)
-        seen[point] = seen.get(point, 0) + 1
+    status = feat["properties"]["status"]
+    return {"html": symbol(status), "className": f"jm jm-{status}"}
 
 
 def stable_ids(text: str) -> str:
@@ -99,15 +96,43 @@ def stable_ids(text: str) -> str:
     return HEX_ID.sub(number, text)
 
 
-def build_map(jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool) -> MapParts:
-    """Draw every jurisdiction as one data-driven layer."""
+def outline_feature(j: Jurisdiction, outlines: Outlines) -> dict[str, Any]:
+    colour = STATUS_STYLE[j.status][0]
+    return {
+        "type": "Feature",
+        "id": j.id,
+        "geometry": outlines.jurisdictions[j.fips],
+        "properties": {"id": j.id, "status": j.status, "colour": colour},
+    }
+
+
+def outline_style(feat: dict[str, Any]) -> dict[str, Any]:
+    colour = feat["properties"]["colour"]
+    return {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.25}
+
+
+def new_map(urls: Urls, tiles: bool) -> folium.Map:
     m = folium.Map(location=[39.5, -98.35], zoom_start=4, tiles=None, scrollWheelZoom=False, control_scale=True)
     m.default_js = [("leaflet", urls.link(urls.static("vendor/leaflet/leaflet.js")))]
     m.default_css = [("leaflet_css", urls.link(urls.static("vendor/leaflet/leaflet.css")))]
     if tiles:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(m)
+    return m
+
+
+def build_map(jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines) -> MapParts:
+    """Draw every jurisdiction: outlines for states and counties, and one keyboard-reachable symbol each."""
+    m = new_map(urls, tiles)
+    areas = [outline_feature(j, outlines) for j in jurisdictions if j.kind != CITY_KIND]
+    # Outlines show geography only; the symbols on top carry the names, popups and keyboard access.
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": areas},
+        name="Outlines",
+        style_function=outline_style,
+        interactive=False,
+        on_each_feature=JsCode("window.trackerOutline"),
+    ).add_to(m)
     features = [feature(j, urls) for j in jurisdictions]
-    add_nudges(features)
     points = {"type": "FeatureCollection", "features": features}
     icon = folium.DivIcon(class_name="jm", icon_size=(24, 24), icon_anchor=(12, 12))
     folium.GeoJson(
@@ -119,11 +144,19 @@ def build_map(jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool) 
     ).add_to(m)
     lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+    return map_parts(m)
+
+
+def map_parts(m: folium.Map) -> MapParts:
+    """Render the map into parts, numbering its ids consistently across all of them."""
     root = m.get_root()
     root.render()
-    header = root.header.render()
-    assets = tuple(stable_ids(tag) for tag in re.findall(r"<script src=[^>]*></script>|<link [^>]*>", header))
-    return MapParts(assets, stable_ids(root.html.render()).strip(), stable_ids(root.script.render()).strip())
+    # Hand the map to tracker.js (base layer, filters, links to a jurisdiction).
+    ready = f"\nwindow.trackerMapReady && window.trackerMapReady({m.get_name()});"
+    parts = [m.get_name(), root.header.render(), root.html.render(), root.script.render().strip() + ready]
+    name, header, html, script = stable_ids("\x00".join(parts)).split("\x00")
+    assets = tuple(re.findall(r"<script src=[^>]*></script>|<link [^>]*>", header))
+    return MapParts(assets, html.strip(), script, name)
 
 
 def legend_items() -> tuple[tuple[str, str, str], ...]:

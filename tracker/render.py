@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
+from tracker.boundaries import Outlines, locator_svg
 from tracker.config import SiteConfig
 from tracker.errors import BuildError
 from tracker.maps import MapParts, build_map, legend_items
@@ -29,6 +29,7 @@ class Common:
     site: Site
     config: SiteConfig
     urls: Urls
+    outlines: Outlines
 
 
 def make_env(config: SiteConfig) -> jinja2.Environment:
@@ -60,14 +61,17 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
 
 
 CSP_SLOT = "__CONTENT_SECURITY_POLICY__"
-INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
-def content_security_policy(html: str, tiles: bool) -> str:
-    """A policy the page satisfies: our own files, plus each inline script by its hash."""
+def content_security_policy(inline_scripts: list[str], tiles: bool) -> str:
+    """A policy the page satisfies: our own files, plus the inline scripts we wrote, by hash.
+
+    Hashes come from the scripts the build meant to inline, never from scanning the output:
+    a payload that slipped into the HTML must not be allowed to run.
+    """
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
-        for body in INLINE_SCRIPT.findall(html)
+        for body in inline_scripts
     )
     images = "'self' data:" + (" https://tile.openstreetmap.org" if tiles else "")
     return (
@@ -79,7 +83,8 @@ def content_security_policy(html: str, tiles: bool) -> str:
 def render(env: jinja2.Environment, template: str, **context: Any) -> bytes:
     try:
         html = env.get_template(template).render(**context)
-        return html.replace(CSP_SLOT, content_security_policy(html, context["config"].tiles), 1).encode("utf-8")
+        inline = [context["map"].inline] if "map" in context else []
+        return html.replace(CSP_SLOT, content_security_policy(inline, context["config"].tiles), 1).encode("utf-8")
     except jinja2.TemplateNotFound as e:
         raise BuildError(f"templates/{e.name}: the template is missing.") from e
     except jinja2.TemplateSyntaxError as e:
@@ -97,9 +102,21 @@ def home_page(env: jinja2.Environment, common: Common, map_parts: MapParts) -> b
         **vars(common),
         page_path=common.urls.home,
         map=map_parts,
+        filter_options=filter_options(common.site),
         title=None,
         description=home_description(common.site),
     )
+
+
+def filter_options(site: Site) -> dict[str, list[str]]:
+    """The values each filter offers: only those that occur in the data, in a stable order."""
+    present = {key: {getattr(j, key) for j in site.jurisdictions} for key in ("status", "kind", "state")}
+    return {
+        "status": [s for s in STATUSES if s in present["status"]],
+        "kind": [k for k in KIND_WORDS if k in present["kind"]],
+        "state": sorted(present["state"]),
+        "batch": sorted({b for j in site.jurisdictions for b in j.batches}),
+    }
 
 
 def home_description(site: Site) -> str:
@@ -116,6 +133,7 @@ def jurisdiction_page(env: jinja2.Environment, common: Common, j: Jurisdiction) 
         **vars(common),
         page_path=common.urls.jurisdiction(j),
         j=j,
+        locator=locator_svg(j, common.outlines),
         title=f"{j.official_name}",
         description=j.summary,
     )
@@ -155,15 +173,25 @@ def not_found_page(env: jinja2.Environment, common: Common) -> bytes:
     )
 
 
-def render_pages(site: Site, config: SiteConfig, urls: Urls) -> Iterator[tuple[str, bytes, str]]:
+def embed_page(env: jinja2.Environment, common: Common, map_parts: MapParts) -> bytes:
+    return render(
+        env,
+        "embed.html",
+        **vars(common),
+        page_path=common.urls.embed_map,
+        map=map_parts,
+        title="Map",
+        description=home_description(common.site),
+    )
+
+
+def render_pages(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> Iterator[tuple[str, bytes, str]]:
     """Yield (output path, bytes, what produced it) for every HTML page."""
     env = make_env(config)
-    common = Common(site, config, urls)
-    yield (
-        urls.file_for(urls.home),
-        home_page(env, common, build_map(site.jurisdictions, urls, config.tiles)),
-        "the home page",
-    )
+    common = Common(site, config, urls, outlines)
+    map_parts = build_map(site.jurisdictions, urls, config.tiles, outlines)
+    yield urls.file_for(urls.home), home_page(env, common, map_parts), "the home page"
+    yield urls.file_for(urls.embed_map), embed_page(env, common, map_parts), "the embeddable map"
     for j in site.jurisdictions:
         yield urls.file_for(urls.jurisdiction(j)), jurisdiction_page(env, common, j), f"jurisdiction {j.id}"
     for page in site.pages:

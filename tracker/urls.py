@@ -38,6 +38,8 @@ class Urls:
     csv = "data/jurisdictions.csv"
     geojson = "data/jurisdictions.geojson"
     schema = "schema/jurisdictions.schema.json"
+    embed_map = "embed/map/"
+    states_outlines = "static/boundaries/states.geojson"
 
     @staticmethod
     def jurisdiction(j: Jurisdiction | str) -> str:

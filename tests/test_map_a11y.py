@@ -1,0 +1,183 @@
+"""The map and pages a reader deserves: axe-clean, keyboard-usable, filterable, linkable, light."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import TILE
+
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PAGE_TYPES = ["", "jurisdictions/chicago-il/", "jurisdictions/california/", "about/", "data/", "404.html", "embed/map/"]
+
+
+def axe_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
+
+
+@pytest.fixture
+def audit(browser, served_site: str):
+    """A page where the test may add axe: the site's own CSP would refuse it, so it is bypassed here only."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.route(
+        "https://tile.openstreetmap.org/**", lambda r: r.fulfill(status=200, content_type="image/png", body=TILE)
+    )
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_axe_reports_no_violations(audit: Page, served_site: str, path: str) -> None:
+    audit.goto(served_site + path)
+    audit.wait_for_load_state("networkidle")
+    assert axe_violations(audit) == []
+
+
+@pytest.mark.parametrize("path", ["", "embed/map/"])
+def test_axe_with_a_popup_open(audit: Page, served_site: str, path: str) -> None:
+    page = audit
+    page.goto(served_site + path)
+    page.locator(".jm[data-id='oregon']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup-content a")).to_be_focused()
+    assert axe_violations(page) == []
+
+
+def test_every_symbol_is_reachable_with_tab(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site)
+    page.locator(".leaflet-container").focus()
+    reached = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        ident = page.evaluate("document.activeElement.dataset.id || ''")
+        if ident:
+            reached.add(ident)
+    assert len(reached) == 23
+
+
+def test_escape_closes_the_popup_and_returns_focus(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site)
+    marker = page.locator(".jm[data-id='jackson-ms']")
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup-content a")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(marker).to_be_focused()
+
+
+def test_wheel_scrolls_the_page_until_the_reader_uses_the_map(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site)
+    zoom = "() => { const m = document.querySelector('.leaflet-container'); return m && window[m.id].getZoom(); }"
+    container = page.locator(".leaflet-container")
+    container.scroll_into_view_if_needed()
+    box = container.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.08, box["y"] + box["height"] * 0.5)  # open sea, off the symbols
+    before = page.evaluate(zoom)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(400)
+    assert page.evaluate(zoom) == before
+    box = container.bounding_box()  # the page scrolled instead
+    page.mouse.click(box["x"] + box["width"] * 0.08, box["y"] + box["height"] * 0.5)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(800)
+    assert page.evaluate(zoom) > before
+
+
+def test_filters_apply_to_map_and_table_together(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site)
+    page.locator("select[name=state]").select_option("CA")
+    rows = page.locator("table.jurisdictions tbody tr:not([hidden])")
+    expect(rows).to_have_count(9)
+    expect(page.locator(".filter-count")).to_have_text("Showing 9 of 23 jurisdictions.")
+    visible = page.locator(".jm").evaluate_all("els => els.filter(e => e.style.display !== 'none').length")
+    assert visible == 9
+    page.locator("select[name=kind]").select_option("county")
+    expect(rows).to_have_count(3)
+    page.get_by_role("button", name="Show all").click()
+    expect(rows).to_have_count(23)
+
+
+def test_without_javascript_there_is_no_dead_filter_form(browser, served_site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_site)
+    expect(page.locator("#filters")).to_be_hidden()
+    expect(page.locator("table.jurisdictions tbody tr")).to_have_count(23)
+    context.close()
+
+
+def test_hash_link_centres_the_map_and_opens_the_popup(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site + "#sonoma-county-ca")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Sonoma County, CA")
+    zoom = page.evaluate("() => window[document.querySelector('.leaflet-container').id].getZoom()")
+    assert zoom >= 7
+
+
+def test_jurisdiction_page_has_a_locator_map_linking_to_the_main_map(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site + "jurisdictions/king-county-wa/")
+    locator = page.get_by_role("img", name="Location of King County, WA within WA")
+    expect(locator).to_be_visible()
+    page.get_by_role("link", name="Show on the main map").click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("King County, WA")
+
+
+def test_embed_page_is_the_map_alone_and_opens_pages_in_the_top_window(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site + "embed/map/")
+    expect(page.locator(".jm")).to_have_count(23)
+    expect(page.locator("table")).to_have_count(0)
+    page.locator(".jm[data-id='oregon']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup-content a")).to_have_attribute("target", "_top")
+
+
+def test_home_page_shows_the_embed_code(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site)
+    page.get_by_text("Embed this map on your site").click()
+    expect(page.locator(".embed-code code")).to_contain_text(
+        re.compile(r'<iframe src="http://127\.0\.0\.1/embed/map/"')
+    )
+
+
+def test_state_outlines_draw_even_without_tiles(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.route("https://tile.openstreetmap.org/**", lambda r: r.abort())
+    page.goto(served_site)
+    # 52 state outlines in the base layer, plus the outlines of the 12 states and counties we track.
+    expect(page.locator(".leaflet-overlay-pane path")).to_have_count(52 + 12)
+
+
+def test_home_page_weight_is_within_budget(reader, served_site: str) -> None:
+    """At most 250 KB transferred, tiles excluded, as a gzip-serving host (GitHub Pages) sends it."""
+    page, _, _ = reader
+    sizes: dict[str, int] = {}
+    page.on("requestfinished", lambda r: sizes.__setitem__(r.url, gzip_size(r)))
+    page.goto(served_site)
+    page.wait_for_load_state("networkidle")
+    ours = {url: size for url, size in sizes.items() if "tile.openstreetmap.org" not in url}
+    total = sum(ours.values())
+    print(f"home page: {total / 1024:.0f} KB gzipped over {len(ours)} requests")
+    assert total <= 250 * 1024, ours
+
+
+def gzip_size(request) -> int:
+    import gzip
+
+    response = request.response()
+    return len(gzip.compress(response.body(), 6)) if response else 0
