@@ -23,6 +23,7 @@
   var markers = {};   // jurisdiction id -> Leaflet marker
   var outlines = {};  // jurisdiction id -> Leaflet outline layer (states, counties)
   var linkTarget = null;
+  var currentMap = null;
 
   // Called by the map layer for each jurisdiction (see tracker/maps.py).
   window.trackerFeature = function (feature, layer) {
@@ -112,15 +113,21 @@
       if (!ok && marker && marker.isPopupOpen()) marker.closePopup();
     });
     form.querySelector(".filter-count").textContent = "Showing " + shown + " of " + rows.length + " jurisdictions.";
+    if (currentMap) spread(currentMap);
   }
 
   function setUpFilters() {
     var form = document.getElementById("filters");
     if (!form) return;
     form.hidden = false;
+    applyFilters(form); // the letters of 24 January 2018 are selected by default
     form.addEventListener("change", function () { applyFilters(form); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
-    form.addEventListener("reset", function () { setTimeout(function () { applyFilters(form); }, 0); });
+    form.addEventListener("reset", function (e) {
+      e.preventDefault(); // "Show all" clears every filter, including the default one
+      Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) { select.value = ""; });
+      applyFilters(form);
+    });
   }
 
   // At country scale several symbols fall within a few pixels of each other (the Bay Area; Chicago and
@@ -149,7 +156,10 @@
   }
 
   function spread(map) {
-    var ids = Object.keys(markers).sort().filter(function (id) { return markers[id].getElement(); });
+    var ids = Object.keys(markers).sort().filter(function (id) {
+      var icon = markers[id].getElement();
+      return icon && icon.style.display !== "none"; // hidden by a filter: leaves room for the others
+    });
     var home = ids.map(function (id) { return map.latLngToContainerPoint(markers[id].getLatLng()); });
     var placed = home.map(function (p) { return { x: p.x, y: p.y }; });
     relax(placed);
@@ -161,6 +171,9 @@
   }
 
   window.trackerMapReady = function (map) {
+    currentMap = map;
+    var filters = document.getElementById("filters");
+    if (filters && !filters.hidden) applyFilters(filters);
     spread(map);
     map.on("zoomend viewreset", function () { spread(map); });
     var container = map.getContainer().closest(".map-frame");

@@ -13,9 +13,12 @@ from tracker.content import load_pages
 from tracker.data import load_jurisdictions
 from tracker.errors import DataError
 from tracker.exports import render_exports
-from tracker.models import Site
 from tracker.output import check_paths, copy_tree_files, write_site
+from tracker.records import Records, load_records
 from tracker.render import render_pages
+from tracker.search import search_bundle
+from tracker.site import Site
+from tracker.tables import render_tables
 from tracker.urls import Urls
 
 log = logging.getLogger(__name__)
@@ -33,9 +36,10 @@ LEAFLET_FILES = (
 def load_site(config: SiteConfig) -> Site:
     """Read and validate every input; report the problems of data and pages together."""
     problems = []
-    jurisdictions, shared, last_updated, pages = (), (), None, ()
+    jurisdictions, shared, last_updated, pages, records = (), (), None, (), Records()
     try:
         jurisdictions, shared, last_updated = load_jurisdictions(config.data_file)
+        records = load_records(config.data_dir, jurisdictions, shared)
     except DataError as e:
         problems += e.problems
     try:
@@ -44,7 +48,8 @@ def load_site(config: SiteConfig) -> Site:
         problems += e.problems
     if problems:
         raise DataError(problems)
-    return Site(jurisdictions, tuple(sorted(pages, key=lambda p: p.slug)), last_updated, shared)
+    pages = tuple(sorted(pages, key=lambda p: p.slug))
+    return Site(jurisdictions, pages, last_updated, shared, records.waves, records.cases, records.changelog)
 
 
 def boundaries_dir(config: SiteConfig) -> Path:
@@ -61,13 +66,20 @@ def vendor_files() -> list[tuple[str, bytes, str]]:
     ]
 
 
+def page_paths(site: Site, urls: Urls) -> list[str]:
+    """Addresses of the pages search should cover: jurisdictions and articles."""
+    return [urls.jurisdiction(j) for j in site.jurisdictions] + [urls.page(p) for p in site.pages]
+
+
 def build(config: SiteConfig) -> dict[str, bytes]:
     """Build the whole site into config.out_dir; return the files written."""
     site = load_site(config)
     outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
     urls = Urls(config.base_url, config.site_url)
     outputs = list(render_pages(site, config, urls, outlines))
-    outputs += render_exports(site, urls, config.title)
+    html_links = {urls.file_for(p): urls.link(p) for p in page_paths(site, urls)}
+    outputs += search_bundle(outputs, html_links)
+    outputs += render_exports(site, urls, config.title) + render_tables(site, urls)
     outputs += copy_tree_files(config.static_dir, "static/") + vendor_files()
     outputs.append((urls.states_outlines, (boundaries_dir(config) / "states.geojson").read_bytes(), "state outlines"))
     files = check_paths(outputs)

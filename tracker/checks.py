@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from tracker.errors import Problem
 from tracker.schema import STATUSES
-from tracker.validate import describe_field, subject_of
+from tracker.validate import describe_field, shorten, subject_of
 from tracker.yamlfile import Located, PathKey
 
 FIPS_LENGTH = {"state": 2, "county": 5, "city-county": 5, "city": 7}
@@ -123,13 +124,13 @@ def _once(
         return
     if value in seen:
         first = doc.line_col(seen[value] + ("id",))[0]
-        yield path + ("id",), f'the {what} "{value}" is already used on line {first}; each must be unique.'
+        yield path + ("id",), f'the {what} "{shorten(value)}" is already used on line {first}; each must be unique.'
     else:
         seen[value] = path
 
 
 def check_references(doc: Located) -> Iterator[tuple[PathKey, str]]:
-    known = {s.get("id") for _, s in all_sources(doc)}
+    known = {s["id"] for _, s in all_sources(doc) if isinstance(s.get("id"), str)}
     for i, record in records(doc):
         base: PathKey = ("jurisdictions", i)
         refs: list[tuple[PathKey, Any]] = [(base + ("status_source",), record.get("status_source"))]
@@ -142,7 +143,7 @@ def check_references(doc: Located) -> Iterator[tuple[PathKey, str]]:
             if isinstance(ref, str) and ref not in known:
                 yield (
                     path,
-                    f'{describe_field(path)} cites the source "{ref}", but no source has that id. Add it under "sources" or fix the id.',
+                    f'{describe_field(path)} cites the source "{shorten(ref)}", but no source has that id. Add it under "sources" or fix the id.',
                 )
 
 
@@ -182,7 +183,8 @@ def _dated(i: int, record: dict[str, Any]) -> Iterator[tuple[PathKey, dt.date]]:
 def check_places(doc: Located) -> Iterator[tuple[PathKey, str]]:
     for i, record in records(doc):
         base: PathKey = ("jurisdictions", i)
-        fips, kind, state = record.get("fips"), record.get("kind"), record.get("state")
+        # Only text can be looked up: a list where a word belongs is the schema's to report, not a crash here.
+        fips, kind, state = (_text(record.get(key)) for key in ("fips", "kind", "state"))
         if isinstance(fips, str) and fips.isdigit() and kind in FIPS_LENGTH and len(fips) != FIPS_LENGTH[kind]:
             yield (
                 base + ("fips",),
@@ -193,13 +195,43 @@ def check_places(doc: Located) -> Iterator[tuple[PathKey, str]]:
         ):
             yield base + ("fips",), f'"fips" is "{fips}", but codes in {state} start with {STATE_FIPS[state]}.'
         lat, lon = record.get("lat"), record.get("lon")
-        if _number(lat) and _number(lon) and not any(a <= lat <= b and c <= lon <= d for a, b, c, d in US_BOXES):
+        if not (_number(lat) and _number(lon) and abs(lat) <= 90 and abs(lon) <= 180):
+            continue  # not a point at all: the schema's message says why, once
+        if not any(a <= lat <= b and c <= lon <= d for a, b, c, d in US_BOXES):
             hint = " Longitudes in the United States are negative: is a minus sign missing?" if lon > 0 else ""
             yield base + ("lat",), f"the point {lat}, {lon} is outside the United States.{hint}"
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def scalars(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
+    """Every value that is not a list or a set of fields, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from scalars(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from scalars(item, path + (i,))
+    else:
+        yield path, value
+
+
+def check_values(doc: Located) -> Iterator[tuple[PathKey, str]]:
+    """Values the schema lets through but a reader would see as blank or broken."""
+    for path, value in scalars(doc.value):
+        if isinstance(value, str) and value and not value.strip():
+            yield path, f"{describe_field(path)} holds only spaces; write the text it should hold."
+        elif isinstance(value, float) and math.isnan(value):
+            yield (
+                path,
+                f'{describe_field(path)} is {doc.raw.get(path, "nan")}, which YAML reads as "not a number"; write digits.',
+            )
 
 
 def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
@@ -207,7 +239,7 @@ def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
         base: PathKey = ("jurisdictions", i)
         if (
             record.get("status_source") is None
-            and record.get("status") in STATUSES
+            and _text(record.get("status")) in STATUSES
             and record["status"] != "letter-sent"
         ):
             yield (
@@ -229,7 +261,14 @@ def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
                 )
 
 
-CHECKS: tuple[Check, ...] = (check_unique_ids, check_references, check_dates, check_places, check_grants_and_status)
+CHECKS: tuple[Check, ...] = (
+    check_values,
+    check_unique_ids,
+    check_references,
+    check_dates,
+    check_places,
+    check_grants_and_status,
+)
 
 
 def rule_problems(doc: Located) -> list[Problem]:

@@ -21,10 +21,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "command",
         nargs="?",
         default="build",
-        choices=["build", "check", "serve", "schema"],
+        choices=["build", "check", "serve", "schema", "new"],
         help="build (default): write the site; check: validate only, write nothing; "
-        "serve: build, serve on 127.0.0.1 and rebuild on change; schema: rewrite schema/jurisdictions.schema.json",
+        "serve: build, serve on 127.0.0.1 and rebuild on change; schema: rewrite schema/jurisdictions.schema.json; "
+        "new jurisdiction | new event ID: print an entry to paste into the data file, the fields to fill marked",
     )
+    parser.add_argument("what", nargs="?", help="for new: jurisdiction or event")
+    parser.add_argument("target", nargs="?", help="for new event: the id of the jurisdiction")
     parser.add_argument("--out", type=Path, help="output folder (default: site/)")
     parser.add_argument(
         "--base-url", help='path prefix of every link, e.g. "/tracker/" (default: the path of --site-url)'
@@ -35,7 +38,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-tiles", action="store_true", help="draw the map without OpenStreetMap tiles")
     parser.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
-    return parser.parse_args(argv)
+    new = parser.add_argument_group("new", "values to prefill in the printed entry")
+    new.add_argument("--id", help="new jurisdiction: its id (default: from --name and --state)")
+    new.add_argument("--name", help="new jurisdiction: its short display name")
+    new.add_argument("--state", help="new jurisdiction: its two-letter USPS state code")
+    new.add_argument("--kind", help="new jurisdiction: state, county, city or city-county; new event: its kind")
+    new.add_argument("--date", help="new event: its date, YYYY-MM-DD")
+    args = parser.parse_args(argv)
+    if args.command != "new" and args.what is not None:
+        parser.error(f'unexpected "{args.what}" after "{args.command}"')
+    return args
 
 
 def report(error: TrackerError) -> None:
@@ -48,6 +60,11 @@ def report(error: TrackerError) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
+    if args.command == "new":
+        from tracker import scaffold  # before the build's imports: printing a block needs none of them
+
+        # Not a build: a mistake in the arguments is one plain line from scaffold, with status 1.
+        raise SystemExit(scaffold.new(args))
     from tracker import build, schema, serve  # imported late so --help stays fast
 
     if args.command == "schema":

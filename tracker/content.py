@@ -13,8 +13,8 @@ import nh3
 from tracker.data import display_path
 from tracker.errors import DataError, Problem
 from tracker.models import Page
-from tracker.validate import did_you_mean
-from tracker.yamlfile import Located, load_yaml_text
+from tracker.validate import describe_value, did_you_mean, type_hint
+from tracker.yamlfile import Located, load_yaml_text, read_text_file
 
 FRONT_MATTER = {  # key -> (required, type, description)
     "title": (True, str, "the page title"),
@@ -24,9 +24,30 @@ FRONT_MATTER = {  # key -> (required, type, description)
     "nav": (False, int, "position in the site navigation (leave out to keep the page out of it)"),
     "nav_title": (False, str, "a short label for the navigation (default: the title)"),
 }
-RESERVED = {"index", "jurisdictions", "data", "static", "404", "feed", "sitemap", "robots", "embed", "schema"}
+KIND_WORDS = {str: "text", dt.date: "a date", int: "a whole number"}
+# A page's address is its file name, so these names would take the place of something the site publishes.
+RESERVED = {
+    "index": "the home page",
+    "jurisdictions": "the jurisdiction pages",
+    "data": "the downloads page",
+    "static": "the scripts, styles and images",
+    "404": "the page-not-found page",
+    "feed": "the Atom feed",
+    "sitemap": "the sitemap",
+    "robots": "robots.txt",
+    "embed": "the embeddable map",
+    "schema": "the JSON Schema of the data",
+    "letters": "the list of letters",
+    "cases": "the court cases",
+    "grants": "the grants table",
+    "timeline": "the timeline",
+    "updates": "the list of updates",
+    "search": "the search page",
+    "pagefind": "the search index",
+}
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(\r?\n|\Z)", re.S)
+# Spellings of a Markdown file other than ".md": never published, so refused rather than silently skipped.
+OTHER_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4"}
 ALLOWED_ATTRS = {
     **nh3.ALLOWED_ATTRIBUTES,
@@ -38,83 +59,103 @@ ALLOWED_ATTRS = {
 }
 
 
+def _front(path: str, line: int | None, message: str, col: int | None = None) -> Problem:
+    return Problem(path, line, col, message, title="Front matter")
+
+
 def split_front_matter(path: str, text: str) -> tuple[str, str, int]:
     """Return (front matter, body, line where the body starts)."""
-    match = FENCE.match(text)
-    if not match:
-        raise DataError(
-            [
-                Problem(
-                    path,
-                    1,
-                    None,
-                    'the page must start with front matter between two "---" lines (title, summary, date).',
-                    title="Front matter",
-                )
-            ]
-        )
-    return match.group(1), text[match.end() :], match.group(0).count("\n") + 1
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        message = 'the page must start with front matter: a line "---", then title:, summary: and date:, then "---".'
+        raise DataError([_front(path, 1, message)])
+    for i, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == "---":
+            if not "".join(lines[1:i]).strip():
+                raise DataError([_front(path, 2, "the front matter is empty; it needs title:, summary: and date:.")])
+            return "".join(lines[1:i]), "".join(lines[i + 1 :]), i + 2
+    message = 'the front matter that starts here is never closed: add a line "---" after its last field.'
+    raise DataError([_front(path, 1, message)])
 
 
 def check_front_matter(doc: Located) -> list[Problem]:
     meta = doc.value
     if not isinstance(meta, dict):
-        return [
-            Problem(
-                doc.path,
-                2,
-                None,
-                "the front matter must be a set of fields such as title: and date:.",
-                title="Front matter",
-            )
-        ]
+        line, col = doc.line_col(())
+        message = f"the front matter must be a set of fields such as title: and date:, but it is {describe_value(meta, None)}."
+        return [_front(doc.path, line, message, col)]
     problems = []
     for key in meta:
         if key not in FRONT_MATTER:
             line, col = doc.line_col((key,), key=True)
-            problems.append(
-                Problem(
-                    doc.path,
-                    line,
-                    col,
-                    f'unknown front matter field "{key}".{did_you_mean(key, list(FRONT_MATTER))} Allowed: {", ".join(FRONT_MATTER)}.',
-                    title="Front matter",
-                )
-            )
+            allowed = f"{did_you_mean(key, list(FRONT_MATTER))} Allowed: {', '.join(FRONT_MATTER)}."
+            problems.append(_front(doc.path, line, f'unknown front matter field "{key}".{allowed}', col))
     for key, (required, kind, description) in FRONT_MATTER.items():
         problems += _check_field(doc, key, required, kind, description)
-    return problems
+    return problems + _check_dates(doc)
 
 
 def _check_field(doc: Located, key: str, required: bool, kind: type, description: str) -> list[Problem]:
-    value = _typed(doc.value.get(key), kind)
-    line, col = doc.line_col((key,))
     if key not in doc.value:
-        return (
-            [Problem(doc.path, 2, None, f'"{key}" is missing ({description}).', title="Front matter")]
-            if required
-            else []
-        )
-    if value is None or isinstance(value, bool) or not isinstance(value, kind) or value == "":
-        return [
-            Problem(
-                doc.path,
-                line,
-                col,
-                f'"{key}" must be {description}, but it is "{doc.raw.get((key,), value)}".',
-                title="Front matter",
-            )
-        ]
+        return [_front(doc.path, 2, f'"{key}" is missing ({description}).')] if required else []
+    value, raw = doc.value[key], doc.raw.get((key,))
+    line, col = doc.line_col((key,))
+    typed = _typed(value, kind)
+    wanted = f"{description}, {KIND_WORDS[kind]}" if kind is int else f"{KIND_WORDS[kind]} ({description})"
+    if isinstance(typed, str) and not typed.strip():
+        blank = "empty" if typed == "" else "only spaces"
+        return [_front(doc.path, line, f'"{key}" must be {wanted}, but it is {blank}.', col)]
+    if typed is None or isinstance(typed, bool) or not isinstance(typed, kind):
+        message = f'"{key}" must be {wanted}, but it is {describe_value(value, raw)}.{_hint(kind, value, raw)}'
+        return [_front(doc.path, line, message, col)]
     return []
+
+
+def _hint(kind: type, value: Any, raw: str | None) -> str:
+    if kind is str:
+        return type_hint("string", value, raw)
+    if kind is int:
+        return " For example 1."
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return " That is not a real date (check the day and month)."
+    return " For example 2026-11-28."
+
+
+def _check_dates(doc: Located) -> list[Problem]:
+    """A page cannot have been changed before it was first published."""
+    date, updated = _typed(doc.value.get("date"), dt.date), _typed(doc.value.get("updated"), dt.date)
+    if not isinstance(date, dt.date) or not isinstance(updated, dt.date) or updated >= date:
+        return []
+    line, col = doc.line_col(("updated",))
+    message = f'"updated" ({updated.isoformat()}) is before "date" ({date.isoformat()}); is one of them mistyped?'
+    return [_front(doc.path, line, message, col)]
 
 
 def _typed(value: Any, kind: type) -> Any:
     if kind is dt.date and isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            return dt.date.fromisoformat(value) if len(value) == 10 else None
         except ValueError:
             return None
     return value
+
+
+def file_name_problems(file: Path, path: str) -> list[Problem]:
+    """The file name is the page's address: it must be a clean slug that nothing else uses."""
+    slug = file.stem
+    if not SLUG.match(slug):
+        message = (
+            f'the file name "{file.name}" cannot be used: it becomes the page\'s address, so it must be lowercase '
+            'letters, digits and hyphens, like "about-the-data.md".'
+        )
+    elif slug in RESERVED:
+        message = (
+            f'the file name "{file.name}" would publish this page at /{slug}/, which the site already uses for '
+            f"{RESERVED[slug]}; rename the file."
+        )
+    else:
+        return []
+    return [Problem(path, None, None, message, title="File name")]
 
 
 def render_markdown(body: str, base_url: str) -> str:
@@ -133,31 +174,15 @@ def render_markdown(body: str, base_url: str) -> str:
 
 def load_page(file: Path, base_url: str) -> Page:
     path = display_path(file)
-    try:
-        text = file.read_text(encoding="utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as e:
-        raise DataError(
-            [Problem(path, None, None, "the file is not valid UTF-8 text; save it as UTF-8.", title="Encoding")]
-        ) from e
+    text = read_text_file(file, path)
     front, body, _ = split_front_matter(path, text)
     doc = load_yaml_text(front, path, first_line=2)
-    problems = check_front_matter(doc)
-    slug = file.stem
-    if not SLUG.match(slug) or slug in RESERVED:
-        problems.append(
-            Problem(
-                path,
-                None,
-                None,
-                f'the file name "{file.name}" cannot be used: page addresses come from file names, which must be lowercase words joined by hyphens and not one of: {", ".join(sorted(RESERVED))}.',
-                title="File name",
-            )
-        )
+    problems = check_front_matter(doc) + file_name_problems(file, path)
     if problems:
         raise DataError(problems)
     meta = {k: _typed(v, FRONT_MATTER[k][1]) for k, v in doc.value.items()}
     return Page(
-        slug=slug,
+        slug=file.stem,
         title=meta["title"],
         summary=meta["summary"],
         date=meta["date"],
@@ -169,14 +194,31 @@ def load_page(file: Path, base_url: str) -> Page:
     )
 
 
+def misnamed_page(file: Path, content_dir: Path) -> Problem:
+    """A Markdown file not named *.md: say so, and name the page whose address it would share."""
+    twin = content_dir / f"{file.stem}.md"
+    clash = f"; {display_path(twin)} already has the address /{file.stem}/" if twin.is_file() else ""
+    message = (
+        f'page files must end in ".md" in lowercase, so this one would never be published{clash}. Rename or merge it.'
+    )
+    return Problem(display_path(file), None, None, message, title="File name")
+
+
 def load_pages(content_dir: Path, base_url: str) -> tuple[Page, ...]:
     """Load every content/*.md page, collecting the problems of all pages before failing."""
+    if not content_dir.is_dir():
+        message = "the content folder does not exist (it holds the Markdown pages)."
+        raise DataError([Problem(display_path(content_dir), None, None, message, title="Missing folder")])
     pages, problems = [], []
-    for file in sorted(content_dir.glob("*.md")):
-        try:
-            pages.append(load_page(file, base_url))
-        except DataError as e:
-            problems += e.problems
+    # Hidden files are editors' lock and backup files (Emacs writes .#about.md), never pages.
+    for file in sorted(f for f in content_dir.iterdir() if not f.name.startswith(".")):
+        if file.suffix == ".md":
+            try:
+                pages.append(load_page(file, base_url))
+            except DataError as e:
+                problems += e.problems
+        elif file.suffix.lower() in OTHER_SUFFIXES:
+            problems.append(misnamed_page(file, content_dir))
     if problems:
         raise DataError(problems)
     return tuple(pages)

@@ -25,7 +25,9 @@ def load_document(file: Path) -> Located:
     """Load and validate the data file; raise DataError with every problem found."""
     doc = load_yaml(file, display_path(file))
     problems = schema_problems(doc)
-    problems += rule_problems(doc)
+    # One message per value is enough: a value the schema refuses needs no second opinion from the rules.
+    refused = {(p.line, p.col) for p in problems}
+    problems += [p for p in rule_problems(doc) if (p.line, p.col) not in refused]
     if problems:
         raise DataError(problems)
     return doc

@@ -10,9 +10,10 @@ import json
 from typing import Any
 from xml.sax.saxutils import escape
 
+from tracker.dictionary import generated_files
 from tracker.maps import feature
-from tracker.models import Jurisdiction, Site
-from tracker.schema import schema_json
+from tracker.models import Jurisdiction
+from tracker.site import Site
 from tracker.urls import Urls
 
 CSV_COLUMNS = (
@@ -124,6 +125,12 @@ def to_feed(site: Site, urls: Urls, title: str) -> bytes:
     for p in site.pages:
         link = urls.absolute(urls.page(p))
         entries.append((p.updated, atom_entry(link, p.title, link, p.updated, p.summary)))
+    for c in site.changelog:
+        link = urls.absolute(urls.updates)
+        entry_id = f"{link}#{c.date.isoformat()}-{c.kind}-{hash_text(c.summary)}"
+        entries.append(
+            (c.date, atom_entry(entry_id, f"{c.kind.capitalize()}, {c.date.isoformat()}", link, c.date, c.summary))
+        )
     entries.sort(key=lambda pair: pair[0], reverse=True)
     updated = max([site.last_updated] + [d for d, _ in entries])
     head = (
@@ -144,8 +151,20 @@ def hash_text(text: str) -> int:
 
 
 def to_sitemap(site: Site, urls: Urls) -> bytes:
-    rows = [(urls.home, site.last_updated), (urls.data_index, site.last_updated)]
-    rows += [(urls.jurisdiction(j), site.last_updated) for j in site.jurisdictions]
+    sections = (
+        urls.home,
+        urls.letters,
+        urls.cases,
+        urls.grants,
+        urls.timeline,
+        urls.updates,
+        urls.search,
+        urls.data_index,
+        urls.dictionary,
+    )
+    rows = [(path, site.last_updated) for path in sections]
+    rows += [(urls.jurisdiction(j), site.last_updated_for(j)) for j in site.jurisdictions]
+    rows += [(urls.case(c), site.last_updated) for c in site.cases]
     rows += [(urls.page(p), p.updated) for p in site.pages]
     body = "".join(
         f"<url><loc>{escape(urls.absolute(path))}</loc><lastmod>{day.isoformat()}</lastmod></url>\n"
@@ -166,7 +185,11 @@ def render_exports(site: Site, urls: Urls, title: str) -> list[tuple[str, bytes,
         (urls.json, to_json(site, urls), "the JSON export"),
         (urls.csv, to_csv(site, urls), "the CSV export"),
         (urls.geojson, to_geojson(site, urls), "the GeoJSON export"),
-        (urls.schema, schema_json().encode("utf-8"), "the schema"),
+        *[
+            (path, text.encode("utf-8"), "a schema")
+            for path, text in generated_files().items()
+            if path.startswith("schema/")
+        ],
         (urls.feed, to_feed(site, urls, title), "the feed"),
         (urls.sitemap, to_sitemap(site, urls), "the sitemap"),
         (urls.robots, to_robots(urls), "robots.txt"),

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tracker.schema import BATCHES, CONFIDENCES, STATUSES
@@ -114,7 +113,11 @@ class Jurisdiction:
     @property
     def headline_grant(self) -> Grant | None:
         """The most certain FY2016 figure, or None when none is recorded."""
-        options = sorted(self.grants_for(FOCUS_YEAR), key=lambda g: CONFIDENCE_RANK[g.confidence])
+        return self.headline_for(FOCUS_YEAR)
+
+    def headline_for(self, year: int) -> Grant | None:
+        """The most certain figure for a fiscal year (ties: the first written)."""
+        options = sorted(self.grants_for(year), key=lambda g: CONFIDENCE_RANK[g.confidence])
         return options[0] if options else None
 
     @property
@@ -134,12 +137,17 @@ class MoneyTotal:
 
 
 def fy2016_total(jurisdictions: tuple[Jurisdiction, ...]) -> MoneyTotal:
+    return year_total(jurisdictions, FOCUS_YEAR)
+
+
+def year_total(jurisdictions: tuple[Jurisdiction, ...], year: int) -> MoneyTotal:
+    """Add each jurisdiction's most certain figure for the year, when it is one a sum may count."""
     counted, excluded, unknown = [], [], []
     for j in jurisdictions:
-        grant = j.headline_grant
+        grant = j.headline_for(year)
         bucket = unknown if grant is None else counted if grant.confidence in SUMMABLE else excluded
         bucket.append(j)
-    heads = [j.headline_grant for j in counted]
+    heads = [j.headline_for(year) for j in counted]
     return MoneyTotal(
         amount=sum(g.value for g in heads if g),
         is_lower_bound=any(g.is_bound for g in heads if g),
@@ -165,42 +173,62 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Site:
-    """Everything the pages are rendered from."""
+class Wave:
+    """A wave of Justice Department letters; its members are the jurisdictions with a letter of its batch."""
 
-    jurisdictions: tuple[Jurisdiction, ...]  # by name
-    pages: tuple[Page, ...]  # by slug
-    last_updated: dt.date
-    shared_sources: tuple[Source, ...] = field(default=())
+    id: str
+    name: str
+    date: dt.date
+    sender: str
+    demand: str
+    deadline: dt.date | None
+    recipients: int | None
+    sources: tuple[Source, ...]
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class Ruling:
+    date: dt.date
+    court: str
+    kind: str
+    holding: str
+    citation: str | None
+    for_jurisdiction: bool | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    name: str
+    court: str
+    docket: str | None
+    filed: dt.date | None
+    plaintiffs: str
+    defendants: str
+    jurisdiction_ids: tuple[str, ...]
+    fiscal_years: tuple[int, ...]
+    status: str
+    status_note: str | None
+    summary: str
+    filing_sources: tuple[Source, ...]
+    rulings: tuple[Ruling, ...]  # in date order
+    sources: tuple[Source, ...]  # everything the case cites
+    note: str | None = None
 
     @property
-    def fy2016(self) -> MoneyTotal:
-        return fy2016_total(self.jurisdictions)
+    def last_ruling(self) -> Ruling | None:
+        return self.rulings[-1] if self.rulings else None
 
-    @property
-    def targeted_january_2018(self) -> tuple[Jurisdiction, ...]:
-        return tuple(j for j in self.jurisdictions if j.january_letter)
 
-    @property
-    def january_letter(self) -> Letter | None:
-        """A representative letter of 24 January 2018: the one whose deadline most jurisdictions share."""
-        letters = [j.january_letter for j in self.jurisdictions if j.january_letter]
-        deadlines = Counter(x.deadline for x in letters)
-        return max(letters, key=lambda x: deadlines[x.deadline], default=None)
-
-    @property
-    def nav_pages(self) -> tuple[Page, ...]:
-        return tuple(sorted((p for p in self.pages if p.nav is not None), key=lambda p: (p.nav, p.slug)))
-
-    @property
-    def status_counts(self) -> tuple[tuple[str, int], ...]:
-        return tuple((s, sum(1 for j in self.jurisdictions if j.status == s)) for s in STATUSES)
-
-    @property
-    def events(self) -> tuple[tuple[Jurisdiction, Event], ...]:
-        """Every dated event, newest first (ties by jurisdiction name)."""
-        pairs = [(j, e) for j in self.jurisdictions for e in j.events]
-        return tuple(sorted(pairs, key=lambda p: (-p[1].date.toordinal(), p[0].name, p[1].summary)))
+@dataclass(frozen=True)
+class ChangeEntry:
+    date: dt.date
+    kind: str  # added | updated | correction
+    summary: str
+    jurisdiction_ids: tuple[str, ...]
+    source: Source | None
 
 
 def to_date(value: Any) -> dt.date | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,12 +12,14 @@ from typing import Any
 import jinja2
 
 from tracker.boundaries import Outlines, locator_svg
+from tracker.chart import fy2016_chart
 from tracker.config import SiteConfig
+from tracker.dictionary import FILES, fields
 from tracker.errors import BuildError
 from tracker.maps import MapParts, build_map, legend_items
-from tracker.models import Jurisdiction, Page, Site
 from tracker.money import NOT_RECORDED, dollars, grant_text, headline_text, long_date, total_text
 from tracker.schema import BATCHES, CONFIDENCES, STATUSES
+from tracker.site import Site, TimelineItem
 from tracker.urls import Urls
 
 KIND_WORDS = {"state": "State", "county": "County", "city": "City", "city-county": "City-county"}
@@ -41,6 +44,7 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["batch_short"] = batch_short
     env.filters.update(
         date=long_date,
         dollars=dollars,
@@ -50,6 +54,12 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
         kind=KIND_WORDS.__getitem__,
     )
     env.globals.update(
+        sections=(
+            (Urls.letters, "Letters"),
+            (Urls.cases, "Lawsuits"),
+            (Urls.grants, "Money"),
+            (Urls.timeline, "Timeline"),
+        ),
         CSP_SLOT=CSP_SLOT,
         NOT_RECORDED=NOT_RECORDED,
         STATUSES=STATUSES,
@@ -61,9 +71,10 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
 
 
 CSP_SLOT = "__CONTENT_SECURITY_POLICY__"
+WASM = "'wasm-unsafe-eval'"  # only the search page: Pagefind compiles its WebAssembly engine, nothing else runs
 
 
-def content_security_policy(inline_scripts: list[str], tiles: bool) -> str:
+def content_security_policy(inline_scripts: list[str], tiles: bool, wasm: bool = False) -> str:
     """A policy the page satisfies: our own files, plus the inline scripts we wrote, by hash.
 
     Hashes come from the scripts the build meant to inline, never from scanning the output:
@@ -75,7 +86,8 @@ def content_security_policy(inline_scripts: list[str], tiles: bool) -> str:
     )
     images = "'self' data:" + (" https://tile.openstreetmap.org" if tiles else "")
     return (
-        f"default-src 'self'; script-src 'self' {hashes}".rstrip() + f"; img-src {images}; style-src 'self'; "
+        f"default-src 'self'; script-src 'self'{' ' + WASM if wasm else ''} {hashes}".rstrip()
+        + f"; img-src {images}; style-src 'self'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'"
     )
 
@@ -84,7 +96,9 @@ def render(env: jinja2.Environment, template: str, **context: Any) -> bytes:
     try:
         html = env.get_template(template).render(**context)
         inline = [context["map"].inline] if "map" in context else []
-        return html.replace(CSP_SLOT, content_security_policy(inline, context["config"].tiles), 1).encode("utf-8")
+        return html.replace(
+            CSP_SLOT, content_security_policy(inline, context["config"].tiles, context.get("wasm", False)), 1
+        ).encode("utf-8")
     except jinja2.TemplateNotFound as e:
         raise BuildError(f"templates/{e.name}: the template is missing.") from e
     except jinja2.TemplateSyntaxError as e:
@@ -95,17 +109,21 @@ def render(env: jinja2.Environment, template: str, **context: Any) -> bytes:
         ) from e
 
 
-def home_page(env: jinja2.Environment, common: Common, map_parts: MapParts) -> bytes:
-    return render(
-        env,
-        "index.html",
-        **vars(common),
-        page_path=common.urls.home,
-        map=map_parts,
-        filter_options=filter_options(common.site),
-        title=None,
-        description=home_description(common.site),
-    )
+@dataclass(frozen=True)
+class Sheet:
+    """One page to render: its template, address, title and the extra values its template uses."""
+
+    template: str
+    path: str
+    title: str | None
+    description: str
+    producer: str
+    extra: dict[str, Any]
+
+
+def batch_short(batch: str) -> str:
+    """ "Jan 2018" for batch "2018-01"."""
+    return dt.date.fromisoformat(batch + "-01").strftime("%b %Y")
 
 
 def filter_options(site: Site) -> dict[str, list[str]]:
@@ -126,63 +144,128 @@ def home_description(site: Site) -> str:
     )
 
 
-def jurisdiction_page(env: jinja2.Environment, common: Common, j: Jurisdiction) -> bytes:
-    return render(
-        env,
-        "jurisdiction.html",
-        **vars(common),
-        page_path=common.urls.jurisdiction(j),
-        j=j,
-        locator=locator_svg(j, common.outlines),
-        title=f"{j.official_name}",
-        description=j.summary,
-    )
+def item_jurisdictions(item: TimelineItem) -> list[str]:
+    """Ids a timeline entry concerns, for the timeline's jurisdiction filter."""
+    if item.jurisdiction:
+        return [item.jurisdiction.id]
+    return list(item.case.jurisdiction_ids) if item.case else []
 
 
-def markdown_page(env: jinja2.Environment, common: Common, page: Page) -> bytes:
-    return render(
-        env,
-        "page.html",
-        **vars(common),
-        page_path=common.urls.page(page),
-        page=page,
-        title=page.title,
-        description=page.summary,
-    )
+def map_sheets(site: Site, map_parts: MapParts) -> list[Sheet]:
+    about = home_description(site)
+    return [
+        Sheet(
+            "index.html",
+            Urls.home,
+            None,
+            about,
+            "the home page",
+            {"map": map_parts, "filter_options": filter_options(site)},
+        ),
+        Sheet("embed.html", Urls.embed_map, "Map", about, "the embeddable map", {"map": map_parts}),
+    ]
 
 
-def data_page(env: jinja2.Environment, common: Common) -> bytes:
-    return render(
-        env,
-        "data.html",
-        **vars(common),
-        page_path=common.urls.data_index,
-        title="Download the data",
-        description="The tracker's data as JSON, CSV and GeoJSON.",
-    )
+def section_sheets(site: Site) -> list[Sheet]:
+    kinds = sorted({i.kind for i in site.timeline})
+    return [
+        Sheet(
+            "letters.html",
+            Urls.letters,
+            "The letters, wave by wave",
+            "Every wave of Justice Department letters and who received them.",
+            "the letters page",
+            {},
+        ),
+        Sheet(
+            "cases.html", Urls.cases, "The lawsuits", "Lawsuits over the Byrne JAG conditions.", "the cases page", {}
+        ),
+        Sheet(
+            "grants.html",
+            Urls.grants,
+            "The grant money",
+            "Every Byrne JAG figure with its source and confidence.",
+            "the grants ledger",
+            {"ledger": site.ledger, "chart": fy2016_chart(site.ledger.fy2016_rows)},
+        ),
+        Sheet(
+            "timeline.html",
+            Urls.timeline,
+            "Timeline",
+            "Every dated event, with its source.",
+            "the timeline",
+            {"kinds": kinds, "item_jurisdictions": item_jurisdictions},
+        ),
+        Sheet(
+            "updates.html",
+            Urls.updates,
+            "Updates and corrections",
+            "Dated changes and corrections.",
+            "the updates page",
+            {},
+        ),
+        Sheet(
+            "search.html",
+            Urls.search,
+            "Search",
+            "Search the tracker.",
+            "the search page",
+            {
+                "states": sorted({j.state for j in site.jurisdictions}),
+                "kinds": [KIND_WORDS[k] for k in KIND_WORDS if any(j.kind == k for j in site.jurisdictions)]
+                + ["Article"],
+            },
+        ),
+        Sheet(
+            "data.html",
+            Urls.data_index,
+            "Download the data",
+            "The tracker's data as JSON, CSV and GeoJSON.",
+            "the downloads page",
+            {},
+        ),
+        Sheet(
+            "dictionary.html",
+            Urls.dictionary,
+            "Data dictionary",
+            "Every field of the tracker's data files.",
+            "the data dictionary",
+            {"files": list(FILES), "fields": fields()},
+        ),
+        Sheet("404.html", Urls.not_found, "Page not found", "This page does not exist.", "the 404 page", {}),
+    ]
 
 
-def not_found_page(env: jinja2.Environment, common: Common) -> bytes:
-    return render(
-        env,
-        "404.html",
-        **vars(common),
-        page_path=common.urls.not_found,
-        title="Page not found",
-        description="This page does not exist.",
-    )
-
-
-def embed_page(env: jinja2.Environment, common: Common, map_parts: MapParts) -> bytes:
-    return render(
-        env,
-        "embed.html",
-        **vars(common),
-        page_path=common.urls.embed_map,
-        map=map_parts,
-        title="Map",
-        description=home_description(common.site),
-    )
+def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
+    sheets = [
+        Sheet(
+            "jurisdiction.html",
+            Urls.jurisdiction(j),
+            j.official_name,
+            j.summary,
+            f"jurisdiction {j.id}",
+            {
+                "j": j,
+                "locator": locator_svg(j, outlines),
+                "cases": site.cases_for(j),
+                "updated": site.last_updated_for(j),
+            },
+        )
+        for j in site.jurisdictions
+    ]
+    sheets += [
+        Sheet(
+            "case.html",
+            Urls.case(c),
+            c.name,
+            c.summary,
+            f"case {c.id}",
+            {"c": c, "jurisdictions": site.jurisdictions_of(c)},
+        )
+        for c in site.cases
+    ]
+    sheets += [Sheet("page.html", Urls.page(p), p.title, p.summary, p.source_path, {"page": p}) for p in site.pages]
+    return sheets
 
 
 def render_pages(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> Iterator[tuple[str, bytes, str]]:
@@ -190,11 +273,14 @@ def render_pages(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines)
     env = make_env(config)
     common = Common(site, config, urls, outlines)
     map_parts = build_map(site.jurisdictions, urls, config.tiles, outlines)
-    yield urls.file_for(urls.home), home_page(env, common, map_parts), "the home page"
-    yield urls.file_for(urls.embed_map), embed_page(env, common, map_parts), "the embeddable map"
-    for j in site.jurisdictions:
-        yield urls.file_for(urls.jurisdiction(j)), jurisdiction_page(env, common, j), f"jurisdiction {j.id}"
-    for page in site.pages:
-        yield urls.file_for(urls.page(page)), markdown_page(env, common, page), page.source_path
-    yield urls.file_for(urls.data_index), data_page(env, common), "the downloads page"
-    yield urls.not_found, not_found_page(env, common), "the 404 page"
+    for sheet in map_sheets(site, map_parts) + section_sheets(site) + record_sheets(site, outlines):
+        html = render(
+            env,
+            sheet.template,
+            **vars(common),
+            **sheet.extra,
+            page_path=sheet.path,
+            title=sheet.title,
+            description=sheet.description,
+        )
+        yield urls.file_for(sheet.path), html, sheet.producer

@@ -8,7 +8,7 @@ from typing import Any
 
 KINDS = ("state", "county", "city", "city-county")
 STATUSES = {
-    "letter-sent": "Received the January 2018 letter; no response or outcome recorded yet.",
+    "letter-sent": "Received a letter from the Justice Department; no response or outcome recorded yet.",
     "responded": "Answered the Justice Department or publicly defended its policy; no determination recorded.",
     "litigating": "In court against the Justice Department over the grant conditions, with no final outcome recorded.",
     "cleared": "The Justice Department said it found no evidence of non-compliance, or released the withheld grant.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.models import Jurisdiction, Page
+from tracker.models import Case, Jurisdiction, Page
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,30 @@ class Urls:
     geojson = "data/jurisdictions.geojson"
     schema = "schema/jurisdictions.schema.json"
     embed_map = "embed/map/"
+    letters = "letters/"
+    cases = "cases/"
+    grants = "grants/"
+    timeline = "timeline/"
+    updates = "updates/"
+    search = "search/"
+    events_csv = "data/events.csv"
+    events_json = "data/events.json"
+    grants_csv = "data/grants.csv"
+    grants_json = "data/grants.json"
+    waves_json = "data/waves.json"
+    waves_csv = "data/waves.csv"
+    cases_json = "data/cases.json"
+    cases_csv = "data/cases.csv"
+    dictionary = "data/dictionary/"
     states_outlines = "static/boundaries/states.geojson"
 
     @staticmethod
     def jurisdiction(j: Jurisdiction | str) -> str:
         return f"jurisdictions/{j if isinstance(j, str) else j.id}/"
+
+    @staticmethod
+    def case(c: Case) -> str:
+        return f"cases/{c.id}/"
 
     @staticmethod
     def page(p: Page) -> str:

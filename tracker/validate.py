@@ -45,14 +45,17 @@ def subject_of(doc: Located, path: PathKey) -> str | None:
         return None
     if isinstance(record, dict) and isinstance(record.get("id"), str):
         name = record.get("name")
-        return f"{name} (id: {record['id']})" if isinstance(name, str) else f"id {record['id']}"
+        ident = shorten(record["id"])
+        return f"{shorten(name)} (id: {ident})" if isinstance(name, str) and name.strip() else f"id {ident}"
     return f"jurisdiction number {path[1] + 1}"
 
 
 def describe_field(path: PathKey) -> str:
     """Say which field a path names, in words: 'grant 2: "amount"'."""
     words: list[str] = []
-    items = list(path[2:]) if path[:1] == ("jurisdictions",) else list(path)
+    # Inside a jurisdiction the subject already names it; "jurisdictions" itself is named like any field.
+    inside = len(path) >= 2 and path[0] == "jurisdictions" and isinstance(path[1], int)
+    items = list(path[2:]) if inside else list(path)
     for i, part in enumerate(items):
         if isinstance(part, int) and i > 0 and isinstance(items[i - 1], str):
             words[-1] = f"{SINGULAR.get(str(items[i - 1]), str(items[i - 1]))} {part + 1}"
@@ -61,21 +64,31 @@ def describe_field(path: PathKey) -> str:
     return ", ".join(words) if words else "this entry"
 
 
+def shorten(text: str, limit: int = 200) -> str:
+    """Quote at most `limit` characters of a value: a pasted page must not become a page of errors."""
+    return text if len(text) <= limit else f"{text[: limit - 40]}… ({len(text):,} characters)"
+
+
 def describe_value(value: Any, raw: str | None) -> str:
-    if raw is not None and not isinstance(value, str):
-        return f"{raw} (which YAML reads as {type_word(value)})"
-    if isinstance(value, str):
-        return f'"{value}"'
     if value is None:
-        return "empty (null)"
+        return "empty (null)"  # whether written as nothing, "~" or "null"
+    if raw is not None and not isinstance(value, str):
+        return f"{shorten(raw)} (which YAML reads as {type_word(value)})"
+    if isinstance(value, str):
+        return f'"{shorten(value)}"'
     return type_word(value)
+
+
+def shown_number(value: Any, raw: str | None) -> str:
+    """A number as written, saying what YAML made of it when that differs (41:53 is read as 2513)."""
+    return f"{value}" if raw is None or raw == str(value) else describe_value(value, raw)
 
 
 def type_word(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {shorten(str(value))}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -98,9 +111,11 @@ def type_hint(expected: str, value: Any, raw: str | None) -> str:
     if isinstance(value, bool) and raw is not None and raw.lower() in YAML_BOOLEANS:
         return f' YAML reads a bare {raw} as true/false; to mean the text, put it in quotes: "{raw}".'
     if expected == "string" and isinstance(value, (int, float)) and raw is not None:
-        if raw.startswith("0"):
+        if raw.startswith("0") and raw.isdigit():
             return f' Put it in quotes to keep the leading zero: "{raw}".'
-        return f' Put it in quotes: "{raw}".'
+        return f' Put it in quotes: "{shorten(raw)}".'
+    if expected in ("integer", "number") and isinstance(value, str) and value.isdigit():
+        return " That is far too many digits for a real figure."
     if expected in ("integer", "number") and isinstance(value, str):
         return " Write digits only, without quotes, $ signs, commas or words (for example 2000000)."
     if expected == "integer" and isinstance(value, float):
@@ -138,7 +153,7 @@ def schema_message(error: ValidationError, doc: Located) -> str:
         return f"{field} is {describe_value(value, raw)}, which is not in the expected form: {error.schema.get('x-hint', error.validator_value)}."
     if kind in ("minimum", "maximum"):
         word = "at least" if kind == "minimum" else "at most"
-        return f"{field} must be {word} {error.validator_value}, but it is {value}."
+        return f"{field} must be {word} {error.validator_value}, but it is {shown_number(value, raw)}."
     if kind == "minItems":
         return f"{field} needs at least {error.validator_value} entry."
     if kind == "minLength":
@@ -184,10 +199,10 @@ def is_misspelt(error: ValidationError, path: PathKey, unknown: set[tuple[PathKe
     return any(p == path and difflib.get_close_matches(key, [missing], n=1, cutoff=0.6) for p, key in unknown)
 
 
-def schema_problems(doc: Located) -> list[Problem]:
+def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -> list[Problem]:
     """Check the document against the schema; one plain message per finding."""
     problems: list[Problem] = []
-    errors = sorted(VALIDATOR.iter_errors(doc.value), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(validator.iter_errors(doc.value), key=lambda e: [str(p) for p in e.absolute_path])
     misspelt = {
         (tuple(e.absolute_path), k) for e in errors if e.validator == "additionalProperties" for k in e.instance
     }

@@ -21,6 +21,12 @@ MAX_BYTES = 5_000_000  # far above any real tracker file; refuses accidents befo
 MAX_DEPTH = 20
 # Direction overrides can make a name display as something else ("Trojan Source"); they never belong in data.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that arrive by copy and paste (or an escape such as "\x00") and break pages and feeds.
+# Tab, line feed, carriage return and NEL (U+0085) are line breaks or spacing, so they are allowed.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+YAML_TAG = "tag:yaml.org,2002:"
+SCALAR_TAGS = {"null", "bool", "int", "float", "str", "timestamp"}
+COLLECTION_TAGS = {yaml.MappingNode: "map", yaml.SequenceNode: "seq"}
 _CONSTRUCT = yaml.SafeLoader("")  # only used for its scalar constructors
 
 
@@ -58,6 +64,9 @@ class _Converter:
 
     def convert(self, node: yaml.Node, path: PathKey) -> Any:
         self.doc.where[path] = _mark(node)
+        expected = COLLECTION_TAGS.get(type(node))
+        if expected and node.tag != YAML_TAG + expected:  # e.g. !!set or !!omap: not plain YAML data
+            self.problem(node, f'the YAML tag "{node.tag}" is not allowed here; remove it.')
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -84,36 +93,67 @@ class _Converter:
 
     def scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         self.doc.raw[path] = node.value
-        tag = node.tag.rsplit(":", 1)[-1]
+        # Only YAML's own tags: "tag:example.com,2000:int" must not pass for an int (nor vanish into text).
+        tag = node.tag.removeprefix(YAML_TAG) if node.tag.startswith(YAML_TAG) else node.tag
+        if tag not in SCALAR_TAGS:
+            self.problem(node, f'the YAML tag "{node.tag}" is not allowed here; remove it.')
+            return node.value
         if tag == "timestamp":
             return node.value  # dates stay text; the validator checks that they are real dates
-        if tag in ("null", "bool", "int", "float"):
-            try:
-                return _CONSTRUCT.construct_object(node, deep=True)
-            except (ValueError, yaml.YAMLError):
-                return node.value
         if tag != "str":
-            self.problem(node, f'the YAML tag "{node.tag}" is not allowed here; remove it.')
+            try:
+                # The constructor itself, not construct_object, which caches every node it ever saw.
+                return _CONSTRUCT.yaml_constructors[node.tag](_CONSTRUCT, node)
+            except (ValueError, yaml.YAMLError):
+                return node.value  # e.g. an int of more than 4,300 digits: the validator says it is not a number
+        control = CONTROLS.search(node.value)
+        if control:  # only reachable through escapes in quotes: the file itself was checked when read
+            self.problem(node, f"{control_words(control.group())}; remove it (look for a backslash escape).")
         return BIDI_CONTROLS.sub("", node.value)
 
 
+def control_words(char: str) -> str:
+    return f"the text holds an invisible control character (U+{ord(char):04X})"
+
+
 def _decode(path: str, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        message = "the file is saved as UTF-16; save it as UTF-8."
+        raise DataError([Problem(path, 1, None, message, title="Encoding")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
+        message = f"the file is not valid UTF-8 text (bad byte at position {e.start}); save it as UTF-8."
+        raise DataError([Problem(path, line, None, message, title="Encoding")]) from e
+    return text.removeprefix("\ufeff")  # a UTF-8 byte-order mark is harmless: some Windows editors add one
+
+
+def _check_controls(path: str, text: str) -> None:
+    found = CONTROLS.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        col = found.start() - text.rfind("\n", 0, found.start())
+        message = f"{control_words(found.group())}, probably pasted by accident; delete it."
+        raise DataError([Problem(path, line, col, message, title="Control character")])
+
+
+def read_text_file(file: Path, display: str) -> str:
+    """Read a UTF-8 input file, refusing huge files, other encodings and invisible control characters."""
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # never more: a huge file is refused without reading it all
+    except OSError as e:
         raise DataError(
-            [
-                Problem(
-                    path,
-                    line,
-                    None,
-                    f"the file is not valid UTF-8 text (bad byte at position {e.start}); save it as UTF-8.",
-                    title="Encoding",
-                )
-            ]
+            [Problem(display, None, None, f"cannot read the file: {e.strerror or e}.", title="Missing file")]
         ) from e
-    return text.removeprefix("\ufeff")
+    if len(data) > MAX_BYTES:
+        size = f"{file.stat().st_size:,} bytes" if file.is_file() else "larger"
+        message = f"the file is {size}, more than the {MAX_BYTES:,} allowed; is it the right file?"
+        raise DataError([Problem(display, None, None, message, title="File too large")])
+    text = _decode(display, data)
+    _check_controls(display, text)
+    return text
 
 
 def _syntax_problem(path: str, e: yaml.MarkedYAMLError, text: str) -> Problem:
@@ -121,6 +161,14 @@ def _syntax_problem(path: str, e: yaml.MarkedYAMLError, text: str) -> Problem:
     message = f"the YAML cannot be read: {e.problem}"
     if e.context:
         message += f" ({e.context})"
+    opened = e.context_mark
+    if e.problem_mark and opened and e.problem_mark.index >= len(text.rstrip()) and opened.line < mark.line:
+        # The file ran out inside an unclosed quote or bracket: the line that opened it is the one to fix.
+        mark = opened
+        message = (
+            "the YAML cannot be read: it ends before the quote, bracket or brace opened here is closed "
+            f"({e.problem}, {e.context})"
+        )
     lines = text.splitlines()
     if mark and mark.line < len(lines) and "\t" in lines[mark.line]:
         message += ". This line contains a tab character: YAML allows only spaces for indentation"
@@ -128,13 +176,25 @@ def _syntax_problem(path: str, e: yaml.MarkedYAMLError, text: str) -> Problem:
     return Problem(path, line, col, message + ".", title="YAML syntax error")
 
 
+def _yaml_problem(path: str, e: yaml.YAMLError, text: str) -> Problem:
+    if isinstance(e, yaml.MarkedYAMLError) and e.problem_mark and "nesting depth" in str(e.problem):
+        # libyaml's own limit, met while it scans ahead of the depth count in _prescan: say it the same way.
+        mark = e.problem_mark
+        return Problem(path, mark.line + 1, mark.column + 1, _too_deep(), title="YAML problem")
+    if isinstance(e, yaml.MarkedYAMLError):
+        return _syntax_problem(path, e, text)
+    if isinstance(e, yaml.reader.ReaderError):  # a character YAML refuses, e.g. from load_yaml_text's callers
+        line = text.count("\n", 0, e.position) + 1
+        col = e.position - text.rfind("\n", 0, e.position)
+        return Problem(path, line, col, f"{control_words(chr(e.character))}; delete it.", title="YAML syntax error")
+    return Problem(path, None, None, f"the YAML cannot be read: {e}", title="YAML syntax error")
+
+
 def _compose(path: str, text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=Loader)
-    except yaml.MarkedYAMLError as e:
-        raise DataError([_syntax_problem(path, e, text)]) from e
     except yaml.YAMLError as e:
-        raise DataError([Problem(path, None, None, f"the YAML cannot be read: {e}", title="YAML syntax error")]) from e
+        raise DataError([_yaml_problem(path, e, text)]) from e
 
 
 def _prescan(path: str, text: str) -> None:
@@ -152,13 +212,15 @@ def _prescan(path: str, text: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _located(
-                        path, event, f"the data is nested more than {MAX_DEPTH} levels deep; check the indentation."
-                    )
+                    raise _located(path, event, _too_deep())
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.MarkedYAMLError as e:
-        raise DataError([_syntax_problem(path, e, text)]) from e
+    except yaml.YAMLError as e:
+        raise DataError([_yaml_problem(path, e, text)]) from e
+
+
+def _too_deep() -> str:
+    return f"the data is nested more than {MAX_DEPTH} levels deep; check the indentation and the brackets."
 
 
 def _located(path: str, event: yaml.Event, message: str) -> DataError:
@@ -185,25 +247,7 @@ def load_yaml_text(text: str, display: str, first_line: int = 1) -> Located:
 
 def load_yaml(file: Path, display: str) -> Located:
     """Load one YAML file; raise DataError listing every problem with its line."""
-    try:
-        data = file.read_bytes()
-    except OSError as e:
-        raise DataError(
-            [Problem(display, None, None, f"cannot read the file: {e.strerror}.", title="Missing file")]
-        ) from e
-    if len(data) > MAX_BYTES:
-        raise DataError(
-            [
-                Problem(
-                    display,
-                    None,
-                    None,
-                    f"the file is {len(data):,} bytes, more than the {MAX_BYTES:,} allowed; is it the right file?",
-                    title="File too large",
-                )
-            ]
-        )
-    text = _decode(display, data)
+    text = read_text_file(file, display)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise DataError([Problem(display, 1, None, "the file is empty (or holds only comments).", title="Empty file")])
     return load_yaml_text(text, display)

@@ -1,0 +1,173 @@
+"""The preview: it serves the build, reloads open tabs when an input changes, shows data problems in the
+browser until they are fixed, adds nothing to a normal build, and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import ROOT, run_build, tree_bytes
+from tracker.config import make_config
+from tracker.data import load_document
+from tracker.errors import BuildError, DataError
+from tracker.serve import PreviewServer, open_preview, with_reload
+
+RELOAD_TAG = '<script src="/__reload.js"'
+RENAMED = "    name: Jackson (renamed in a test)\n"
+BROKEN = "    name: Jackson: Mississippi\n"  # a second ": " on one line is a YAML syntax error
+
+
+def start(tiny: Path, out: Path) -> tuple[PreviewServer, threading.Thread]:
+    config = make_config(data_dir=tiny / "data", content_dir=tiny / "content", out_dir=out, tiles=False)
+    # The first build runs in a thread of its own, as every later one does: the build may use asyncio.run(),
+    # which refuses to start in this thread while Playwright's event loop runs here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        server = pool.submit(open_preview, config, 0).result()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+@pytest.fixture
+def preview(tiny: Path, tmp_path: Path) -> Iterator[PreviewServer]:
+    """The preview of a copy of the tiny tree, on a free port, in this process."""
+    server, thread = start(tiny, tmp_path / "site")
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def edit(file: Path, text: str) -> None:
+    """Save as an editor would; make sure the modification time moves even on a coarse clock."""
+    before = file.stat().st_mtime_ns
+    file.write_text(text, encoding="utf-8")
+    if file.stat().st_mtime_ns <= before:
+        os.utime(file, ns=(before + 1_000_000_000, before + 1_000_000_000))
+
+
+def fetch(url: str) -> tuple[int, str, str]:
+    """(status, content type, body) of a GET, error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code, e.headers["Content-Type"], e.read().decode("utf-8")
+
+
+def test_the_open_tab_follows_edits_shows_problems_and_recovers(
+    page: Page, preview: PreviewServer, tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refused: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+    page.on("pageerror", lambda e: refused.append(str(e)))
+    file = tiny / "data" / "jurisdictions.yaml"
+    good = file.read_text(encoding="utf-8")
+    page.goto(preview.address)
+    table = page.locator("table.jurisdictions")
+    expect(table).to_contain_text("Jackson")
+
+    edit(file, good.replace("    name: Jackson\n", RENAMED))
+    expect(table).to_contain_text("Jackson (renamed in a test)", timeout=5000)
+
+    edit(file, good.replace("    name: Jackson\n", BROKEN))
+    with pytest.raises(DataError) as caught:
+        load_document(file)
+    line = good.splitlines().index("    name: Jackson") + 1
+    problem = str(caught.value.problems[0])
+    assert f"jurisdictions.yaml:{line}:" in problem
+    expect(page.locator("ul.problems li")).to_have_text([problem], timeout=5000)
+
+    edit(file, good)
+    expect(table).to_contain_text("Jackson", timeout=5000)
+    expect(table).not_to_contain_text("renamed")
+    assert refused == []
+    assert problem in capsys.readouterr().out  # the terminal says it too
+
+
+def test_only_the_served_html_carries_the_reload_script(preview: PreviewServer) -> None:
+    status, kind, home = fetch(preview.address)
+    assert (status, kind, home.count(RELOAD_TAG)) == (200, "text/html; charset=utf-8", 1)
+    assert home.index(RELOAD_TAG) < home.rindex("</body>")
+    on_disk = tree_bytes(preview.preview.config.out_dir)
+    assert [path for path, body in on_disk.items() if b"__reload" in body] == []
+    assert fetch(preview.address + "__version") == (200, "text/plain; charset=utf-8", preview.preview.state.version)
+    status, kind, script = fetch(preview.address + "__reload.js")
+    assert (status, kind) == (200, "text/javascript; charset=utf-8") and "location.reload()" in script
+    assert "__reload" not in fetch(preview.address + "static/style.css")[2]
+    status, _, missing = fetch(preview.address + "no-such-page/")
+    assert status == 404 and RELOAD_TAG in missing and "<h1" in missing  # the site's own 404 page
+
+
+def test_a_normal_build_has_no_reload_script(tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    args = ["--data", str(tiny / "data"), "--content", str(tiny / "content"), "--out", str(out), "--no-tiles"]
+    assert run_build(*args).returncode == 0
+    assert [path for path, body in tree_bytes(out).items() if b"__reload" in body] == []
+
+
+def test_data_broken_from_the_start_is_served_as_an_escaped_list_of_problems(tiny: Path, tmp_path: Path) -> None:
+    file = tiny / "data" / "jurisdictions.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("kind: city", "kind: <b>town</b>", 1), encoding="utf-8")
+    server, thread = start(tiny, tmp_path / "site")
+    try:
+        status, _, body = fetch(server.address + "jurisdictions/chicago-il/")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert status == 500 and RELOAD_TAG in body
+    assert "&quot;&lt;b&gt;town&lt;/b&gt;&quot;" in body and "<b>" not in body
+    assert not (tmp_path / "site").exists()  # nothing was published
+
+
+def test_the_reload_script_goes_before_the_end_of_the_body() -> None:
+    assert with_reload(b"<p>x</p></BODY></html>", "7") == (
+        b'<p>x</p><script src="/__reload.js" data-version="7"></script></BODY></html>'
+    )
+    assert with_reload(b"<p>x</p>", "7").endswith(b"</script>")
+
+
+def test_a_port_in_use_is_a_plain_message(tiny: Path, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = make_config(data_dir=tiny / "data", content_dir=tiny / "content", out_dir=tmp_path / "site")
+        with pytest.raises(BuildError, match=rf"cannot serve on 127.0.0.1:{port}: .* Try --port {port + 1}\."):
+            open_preview(config, port)
+
+
+def test_ctrl_c_stops_the_preview_with_status_0_and_one_line(tiny: Path, tmp_path: Path) -> None:
+    # Background jobs may start with Ctrl-C ignored, so the child restores Python's own handler first.
+    code = "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); " + (
+        "from tracker.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    args = ["serve", "--port", "0", "--no-tiles", "--data", str(tiny / "data"), "--content", str(tiny / "content")]
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *args, "--out", str(tmp_path / "site")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    first = [child.stdout.readline(), child.stdout.readline()]
+    assert first[0].endswith(" Rebuilt.\n") and first[1].startswith("Serving "), first
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert (child.returncode, out.strip(), err) == (0, "Stopped the preview.", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tree"]  # no half-written folder left

@@ -1,0 +1,284 @@
+"""`build.py new`: print a jurisdiction or event to paste into the data file, with the fields to fill marked.
+
+A printed block passes the schema and the rules, so it can be pasted and checked at once; its made-up values
+are placeholders that placeholder_problems() finds, so the build can refuse to publish a half-filled entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tracker.checks import FIPS_LENGTH, STATE_FIPS
+from tracker.config import make_config
+from tracker.errors import Problem
+from tracker.schema import EVENT_KINDS, KINDS, SLUG, US_STATES
+from tracker.validate import describe_field, subject_of
+from tracker.yamlfile import Located, PathKey, load_yaml
+
+FILL = "FILL IN"
+FILL_ID = "fill-in"  # ids are slugs, so their placeholder is the slug of FILL
+# The geographic centre of the contiguous United States (near Lebanon, Kansas): inside the map, yet no
+# jurisdiction's point, so it can be recognised as a placeholder.
+PLACEHOLDER_POINT = (39.8283, -98.5795)
+PLACEHOLDER_STATE = "KS"  # the state of that point, so the placeholder FIPS code agrees with it
+# A real date is needed to pass validation; this one is too early to be any fact the tracker records.
+PLACEHOLDER_DATE = "1900-01-01"
+PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+COMMENT_COLUMN = 44
+Row = tuple[str, str]  # (YAML text, comment)
+
+
+def yaml_text(value: str) -> str:
+    """A double-quoted YAML scalar; JSON's escapes are valid YAML ones."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def rows_to_yaml(rows: list[Row], indent: int) -> str:
+    """Indent each row and line its comment up in one column, ready to paste."""
+    lines = []
+    for text, comment in rows:
+        line = " " * indent + text
+        if comment:
+            line = f"{line.ljust(COMMENT_COLUMN)}  # {comment}" if text else " " * indent + f"# {comment}"
+        lines.append(line.rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def slugify(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def unused(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`… when it is taken, so two scaffolds never clash."""
+    n = 1
+    while (candidate := base if n == 1 else f"{base}-{n}") in taken:
+        n += 1
+    return candidate
+
+
+def source_rows(source_id: str) -> list[Row]:
+    return [
+        (f"- id: {source_id}", f"{FILL}: short unique id, like publisher-yyyy-mm-dd"),
+        ("  url: https://example.org/fill-in", f"{FILL}: the source's web address"),
+        (f"  title: {yaml_text(FILL + ' title')}", "title of the article, document or page"),
+        (f"  publisher: {yaml_text(FILL + ' publisher')}", "who published it"),
+        ("  date: null", "publication date YYYY-MM-DD, or null when unknown"),
+    ]
+
+
+def placeholder_fips(state: str, kind: str) -> str:
+    """The state's code padded with zeros: valid in form, never a real county or place code."""
+    return STATE_FIPS[state].ljust(FIPS_LENGTH[kind], "0")
+
+
+def mark(field: str, unset: set[str]) -> str:
+    """Flag a value the command chose by default, rather than one the editor gave."""
+    return f"{FILL}: " if field in unset else ""
+
+
+def jurisdiction_rows(jid: str, name: str | None, state: str, kind: str, source_id: str, unset: set[str]) -> list[Row]:
+    lat, lon = PLACEHOLDER_POINT
+    return [
+        ("", f"New jurisdiction from `build.py new`: replace every {FILL}, then run `make check`."),
+        ("", "The build refuses to publish while a placeholder is left. Delete these two lines when done."),
+        (f"- id: {jid}", "name then state, like chicago-il; never change it once published"),
+        (f"  name: {yaml_text(name or FILL + ' short name')}", "short display name: Chicago, Cook County"),
+        (f"  official_name: {yaml_text(FILL + ' official name')}", "City of Chicago, County of Cook"),
+        (f"  kind: {kind}", mark("kind", unset) + "state, county, city or city-county"),
+        (f"  state: {state}", mark("state", unset) + "two-letter USPS code"),
+        (f'  fips: "{placeholder_fips(state, kind)}"', f"{FILL}: Census FIPS code, in quotes"),
+        (f"  lat: {lat}", f"{FILL}: approximate point (city hall, county seat or capitol)"),
+        (f"  lon: {lon}", f"{FILL}: negative in the Americas, 4 decimals at most"),
+        ("  status: letter-sent", "change together with status_date and status_source"),
+        ("  status_date: null", "date the status was established, or null"),
+        ("  status_source: null", "source id; null only for letter-sent"),
+        (f"  summary: {yaml_text(FILL + ': one or two sentences in your own words.')}", ""),
+        ("  letters:", "at least one letter from the Justice Department"),
+        (f"    - date: {PLACEHOLDER_DATE}", f"{FILL}: date of the letter"),
+        ("      batch: 2017-11", f"{FILL}: 2017-04, 2017-10, 2017-11, 2018-01 or 2018-04"),
+        ("      deadline: null", "date a reply was due, or null"),
+        (f"      source: {source_id}", "id of the source for this letter"),
+        (f"      note: {yaml_text(FILL + ': check the date and batch, then delete this note.')}", ""),
+        ("  grants: []", "figures exactly as sources state them; see docs/data-format.md"),
+        ("  events: []", "add with `build.py new event <id>`"),
+        ("  sources:", "the sources this jurisdiction's facts cite"),
+        *[("    " + text, comment) for text, comment in source_rows(source_id)],
+    ]
+
+
+def event_rows(date: str, kind: str, source_id: str, unset: set[str]) -> list[Row]:
+    return [
+        (f"- date: {date}", mark("date", unset) + "date of the event, YYYY-MM-DD"),
+        (f"  kind: {kind}", mark("kind", unset) + ", ".join(EVENT_KINDS)),
+        (f"  summary: {yaml_text(FILL + ': one or two sentences in your own words.')}", ""),
+        (f"  sources: [{source_id}]", "ids of the sources for this event"),
+    ]
+
+
+class ScaffoldError(Exception):
+    """A mistake in the command's arguments, reported as one plain line."""
+
+
+def read_data(file: Path) -> Located | None:
+    """The data file's values, unvalidated (scaffolds are made mid-edit); None when there is no file yet."""
+    if not file.exists():
+        return None
+    from tracker.data import display_path  # late: data.py imports this module for placeholder_problems
+
+    return load_yaml(file, display_path(file))
+
+
+def records(doc: Located | None) -> list[dict[str, Any]]:
+    items = doc.value.get("jurisdictions") if doc and isinstance(doc.value, dict) else None
+    return [r if isinstance(r, dict) else {} for r in items] if isinstance(items, list) else []
+
+
+def source_ids(doc: Located | None) -> set[str]:
+    lists = [doc.value.get("shared_sources")] if doc and isinstance(doc.value, dict) else []
+    lists += [r.get("sources") for r in records(doc)]
+    return {s.get("id") for items in lists if isinstance(items, list) for s in items if isinstance(s, dict)}
+
+
+def choose(value: str | None, choices: tuple[str, ...] | list[str], option: str, default: str) -> str:
+    if value is None:
+        return default
+    if value not in choices:
+        raise ScaffoldError(f'{option} must be one of {", ".join(choices)}; it is "{value}".')
+    return value
+
+
+def new_jurisdiction(args: argparse.Namespace, doc: Located | None) -> str:
+    """The YAML of a new jurisdiction, indented to paste under `jurisdictions:`."""
+    state = choose(args.state.upper() if args.state else None, US_STATES, "--state", PLACEHOLDER_STATE)
+    kind = choose(args.kind, KINDS, "--kind", "city")
+    taken = {r.get("id") for r in records(doc)}
+    jid = args.id
+    if jid is None and args.name and args.state:  # the documented convention: name then state
+        jid = slugify(args.name) if kind == "state" else f"{slugify(args.name)}-{state.lower()}"
+    jid = jid or unused(f"{FILL_ID}-id", taken)
+    if not re.match(SLUG, jid):
+        raise ScaffoldError(f'--id must be lowercase letters, digits and hyphens, like chicago-il; it is "{jid}".')
+    if jid in taken:
+        raise ScaffoldError(f'the id "{jid}" is already used in the data file; choose another.')
+    source_id = unused(f"{FILL_ID}-source", source_ids(doc))
+    unset = {field for field in ("kind", "state") if getattr(args, field) is None}
+    return rows_to_yaml(jurisdiction_rows(jid, args.name, state, kind, source_id, unset), indent=2)
+
+
+def unknown_id(target: str, ids: list[str]) -> ScaffoldError:
+    close = difflib.get_close_matches(target, ids, n=3, cutoff=0.5)
+    hint = f"Did you mean: {', '.join(close)}?" if close else f"The ids are: {', '.join(sorted(ids))}."
+    return ScaffoldError(f'no jurisdiction has the id "{target}". {hint}')
+
+
+def where_to_paste(doc: Located, path: PathKey, what: str) -> tuple[str, int]:
+    """Say where a block goes, and the indentation the file's own entries use there."""
+    line, col = doc.key_where.get(path, (None, 5))
+    value = doc.value["jurisdictions"][path[1]].get(path[2])
+    at = f"{path[2]}: on line {line} of {doc.path}" if line else f'"{path[2]}:"'
+    how = f'replace "{path[2]}: []" by "{path[2]}:" and paste' if value == [] else "paste"
+    return f"{what}: {how} under {at}", (col or 5) + 1
+
+
+def new_event(args: argparse.Namespace, doc: Located | None) -> str:
+    """The YAML of an event, plus a source for it, to paste into one jurisdiction's lists."""
+    found = records(doc)
+    ids = [r.get("id") for r in found if isinstance(r.get("id"), str)]
+    if not args.target:
+        raise ScaffoldError("name the jurisdiction: python build.py new event <jurisdiction id>.")
+    if doc is None or args.target not in ids:
+        raise unknown_id(args.target, ids)
+    i = next(n for n, r in enumerate(found) if r.get("id") == args.target)
+    kind = choose(args.kind, EVENT_KINDS, "--kind", "other")
+    date = args.date or PLACEHOLDER_DATE
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise ScaffoldError(f'--date must be written YYYY-MM-DD, like 2018-01-24; it is "{date}".')
+    source_id = unused(f"{FILL_ID}-source", source_ids(doc))
+    unset = {field for field in ("date", "kind") if getattr(args, field) is None}
+    event_hint, event_indent = where_to_paste(doc, ("jurisdictions", i, "events"), "The event")
+    source_hint, source_indent = where_to_paste(doc, ("jurisdictions", i, "sources"), "Its source")
+    name = found[i].get("name")
+    return (
+        f"# New event for {name} (id: {args.target}) from `build.py new`. Replace every {FILL}, then run `make check`.\n"
+        f"# {event_hint}.\n{rows_to_yaml(event_rows(date, kind, source_id, unset), event_indent)}"
+        f"# {source_hint} (or cite a source it already lists and leave this out).\n"
+        f"{rows_to_yaml(source_rows(source_id), source_indent)}"
+    )
+
+
+def new(args: argparse.Namespace) -> int:
+    """Print the requested block to stdout; return the exit status (1 with a plain message on a mistake)."""
+    makers = {"jurisdiction": new_jurisdiction, "event": new_event}
+    try:
+        if args.what not in makers:
+            raise ScaffoldError("say what to add: python build.py new jurisdiction, or new event <jurisdiction id>.")
+        doc = read_data(make_config(data_dir=args.data).data_file)
+        sys.stdout.write(makers[args.what](args, doc))
+    except ScaffoldError as e:
+        print(f"build.py new: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def scalars(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from scalars(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from scalars(item, path + (i,))
+    else:
+        yield path, value
+
+
+def hostname(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # a malformed address is the schema's to report, not ours
+        return ""
+
+
+def placeholder_message(path: PathKey, value: Any) -> str | None:
+    """Why this value is still a placeholder, or None when it is not one."""
+    field = describe_field(path)
+    if not isinstance(value, str):
+        return None
+    if FILL in value or (value.startswith(FILL_ID + "-") and re.match(SLUG, value)):
+        return f'{field} is still the placeholder "{value}"; replace it with the real value.'
+    if value == PLACEHOLDER_DATE:
+        return f"{field} is still the placeholder date {value}; put the real date."
+    host = hostname(value) if path[-1:] == ("url",) else ""
+    if any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS):
+        return f"{field} is still a placeholder address ({value}); put the source's real web address."
+    if path[-1:] == ("fips",) and len(value) > 2 and value.isdigit() and not value[2:].strip("0"):
+        return f'{field} "{value}" is a placeholder (only zeros after the state code); put the real Census code.'
+    return None
+
+
+def placeholder_problems(doc: Located) -> list[Problem]:
+    """Values `build.py new` printed that were never filled in; they must not be published."""
+    found = [(path, message) for path, value in scalars(doc.value) if (message := placeholder_message(path, value))]
+    for i, record in enumerate(records(doc)):
+        if (record.get("lat"), record.get("lon")) == PLACEHOLDER_POINT:
+            found.append(
+                (
+                    ("jurisdictions", i, "lat"),
+                    "the point is still the placeholder from `build.py new`; put the "
+                    "approximate point of city hall, county seat or capitol.",
+                )
+            )
+    problems = []
+    for path, message in found:
+        line, col = doc.line_col(path)
+        problems.append(Problem(doc.path, line, col, message, subject_of(doc, path), "Placeholder"))
+    return sorted(problems, key=lambda p: (p.line or 0, p.col or 0))

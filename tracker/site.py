@@ -1,0 +1,156 @@
+"""The whole tracker as one value, with the views every page needs (totals, timeline, links)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tracker.models import (
+    Case,
+    ChangeEntry,
+    Event,
+    Grant,
+    Jurisdiction,
+    Letter,
+    MoneyTotal,
+    Page,
+    Ruling,
+    Source,
+    Wave,
+    fy2016_total,
+    year_total,
+)
+from tracker.schema import STATUSES
+
+FOCUS_BATCH = "2018-01"  # the letters of 24 January 2018: the tracker's main subject
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One dated entry of the site-wide timeline, from a jurisdiction, a wave or a case."""
+
+    date: dt.date
+    kind: str
+    summary: str
+    sources: tuple[Source, ...]
+    jurisdiction: Jurisdiction | None = None
+    case: Case | None = None
+    wave: Wave | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.date, self.kind, self.summary)
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    year: int
+    total: MoneyTotal
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Every grant figure, and per-year totals over the jurisdictions of the January 2018 letters."""
+
+    rows: tuple[tuple[Jurisdiction, Grant], ...]  # by jurisdiction name, then year
+    totals: tuple[YearTotal, ...]
+    scope: tuple[Jurisdiction, ...]
+    without: tuple[Jurisdiction, ...]  # no figure of any year
+
+    @property
+    def fy2016_rows(self) -> list[tuple[Jurisdiction, Grant]]:
+        """Each jurisdiction's headline FY2016 figure, for the chart."""
+        return [(j, g) for j in self.scope if (g := j.headline_for(2016))]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages are rendered from."""
+
+    jurisdictions: tuple[Jurisdiction, ...]  # by name
+    pages: tuple[Page, ...]  # by slug
+    last_updated: dt.date
+    shared_sources: tuple[Source, ...] = field(default=())
+    waves: tuple[Wave, ...] = field(default=())  # by date
+    cases: tuple[Case, ...] = field(default=())  # by date filed
+    changelog: tuple[ChangeEntry, ...] = field(default=())  # newest first
+
+    @property
+    def fy2016(self) -> MoneyTotal:
+        """FY2016 money at stake for the jurisdictions of the January 2018 letters."""
+        return fy2016_total(self.targeted_january_2018)
+
+    @property
+    def targeted_january_2018(self) -> tuple[Jurisdiction, ...]:
+        return tuple(j for j in self.jurisdictions if j.january_letter)
+
+    def members(self, wave: Wave) -> tuple[Jurisdiction, ...]:
+        return tuple(j for j in self.jurisdictions if wave.id in j.batches)
+
+    def cases_for(self, j: Jurisdiction) -> tuple[Case, ...]:
+        return tuple(c for c in self.cases if j.id in c.jurisdiction_ids)
+
+    def jurisdictions_of(self, case: Case) -> tuple[Jurisdiction, ...]:
+        return tuple(j for j in self.jurisdictions if j.id in case.jurisdiction_ids)
+
+    def changes_for(self, j: Jurisdiction) -> tuple[ChangeEntry, ...]:
+        return tuple(c for c in self.changelog if j.id in c.jurisdiction_ids)
+
+    def last_updated_for(self, j: Jurisdiction) -> dt.date:
+        """The date of the latest logged change to this jurisdiction, else of the data file."""
+        return max((c.date for c in self.changes_for(j)), default=self.last_updated)
+
+    def wave(self, batch: str) -> Wave | None:
+        return next((w for w in self.waves if w.id == batch), None)
+
+    @property
+    def timeline(self) -> tuple[TimelineItem, ...]:
+        """Every dated event of jurisdictions, waves and cases, oldest first."""
+        items = [
+            TimelineItem(e.date, e.kind, e.summary, e.sources, jurisdiction=j)
+            for j in self.jurisdictions
+            for e in j.events
+        ]
+        items += [TimelineItem(w.date, "letter", f"{w.name}: {w.demand}", w.sources, wave=w) for w in self.waves]
+        items += [ruling_item(c, r) for c in self.cases for r in c.rulings]
+        return tuple(sorted(items, key=lambda i: i.sort_key))
+
+    @property
+    def ledger(self) -> Ledger:
+        rows = tuple((j, g) for j in self.jurisdictions for g in sorted(j.grants, key=lambda g: g.fiscal_year or 0))
+        years = sorted({g.fiscal_year for _, g in rows if g.fiscal_year})
+        scope = self.targeted_january_2018
+        totals = tuple(YearTotal(y, year_total(scope, y)) for y in years)
+        return Ledger(rows, totals, scope, tuple(j for j in self.jurisdictions if not j.grants))
+
+    @property
+    def corrections(self) -> tuple[ChangeEntry, ...]:
+        return tuple(c for c in self.changelog if c.kind == "correction")
+
+    @property
+    def january_letter(self) -> Letter | None:
+        """A representative letter of 24 January 2018: the one whose deadline most jurisdictions share."""
+        letters = [j.january_letter for j in self.jurisdictions if j.january_letter]
+        deadlines = Counter(x.deadline for x in letters)
+        return max(letters, key=lambda x: deadlines[x.deadline], default=None)
+
+    @property
+    def nav_pages(self) -> tuple[Page, ...]:
+        return tuple(sorted((p for p in self.pages if p.nav is not None), key=lambda p: (p.nav, p.slug)))
+
+    @property
+    def status_counts(self) -> tuple[tuple[str, int], ...]:
+        return tuple((s, sum(1 for j in self.jurisdictions if j.status == s)) for s in STATUSES)
+
+    @property
+    def events(self) -> tuple[tuple[Jurisdiction, Event], ...]:
+        """Every dated event, newest first (ties by jurisdiction name)."""
+        pairs = [(j, e) for j in self.jurisdictions for e in j.events]
+        return tuple(sorted(pairs, key=lambda p: (-p[1].date.toordinal(), p[0].name, p[1].summary)))
+
+
+def ruling_item(case: Case, ruling: Ruling) -> TimelineItem:
+    return TimelineItem(
+        ruling.date, "ruling", f"{case.name} ({ruling.court}): {ruling.holding}", ruling.sources, case=case
+    )
