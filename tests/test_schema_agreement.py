@@ -145,20 +145,7 @@ def test_every_property_is_described_with_an_example(name: str, schema: dict[str
     assert isinstance(schema.get("examples"), list) and schema["examples"]
 
 
-# tracker/schema.py gives [] as the example of these lists, which must hold at least one entry.
-EMPTY_EXAMPLES = {"jurisdictions", "jurisdictions[].letters"}
-
-
-@pytest.mark.parametrize(
-    ("name", "schema"),
-    [
-        pytest.param(*p, marks=pytest.mark.xfail(strict=True, reason="example [] breaks minItems"))
-        if p[0] in EMPTY_EXAMPLES
-        else p
-        for p in PROPERTIES
-    ],
-    ids=[p[0] for p in PROPERTIES],
-)
+@pytest.mark.parametrize(("name", "schema"), PROPERTIES, ids=[p[0] for p in PROPERTIES])
 def test_every_example_is_itself_valid(name: str, schema: dict[str, Any]) -> None:
     checker = Draft202012Validator(schema, format_checker=FormatChecker())
     assert [e.message for e in checker.iter_errors(schema["examples"][0])] == []

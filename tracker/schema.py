@@ -160,6 +160,26 @@ LETTER = record(
 )
 LETTER["description"] = "A letter from the Justice Department to this jurisdiction."
 
+EXAMPLE_LETTER = {"date": "2018-01-24", "batch": "2018-01", "deadline": "2018-02-23", "source": "wapo-2018-01-24"}
+# An illustration of the shape only: "Example City" is not a real jurisdiction.
+EXAMPLE_JURISDICTION = {
+    "id": "example-city-il",
+    "name": "Example City",
+    "official_name": "City of Example",
+    "kind": "city",
+    "state": "IL",
+    "fips": "1700000",
+    "lat": 40.0,
+    "lon": -89.0,
+    "status": "letter-sent",
+    "status_date": None,
+    "status_source": None,
+    "summary": "An example entry.",
+    "letters": [EXAMPLE_LETTER],
+    "grants": [],
+    "events": [],
+    "sources": [],
+}
 MONEY = {"type": "integer", "minimum": 0}
 GRANT = record(
     {
@@ -258,7 +278,9 @@ JURISDICTION = record(
             {"type": "string", "minLength": 1},
         ),
         "letters": prop(
-            "Letters from the Justice Department (at least one).", [], {"type": "array", "items": LETTER, "minItems": 1}
+            "Letters from the Justice Department (at least one).",
+            [EXAMPLE_LETTER],
+            {"type": "array", "items": LETTER, "minItems": 1},
         ),
         "grants": prop("Grant figures, as sources state them (may be empty).", [], {"type": "array", "items": GRANT}),
         "events": prop("Dated events (may be empty).", [], {"type": "array", "items": EVENT}),
@@ -294,7 +316,9 @@ SCHEMA: dict[str, Any] = {
             "last_updated": prop("Date of the last editorial change to this file.", "2026-11-28", DATE),
             "shared_sources": prop("Sources cited by several jurisdictions.", [], {"type": "array", "items": SOURCE}),
             "jurisdictions": prop(
-                "The jurisdictions the tracker follows.", [], {"type": "array", "items": JURISDICTION, "minItems": 1}
+                "The jurisdictions the tracker follows.",
+                [EXAMPLE_JURISDICTION],
+                {"type": "array", "items": JURISDICTION, "minItems": 1},
             ),
         }
     ),
