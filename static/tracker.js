@@ -214,6 +214,30 @@
     });
   }
 
+  function setUpTimelineFilters() {
+    var form = document.getElementById("timeline-filters");
+    if (!form) return;
+    var items = document.querySelectorAll(".full-timeline > li");
+    function apply() {
+      var wanted = { jurisdiction: form.elements.jurisdiction.value, kind: form.elements.kind.value };
+      var shown = 0;
+      Array.prototype.forEach.call(items, function (item) {
+        var ok = matches(item.dataset, wanted);
+        item.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      form.querySelector(".filter-count").textContent = "Showing " + shown + " of " + items.length + " events.";
+    }
+    form.hidden = false;
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    form.addEventListener("reset", function () { setTimeout(apply, 0); });
+    var fromLink = new URLSearchParams(location.search).get("jurisdiction");
+    if (fromLink) { form.elements.jurisdiction.value = fromLink; }
+    apply();
+  }
+
   document.querySelectorAll("table.sortable").forEach(makeSortable);
   setUpFilters();
+  setUpTimelineFilters();
 })();

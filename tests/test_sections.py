@@ -130,3 +130,18 @@ def test_search_finds_a_jurisdiction_and_narrows_by_state(reader, served_site: s
     page.locator("select[name=state]").select_option("CA")
     expect(results.first.get_by_role("link")).to_have_attribute("href", "/jurisdictions/watsonville-ca/")
     assert errors == []
+
+
+def test_timeline_filters_by_jurisdiction_and_kind(reader, served_site: str) -> None:
+    page, errors, _ = reader
+    page.goto(served_site + "timeline/?jurisdiction=oregon")
+    shown = page.locator(".full-timeline > li:not([hidden])")
+    oregon = next(j for j in JURISDICTIONS if j["id"] == "oregon")
+    cases = [c for c in CASES if "oregon" in c["jurisdictions"]]
+    expect(shown).to_have_count(len(oregon["events"]) + sum(len(c["rulings"]) for c in cases))
+    page.locator("select[name=kind]").select_option("ruling")
+    own_rulings = sum(1 for e in oregon["events"] if e["kind"] == "ruling")
+    expect(shown).to_have_count(own_rulings + sum(len(c["rulings"]) for c in cases))
+    page.get_by_role("button", name="Show all").click()
+    expect(shown).to_have_count(page.locator(".full-timeline > li").count())
+    assert errors == []
