@@ -15,7 +15,7 @@
     box.appendChild(el("p", null, "Status: " + p.status_label));
     box.appendChild(el("p", null, "FY2016 JAG: " + p.fy2016));
     var link = el("a", null, "Open the page for " + p.name);
-    link.href = p.url;
+    link.href = p.page;
     box.appendChild(link);
     return box;
   }
@@ -108,6 +108,7 @@
       if (ok) shown += 1;
       var marker = markers[row.dataset.id], icon = marker && marker.getElement && marker.getElement();
       if (icon) icon.style.display = ok ? "" : "none";
+      else if (marker && marker.setStyle) marker.setStyle({ opacity: ok ? 1 : 0, fillOpacity: ok ? 0.9 : 0 });
       var outline = outlines[row.dataset.id];
       if (outline && outline.setStyle) outline.setStyle({ opacity: ok ? 1 : 0, fillOpacity: ok ? 0.25 : 0 });
       if (!ok && marker && marker.isPopupOpen()) marker.closePopup();
@@ -157,7 +158,7 @@
 
   function spread(map) {
     var ids = Object.keys(markers).sort().filter(function (id) {
-      var icon = markers[id].getElement();
+      var icon = markers[id].getElement && markers[id].getElement();
       return icon && icon.style.display !== "none"; // hidden by a filter: leaves room for the others
     });
     var home = ids.map(function (id) { return map.latLngToContainerPoint(markers[id].getLatLng()); });
@@ -170,17 +171,50 @@
     });
   }
 
+  // Up to this many jurisdictions each gets a focusable symbol; beyond it (a national data set) the points
+  // are drawn on one canvas, and the table and state pages are the accessible way in.
+  var SYMBOL_LIMIT = 400;
+
+  function pointLayer(data, symbols) {
+    var many = data.features.length > SYMBOL_LIMIT;
+    var canvas = many ? L.canvas({ padding: 0.5 }) : null;
+    return L.geoJSON(data, {
+      pointToLayer: function (feature, latlng) {
+        var look = symbols[feature.properties.status] || {};
+        if (many) {
+          return L.circleMarker(latlng, { renderer: canvas, radius: 4, weight: 1, color: "#1a1a1a", fillColor: look.colour, fillOpacity: 0.9 });
+        }
+        var icon = L.divIcon({ html: look.html, className: "jm jm-" + feature.properties.status, iconSize: [24, 24], iconAnchor: [12, 12] });
+        return L.marker(latlng, { icon: icon, keyboard: true });
+      },
+      onEachFeature: window.trackerFeature
+    });
+  }
+
+  function loadPoints(map, container) {
+    var url = container && container.getAttribute("data-points");
+    if (!url || !window.fetch) return;
+    var symbols = JSON.parse(container.getAttribute("data-symbols") || "{}");
+    fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+      pointLayer(data, symbols).addTo(map);
+      var filters = document.getElementById("filters");
+      if (filters && !filters.hidden) applyFilters(filters);
+      if (data.features.length <= SYMBOL_LIMIT) {
+        spread(map);
+        map.on("zoomend viewreset", function () { spread(map); });
+      }
+      showFromHash(map);
+      container.setAttribute("data-ready", "true");
+    });
+  }
+
   window.trackerMapReady = function (map) {
     currentMap = map;
-    var filters = document.getElementById("filters");
-    if (filters && !filters.hidden) applyFilters(filters);
-    spread(map);
-    map.on("zoomend viewreset", function () { spread(map); });
     var container = map.getContainer().closest(".map-frame");
     linkTarget = container && container.getAttribute("data-links-target");
     addStates(map, container && container.getAttribute("data-states"));
     guardWheel(map);
-    showFromHash(map);
+    loadPoints(map, container);
     window.addEventListener("hashchange", function () { showFromHash(map); });
   };
 

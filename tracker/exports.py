@@ -101,7 +101,8 @@ def to_geojson(site: Site, urls: Urls) -> bytes:
         feat["properties"]["url"] = urls.absolute(urls.jurisdiction(j))
         features.append(feat)
     body = {"type": "FeatureCollection", "features": features}
-    return (json.dumps(body, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    # Compact: the map loads this file, so every byte counts on a phone.
+    return (json.dumps(body, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def atom_entry(entry_id: str, title: str, link: str, updated: dt.date, summary: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -74,14 +75,15 @@ def feature(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
             "status": j.status,
             "status_label": j.status.replace("-", " "),
             "fy2016": headline_text(j.headline_grant),
-            "url": urls.link(urls.jurisdiction(j)),
+            "page": urls.link(urls.jurisdiction(j)),
+            "batches": list(j.batches),
         },
     }
 
 
-def icon_style(feat: dict[str, Any]) -> dict[str, Any]:
-    status = feat["properties"]["status"]
-    return {"html": symbol(status), "className": f"jm jm-{status}"}
+def symbols_json() -> str:
+    """Each status's symbol and colour, for tracker.js to draw the points (built here, never from data)."""
+    return json.dumps({s: {"html": symbol(s), "colour": STATUS_STYLE[s][0]} for s in STATUS_STYLE}, sort_keys=True)
 
 
 def stable_ids(text: str) -> str:
@@ -132,16 +134,8 @@ def build_map(jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, 
         interactive=False,
         on_each_feature=JsCode("window.trackerOutline"),
     ).add_to(m)
-    features = [feature(j, urls) for j in jurisdictions]
-    points = {"type": "FeatureCollection", "features": features}
-    icon = folium.DivIcon(class_name="jm", icon_size=(24, 24), icon_anchor=(12, 12))
-    folium.GeoJson(
-        points,
-        name="Jurisdictions",
-        marker=folium.Marker(icon=icon),
-        style_function=icon_style,
-        on_each_feature=JsCode("window.trackerFeature"),
-    ).add_to(m)
+    # The symbols come from data/jurisdictions.geojson (the download), fetched by tracker.js: one cacheable
+    # file instead of one JavaScript object per jurisdiction in every page that shows the map.
     lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
     return map_parts(m)

@@ -16,7 +16,7 @@ from tracker.chart import fy2016_chart
 from tracker.config import SiteConfig
 from tracker.dictionary import FILES, fields
 from tracker.errors import BuildError
-from tracker.maps import MapParts, build_map, legend_items
+from tracker.maps import MapParts, build_map, legend_items, symbols_json
 from tracker.money import NOT_RECORDED, dollars, grant_text, headline_text, long_date, total_text
 from tracker.schema import BATCHES, CONFIDENCES, STATUSES
 from tracker.site import Site, TimelineItem
@@ -45,6 +45,7 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["batch_short"] = batch_short
+    env.globals["symbols"] = symbols_json()
     env.filters.update(
         date=long_date,
         dollars=dollars,
