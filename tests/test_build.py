@@ -43,7 +43,7 @@ def test_base_url_build_keeps_every_internal_link_under_the_prefix_and_resolving
     outside = [(page, ref) for page, ref in refs if not ref.startswith("/x/")]
     assert outside == []
     for page, ref in refs:
-        path = ref.removeprefix("/x/").split("#")[0]
+        path = ref.removeprefix("/x/").split("#")[0].split("?")[0]
         target = out / path / "index.html" if path == "" or path.endswith("/") else out / path
         assert target.is_file(), f"{page} links to missing {ref}"
 

@@ -166,6 +166,7 @@ def to_sitemap(site: Site, urls: Urls) -> bytes:
     rows = [(path, site.last_updated) for path in sections]
     rows += [(urls.jurisdiction(j), site.last_updated_for(j)) for j in site.jurisdictions]
     rows += [(urls.case(c), site.last_updated) for c in site.cases]
+    rows += [(urls.states, site.last_updated)] + [(urls.state(code), site.last_updated) for code, _ in site.by_state]
     rows += [(urls.page(p), p.updated) for p in site.pages]
     body = "".join(
         f"<url><loc>{escape(urls.absolute(path))}</loc><lastmod>{day.isoformat()}</lastmod></url>\n"

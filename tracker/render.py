@@ -22,6 +22,7 @@ from tracker.schema import BATCHES, CONFIDENCES, STATUSES
 from tracker.site import Site, TimelineItem
 from tracker.urls import Urls
 
+HOME_TABLE_LIMIT = 300  # above this many jurisdictions the home page links to state tables instead
 KIND_WORDS = {"state": "State", "county": "County", "city": "City", "city-county": "City-county"}
 
 
@@ -46,6 +47,7 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
     )
     env.globals["batch_short"] = batch_short
     env.globals["symbols"] = symbols_json()
+    env.globals["home_table_limit"] = HOME_TABLE_LIMIT
     env.filters.update(
         date=long_date,
         dollars=dollars,
@@ -265,6 +267,20 @@ def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
         )
         for c in site.cases
     ]
+    sheets += [
+        Sheet(
+            "state.html",
+            Urls.state(code),
+            f"Jurisdictions in {code}",
+            f"Jurisdictions in {code} written to by the Justice Department.",
+            f"the {code} page",
+            {"code": code, "rows": rows},
+        )
+        for code, rows in site.by_state
+    ]
+    sheets.append(
+        Sheet("states.html", Urls.states, "Jurisdictions by state", "Jurisdictions by state.", "the states page", {})
+    )
     sheets += [Sheet("page.html", Urls.page(p), p.title, p.summary, p.source_path, {"page": p}) for p in site.pages]
     return sheets
 

@@ -85,6 +85,12 @@ class Site:
     def targeted_january_2018(self) -> tuple[Jurisdiction, ...]:
         return tuple(j for j in self.jurisdictions if j.january_letter)
 
+    @property
+    def by_state(self) -> tuple[tuple[str, tuple[Jurisdiction, ...]], ...]:
+        """(state code, its jurisdictions by name), states in code order."""
+        codes = sorted({j.state for j in self.jurisdictions})
+        return tuple((c, tuple(j for j in self.jurisdictions if j.state == c)) for c in codes)
+
     def members(self, wave: Wave) -> tuple[Jurisdiction, ...]:
         return tuple(j for j in self.jurisdictions if wave.id in j.batches)
 

@@ -54,11 +54,16 @@ class Urls:
     cases_json = "data/cases.json"
     cases_csv = "data/cases.csv"
     dictionary = "data/dictionary/"
+    states = "states/"
     states_outlines = "static/boundaries/states.geojson"
 
     @staticmethod
     def jurisdiction(j: Jurisdiction | str) -> str:
         return f"jurisdictions/{j if isinstance(j, str) else j.id}/"
+
+    @staticmethod
+    def state(code: str) -> str:
+        return f"states/{code.lower()}/"
 
     @staticmethod
     def case(c: Case) -> str:
