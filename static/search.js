@@ -47,6 +47,8 @@
 
   import(form.getAttribute("data-bundle") + "pagefind.js").then(function (pagefind) {
     engine = pagefind;
+    // The index holds root-relative addresses; results must follow the site's base path.
+    pagefind.options({ baseUrl: form.getAttribute("data-base") || "/" });
     form.hidden = false;
     form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
     input.addEventListener("input", function () { clearTimeout(form._t); form._t = setTimeout(run, 200); });

@@ -111,3 +111,21 @@ def test_committed_schema_matches_the_validator() -> None:
 def test_data_file_points_editors_at_the_schema() -> None:
     first = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../schema/jurisdictions.schema.json"
+
+
+def test_ci_build_prints_one_timed_line_per_stage(tiny: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CI": "true"}
+    args = [sys.executable, str(ROOT / "build.py"), *tiny_args(tiny, tmp_path / "site")]
+    result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+    stages = re.findall(r"^build: (.+) took \d+\.\d\d s$", result.stderr, flags=re.M)
+    assert stages == [
+        "load and check the data",
+        "render the pages",
+        "index for search",
+        "export the data",
+        "write the site",
+    ]

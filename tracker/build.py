@@ -14,6 +14,7 @@ from tracker.data import load_jurisdictions
 from tracker.errors import DataError
 from tracker.exports import render_exports
 from tracker.output import check_paths, copy_tree_files, write_site
+from tracker.progress import Progress
 from tracker.records import Records, load_records
 from tracker.render import render_pages
 from tracker.search import search_bundle
@@ -66,32 +67,33 @@ def vendor_files() -> list[tuple[str, bytes, str]]:
     ]
 
 
-def page_paths(site: Site, urls: Urls) -> list[str]:
-    """Addresses of the pages search should cover: jurisdictions and articles."""
-    return [urls.jurisdiction(j) for j in site.jurisdictions] + [urls.page(p) for p in site.pages]
-
-
-def build(config: SiteConfig) -> dict[str, bytes]:
+def build(config: SiteConfig, progress: Progress | None = None) -> dict[str, bytes]:
     """Build the whole site into config.out_dir; return the files written."""
-    site = load_site(config)
-    outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
+    progress = progress or Progress()
+    with progress.stage("load and check the data"):
+        site = load_site(config)
+        outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
     urls = Urls(config.base_url, config.site_url)
-    outputs = list(render_pages(site, config, urls, outlines))
-    html_links = {urls.file_for(p): urls.link(p) for p in page_paths(site, urls)}
-    outputs += search_bundle(outputs, html_links)
-    outputs += render_exports(site, urls, config.title) + render_tables(site, urls)
-    outputs += copy_tree_files(config.static_dir, "static/") + vendor_files()
-    outputs.append((urls.states_outlines, (boundaries_dir(config) / "states.geojson").read_bytes(), "state outlines"))
-    files = check_paths(outputs)
-    write_site(files, config.out_dir)
-    log.info(
-        "built %d files (%d jurisdictions, %d pages) into %s",
-        len(files),
-        len(site.jurisdictions),
-        len(site.pages),
-        config.out_dir,
-    )
+    with progress.stage("render the pages"):
+        total = page_count(site)
+        outputs = list(progress.count("pages", render_pages(site, config, urls, outlines), total))
+    with progress.stage("index for search"):
+        outputs += search_bundle(outputs)
+    with progress.stage("export the data"):
+        outputs += render_exports(site, urls, config.title) + render_tables(site, urls)
+        outputs += copy_tree_files(config.static_dir, "static/") + vendor_files()
+        states = (boundaries_dir(config) / "states.geojson").read_bytes()
+        outputs.append((urls.states_outlines, states, "state outlines"))
+    with progress.stage("write the site"):
+        files = check_paths(outputs)
+        write_site(files, config.out_dir)
+    log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
     return files
+
+
+def page_count(site: Site) -> int:
+    """How many HTML pages render_pages yields (for the progress display only)."""
+    return 13 + len(site.jurisdictions) + len(site.cases) + len(site.pages) + len(site.by_state)
 
 
 def check(config: SiteConfig) -> Site:

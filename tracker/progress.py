@@ -1,0 +1,45 @@
+"""Feedback on long builds: live progress in a terminal, one timed line per stage in CI."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TextIO, TypeVar
+
+T = TypeVar("T")
+QUIET_SECONDS = 2.0  # short builds stay silent in a terminal
+
+
+class Progress:
+    def __init__(self, out: TextIO = sys.stderr, env: dict[str, str] | None = None) -> None:
+        env = dict(os.environ) if env is None else env
+        self.out = out
+        self.ci = env.get("CI") == "true" or env.get("GITHUB_ACTIONS") == "true"
+        self.live = not self.ci and out.isatty()
+        self.start = time.perf_counter()
+        self.last_draw = 0.0
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        began = time.perf_counter()
+        yield
+        took = time.perf_counter() - began
+        if self.ci:
+            print(f"build: {name} took {took:.2f} s", file=self.out, flush=True)
+        elif self.live and self.elapsed() > QUIET_SECONDS:
+            print(f"\r\033[K{name}: done in {took:.1f} s", file=self.out, flush=True)
+
+    def count(self, name: str, items: Iterable[T], total: int) -> Iterator[T]:
+        """Pass items through, redrawing "name: done/total" a few times a second in a terminal."""
+        for done, item in enumerate(items, 1):
+            now = time.perf_counter()
+            if self.live and self.elapsed() > QUIET_SECONDS and now - self.last_draw > 0.2:
+                print(f"\r\033[K{name}: {done:,}/{total:,}", end="", file=self.out, flush=True)
+                self.last_draw = now
+            yield item
