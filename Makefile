@@ -48,7 +48,7 @@ test: $(VENV)/.dev browser  ## the whole suite: unit, build, export and browser 
 	$(BIN)/ruff check .
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
-schema: $(VENV)/.runtime  ## rewrite schema/jurisdictions.schema.json from tracker/schema.py
+schema: $(VENV)/.runtime  ## rewrite schema/*.schema.json and docs/data-dictionary.md from tracker/schema*.py
 	$(BIN)/python build.py schema
 
 clean:
@@ -57,3 +57,8 @@ clean:
 boundaries: $(VENV)/.runtime  ## regenerate data/boundaries/ from npm us-atlas@3.0.1 (needs npm; not part of the build)
 	cd /tmp && npm pack --silent us-atlas@3.0.1 && tar xzf us-atlas-3.0.1.tgz
 	$(BIN)/python scripts/make_boundaries.py /tmp/package
+
+.PHONY: bench
+BENCH_ARGS ?=
+bench: $(VENV)/.dev  ## build benchmarks (N = 23 … 20,000) against Hugo and Pelican; results in bench/results.md
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

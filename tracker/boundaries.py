@@ -6,7 +6,7 @@ import html
 import json
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,14 @@ CITY_KIND = "city"  # cities are points; every other kind is drawn by its outlin
 class Outlines:
     states: dict[str, Any]  # FIPS -> GeoJSON geometry, every state (the base layer)
     jurisdictions: dict[str, Any]  # FIPS -> geometry, for states, counties and city-counties we track
+    # Each state's projection and path, drawn once: a national data set has thousands of pages per state.
+    drawn: dict[tuple[str, int], tuple[Frame, str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def state_drawing(self, fips: str, size: int) -> tuple[Frame, str] | None:
+        if (fips, size) not in self.drawn and fips in self.states:
+            frame = fit(self.states[fips], size - 8, size - 8)
+            self.drawn[(fips, size)] = (frame, path_data(self.states[fips], frame))
+        return self.drawn.get((fips, size))
 
 
 def read_collection(file: Path) -> dict[str, Any]:
@@ -96,11 +104,11 @@ def path_data(geometry: dict[str, Any], frame: Frame) -> str:
 
 def locator_svg(j: Jurisdiction, outlines: Outlines, size: int = 220) -> str:
     """A small map of the jurisdiction's state with the jurisdiction marked (no JavaScript needed)."""
-    state = outlines.states.get(STATE_FIPS.get(j.state, ""))
-    if state is None:
+    drawing = outlines.state_drawing(STATE_FIPS.get(j.state, ""), size)
+    if drawing is None:
         return ""
-    frame = fit(state, size - 8, size - 8)
-    shapes = [f'<path class="loc-state" d="{path_data(state, frame)}"/>']
+    frame, state_path = drawing
+    shapes = [f'<path class="loc-state" d="{state_path}"/>']
     if j.kind != CITY_KIND and j.kind != "state":
         shapes.append(f'<path class="loc-area" d="{path_data(outlines.jurisdictions[j.fips], frame)}"/>')
     elif j.kind == "state":

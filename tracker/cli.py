@@ -65,12 +65,13 @@ def run(args: argparse.Namespace) -> None:
 
         # Not a build: a mistake in the arguments is one plain line from scaffold, with status 1.
         raise SystemExit(scaffold.new(args))
-    from tracker import build, schema, serve  # imported late so --help stays fast
+    from tracker import build, dictionary, serve  # imported late so --help stays fast
 
     if args.command == "schema":
-        (Path(__file__).resolve().parent.parent / "schema" / "jurisdictions.schema.json").write_text(
-            schema.schema_json(), encoding="utf-8"
-        )
+        root = Path(__file__).resolve().parent.parent
+        for path, text in dictionary.generated_files().items():
+            (root / path).write_text(text, encoding="utf-8")
+        print("Rewrote the JSON Schemas in schema/ and docs/data-dictionary.md.")
         return
     if args.command == "serve":
         serve.serve(args)

@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from tracker.errors import Problem
+from tracker.fastcheck import quick_valid
 from tracker.schema import SCHEMA
 from tracker.yamlfile import Located, PathKey
 
@@ -201,6 +202,8 @@ def is_misspelt(error: ValidationError, path: PathKey, unknown: set[tuple[PathKe
 
 def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -> list[Problem]:
     """Check the document against the schema; one plain message per finding."""
+    if quick_valid(validator.schema, doc.value):
+        return []  # the usual case: a compiled validator says so in milliseconds
     problems: list[Problem] = []
     errors = sorted(validator.iter_errors(doc.value), key=lambda e: [str(p) for p in e.absolute_path])
     misspelt = {
