@@ -62,3 +62,7 @@ boundaries: $(VENV)/.runtime  ## regenerate data/boundaries/ from npm us-atlas@3
 BENCH_ARGS ?=
 bench: $(VENV)/.dev  ## build benchmarks (N = 23 … 20,000) against Hugo and Pelican; results in bench/results.md
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+.PHONY: fuzz
+fuzz: $(VENV)/.dev  ## a long fuzzing run of the data loader (make test runs a short one)
+	FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -p no:playwright tests/test_fuzz.py

@@ -228,3 +228,16 @@ def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
     assert str(caught.value).endswith(
         f":12: the file is not valid UTF-8 text (bad byte at position {position}); save it as UTF-8."
     )
+
+
+def test_a_source_defined_under_another_jurisdiction_can_be_cited(tmp_path: Path) -> None:
+    """What `check` accepts, the build must build (regression: it used to crash on such a citation)."""
+    from tracker.data import load_jurisdictions
+
+    text = GOOD.replace("    status_source: null\n", "    status_source: justia-ilnd-198\n", 1)
+    text = text.replace("status: letter-sent", "status: responded", 1)
+    file = tmp_path / "jurisdictions.yaml"
+    file.write_text(text, encoding="utf-8")
+    jurisdictions, _, _ = load_jurisdictions(file)
+    jackson = next(j for j in jurisdictions if j.id == "jackson-ms")
+    assert jackson.status_source is not None and jackson.status_source.id == "justia-ilnd-198"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import markdown
@@ -13,6 +13,7 @@ import nh3
 from tracker.data import display_path
 from tracker.errors import DataError, Problem
 from tracker.models import Page
+from tracker.urls import Urls
 from tracker.validate import describe_value, did_you_mean, type_hint
 from tracker.yamlfile import Located, load_yaml_text, read_text_file
 
@@ -26,7 +27,7 @@ FRONT_MATTER = {  # key -> (required, type, description)
 }
 KIND_WORDS = {str: "text", dt.date: "a date", int: "a whole number"}
 # A page's address is its file name, so these names would take the place of something the site publishes.
-RESERVED = {
+NAMED_USES = {
     "index": "the home page",
     "jurisdictions": "the jurisdiction pages",
     "data": "the downloads page",
@@ -37,14 +38,17 @@ RESERVED = {
     "robots": "robots.txt",
     "embed": "the embeddable map",
     "schema": "the JSON Schema of the data",
-    "letters": "the list of letters",
-    "cases": "the court cases",
-    "grants": "the grants table",
-    "timeline": "the timeline",
-    "updates": "the list of updates",
-    "search": "the search page",
     "pagefind": "the search index",
 }
+
+
+def _published_names() -> set[str]:
+    """The first part of every path urls.py names, so a new section is reserved without an edit here."""
+    paths = [value for key, value in vars(Urls).items() if isinstance(value, str) and not key.startswith("_")]
+    return {PurePosixPath(path).parts[0].split(".")[0] for path in paths if path}
+
+
+RESERVED = {name: f'its own "{name}" section' for name in _published_names()} | NAMED_USES
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Spellings of a Markdown file other than ".md": never published, so refused rather than silently skipped.
 OTHER_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}

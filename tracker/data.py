@@ -9,6 +9,7 @@ from typing import Any
 from tracker.checks import rule_problems
 from tracker.errors import DataError
 from tracker.models import Event, Grant, Jurisdiction, Letter, Source, to_date
+from tracker.scaffold import placeholder_problems
 from tracker.validate import schema_problems
 from tracker.yamlfile import Located, load_yaml
 
@@ -28,6 +29,8 @@ def load_document(file: Path) -> Located:
     # One message per value is enough: a value the schema refuses needs no second opinion from the rules.
     refused = {(p.line, p.col) for p in problems}
     problems += [p for p in rule_problems(doc) if (p.line, p.col) not in refused]
+    # Values `build.py new` printed and nobody filled in: valid in form, but never to be published.
+    problems += [p for p in placeholder_problems(doc) if (p.line, p.col) not in refused]
     if problems:
         raise DataError(problems)
     return doc
@@ -37,9 +40,9 @@ def make_source(raw: dict[str, Any]) -> Source:
     return Source(raw["id"], raw["url"], raw["title"], raw["publisher"], to_date(raw["date"]))
 
 
-def make_jurisdiction(raw: dict[str, Any], shared: dict[str, Source]) -> Jurisdiction:
-    own = {s["id"]: make_source(s) for s in raw["sources"]}
-    known = {**shared, **own}
+def make_jurisdiction(raw: dict[str, Any], known: dict[str, Source]) -> Jurisdiction:
+    """Build one record; `known` holds every source of the file (the checks allow citing any of them)."""
+    own = {s["id"]: known[s["id"]] for s in raw["sources"]}
     cited: dict[str, Source] = {}
 
     def cite(ref: str) -> Source:
@@ -99,6 +102,7 @@ def load_jurisdictions(file: Path) -> tuple[tuple[Jurisdiction, ...], tuple[Sour
     """Return the jurisdictions (sorted by name), the shared sources and the last_updated date."""
     doc = load_document(file)
     shared = {s["id"]: make_source(s) for s in doc.value.get("shared_sources", [])}
-    records = [make_jurisdiction(raw, shared) for raw in doc.value["jurisdictions"]]
+    known = shared | {s["id"]: make_source(s) for raw in doc.value["jurisdictions"] for s in raw["sources"]}
+    records = [make_jurisdiction(raw, known) for raw in doc.value["jurisdictions"]]
     records.sort(key=lambda j: (j.name.casefold(), j.state))
     return tuple(records), tuple(shared.values()), to_date(doc.value["last_updated"])

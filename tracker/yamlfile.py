@@ -17,7 +17,7 @@ from tracker.errors import DataError, Problem
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple[str | int, ...]
-MAX_BYTES = 5_000_000  # far above any real tracker file; refuses accidents before parsing
+MAX_BYTES = 100_000_000  # a national data set (20,000 records) is about 50 MB; refuses accidents before parsing
 MAX_DEPTH = 20
 # Direction overrides can make a name display as something else ("Trojan Source"); they never belong in data.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
