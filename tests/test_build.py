@@ -129,3 +129,21 @@ def test_ci_build_prints_one_timed_line_per_stage(tiny: Path, tmp_path: Path) ->
         "export the data",
         "write the site",
     ]
+
+
+def test_parallel_rendering_gives_the_same_bytes(tiny: Path, tmp_path: Path, monkeypatch) -> None:
+    """Large sites render in worker processes; the result must not depend on it."""
+    from tracker import render
+    from tracker.build import build
+    from tracker.config import make_config
+    from tracker.progress import Progress
+
+    def config(out: str):
+        return make_config(data_dir=tiny / "data", content_dir=tiny / "content", out_dir=tmp_path / out)
+
+    serial = build(config("serial"), Progress(env={}))
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(render, "WORKERS", 2)
+    monkeypatch.setattr(render, "CHUNK", 3)
+    parallel = build(config("parallel"), Progress(env={}))
+    assert parallel == serial

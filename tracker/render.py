@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -285,19 +287,53 @@ def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
     return sheets
 
 
+def render_sheet(env: jinja2.Environment, common: Common, sheet: Sheet) -> tuple[str, bytes, str]:
+    html = render(
+        env,
+        sheet.template,
+        **vars(common),
+        **sheet.extra,
+        page_path=sheet.path,
+        title=sheet.title,
+        description=sheet.description,
+    )
+    return common.urls.file_for(sheet.path), html, sheet.producer
+
+
 def render_pages(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> Iterator[tuple[str, bytes, str]]:
-    """Yield (output path, bytes, what produced it) for every HTML page."""
-    env = make_env(config)
+    """Yield (output path, bytes, what produced it) for every HTML page, in a fixed order."""
     common = Common(site, config, urls, outlines)
     map_parts = build_map(site.jurisdictions, urls, config.tiles, outlines)
-    for sheet in map_sheets(site, map_parts) + section_sheets(site) + record_sheets(site, outlines):
-        html = render(
-            env,
-            sheet.template,
-            **vars(common),
-            **sheet.extra,
-            page_path=sheet.path,
-            title=sheet.title,
-            description=sheet.description,
-        )
-        yield urls.file_for(sheet.path), html, sheet.producer
+    sheets = map_sheets(site, map_parts) + section_sheets(site) + record_sheets(site, outlines)
+    if len(sheets) < PARALLEL_FROM or WORKERS < 2:
+        env = make_env(config)
+        yield from (render_sheet(env, common, sheet) for sheet in sheets)
+        return
+    yield from render_in_parallel(common, sheets)
+
+
+PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
+WORKERS = min(os.cpu_count() or 1, 8)
+_JOB: tuple[Common, list[Sheet]] | None = None  # set just before forking; the workers inherit it, nothing is pickled
+
+
+def _render_slice(start: int) -> list[tuple[str, bytes, str]]:
+    assert _JOB is not None
+    common, sheets = _JOB
+    env = make_env(common.config)
+    return [render_sheet(env, common, sheet) for sheet in sheets[start : start + CHUNK]]
+
+
+CHUNK = 200
+
+
+def render_in_parallel(common: Common, sheets: list[Sheet]) -> Iterator[tuple[str, bytes, str]]:
+    """Render chunks of pages in forked worker processes; results come back in the original order."""
+    global _JOB
+    _JOB = (common, sheets)
+    try:
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            for chunk in pool.imap(_render_slice, range(0, len(sheets), CHUNK)):
+                yield from chunk
+    finally:
+        _JOB = None

@@ -19,6 +19,13 @@ def search_bundle(outputs: list[Output]) -> list[Output]:
     The command-line indexer handles a whole folder in one pass; Pagefind's Python service API
     costs about 0.1 s per page, far too slow for a national data set.
     """
+    try:
+        return index_pages(outputs)
+    except OSError as e:  # a full or unwritable temporary folder
+        raise BuildError(f"could not build the search index: {e.strerror or e}; the previous site was kept.") from e
+
+
+def index_pages(outputs: list[Output]) -> list[Output]:
     with tempfile.TemporaryDirectory(prefix="tracker-search-") as tmp:
         site = Path(tmp) / "site"
         for path, content, _ in outputs:

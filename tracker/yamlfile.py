@@ -138,16 +138,22 @@ def _check_controls(path: str, text: str) -> None:
         raise DataError([Problem(path, line, col, message, title="Control character")])
 
 
+def read_at_most(file: Path, limit: int) -> bytes:
+    with file.open("rb") as handle:
+        return handle.read(limit)
+
+
 def read_text_file(file: Path, display: str) -> str:
     """Read a UTF-8 input file, refusing huge files, other encodings and invisible control characters."""
     try:
-        with file.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)  # never more: a huge file is refused without reading it all
+        # A huge file is refused by its size alone; reading stops at the limit even for a pipe.
+        too_big = file.is_file() and file.stat().st_size > MAX_BYTES
+        data = b"" if too_big else read_at_most(file, MAX_BYTES + 1)
     except OSError as e:
         raise DataError(
             [Problem(display, None, None, f"cannot read the file: {e.strerror or e}.", title="Missing file")]
         ) from e
-    if len(data) > MAX_BYTES:
+    if too_big or len(data) > MAX_BYTES:
         size = f"{file.stat().st_size:,} bytes" if file.is_file() else "larger"
         message = f"the file is {size}, more than the {MAX_BYTES:,} allowed; is it the right file?"
         raise DataError([Problem(display, None, None, message, title="File too large")])
