@@ -17,7 +17,25 @@ DATA = yaml.safe_load((ROOT / "data" / "jurisdictions.yaml").read_text(encoding=
 
 AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PAGE_TYPES = ["", "jurisdictions/chicago-il/", "jurisdictions/california/", "about/", "data/", "404.html", "embed/map/"]
+PAGE_TYPES = [
+    "",
+    "jurisdictions/chicago-il/",
+    "jurisdictions/california/",
+    "about/",
+    "data/",
+    "404.html",
+    "embed/map/",
+    "letters/",
+    "cases/",
+    "cases/oregon-v-trump-2018/",
+    "grants/",
+    "timeline/",
+    "updates/",
+    "search/",
+    "states/",
+    "states/ca/",
+    "data/dictionary/",
+]
 
 
 def axe_violations(page: Page) -> list[str]:
