@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from tracker.models import Grant, MoneyTotal
 
@@ -33,6 +34,7 @@ def total_text(total: MoneyTotal) -> str:
     return ("at least " if total.is_lower_bound else "") + f"${total.amount:,}"
 
 
+@functools.lru_cache(maxsize=8192)  # pages repeat the same few hundred dates thousands of times
 def long_date(day: dt.date | None) -> str:
     """24 January 2018 (no leading zero), or "not yet recorded"."""
     return f"{day.day} {day:%B %Y}" if day else NOT_RECORDED
