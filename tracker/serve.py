@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from tracker import build
 from tracker.config import SiteConfig, make_config
 from tracker.errors import BuildError, DataError
+from tracker.progress import Progress
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
@@ -81,7 +82,7 @@ class Preview:
         """Build once; on failure keep the last good files and record the problems for the browser."""
         problems: tuple[str, ...] = ()
         try:
-            build.build(self.config)
+            build.build(self.config, Progress(env={}))  # the CI stage lines are for CI builds, not previews
         except DataError as e:
             problems = tuple(str(p) for p in e.problems)
         except Exception as e:  # a template or code error while editing must not end the preview
