@@ -1,0 +1,493 @@
+"""Build benchmarks: python bench/run.py [--sizes 23,1000,10000,20000] [--repeat 3] [--skip-anchors] [--skip-map].
+
+For each size N: a synthetic tree (bench/generate.py, cached under /tmp/tracker-bench/trees/), cold builds of the
+tracker in a child process (output deleted first), the child's wall time, CPU time and peak memory, the size of
+what it wrote, the weight of each kind of page and of the map's data, the time until the home page map shows every
+marker (bench/map_timing.py), and the same records built by Hugo and Pelican (bench/anchors.py). Results are
+printed and written to bench/results.md. See bench/README.md for what each number means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import gzip
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import anchors
+from generate import PAGES, jurisdiction_id, make_records, write_tree
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CACHE = Path("/tmp/tracker-bench")
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+SLOW_S = 120.0  # a run slower than this is not repeated; Pelican slower than this is not run above 10,000
+PELICAN_CAP = 10_000
+ASSET = re.compile(rb'<link[^>]*rel="?stylesheet"?[^>]*href="([^"]+)"|<script[^>]*src="([^"]+)"')
+STYLESHEET = re.compile(rb'href="([^"]*)static/style\.css"')
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_mib: float
+    status: str  # ok, failed (exit N), timeout
+
+
+@dataclass
+class Timed:
+    runs: list[Run]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status == "ok" for r in self.runs)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def rss_mib(self) -> float:
+        return max(r.rss_mib for r in self.runs)
+
+    @property
+    def status(self) -> str:
+        return next((r.status for r in self.runs if r.status != "ok"), "ok")
+
+
+@dataclass
+class Weight:
+    page: str
+    html: int
+    html_gz: int
+    assets: int
+    assets_gz: int
+
+
+@dataclass
+class Site:
+    pages: int
+    total_bytes: int
+    home: tuple[int, int]
+    geojson: tuple[int, int]
+    weights: list[Weight]
+
+
+@dataclass
+class Row:
+    n: int
+    tracker: Timed | None = None
+    site: Site | None = None
+    map: dict[str, object] | None = None
+    hugo: Timed | None = None
+    hugo_pages: int = 0
+    pelican: Timed | None = None
+    pelican_pages: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# ---- running a child and timing it -------------------------------------------------------------------------------
+
+
+def kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def run_once(cmd: list[str], out: Path, log: Path, limit_s: float) -> Run:
+    """One cold run: delete the output, start the child, wait for it with wait4 to get its own rusage."""
+    shutil.rmtree(out, ignore_errors=True)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as sink:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        timer = threading.Timer(limit_s, kill_group, (child.pid,))
+        timer.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        timer.cancel()
+    child.returncode = code = os.waitstatus_to_exitcode(status)
+    verdict = "ok" if code == 0 else "timeout" if wall >= limit_s else f"failed (exit {code}, see {log})"
+    # ru_maxrss is in KiB on Linux: the largest resident set of the child or any descendant it waited for.
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, verdict)
+
+
+def timed(name: str, cmd: list[str], out: Path, repeat: int, limit_s: float) -> Timed:
+    runs: list[Run] = []
+    for k in range(repeat):
+        run = run_once(cmd, out, CACHE / "logs" / f"{name}-{k + 1}.log", limit_s)
+        runs.append(run)
+        print(f"  {name} run {k + 1}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss_mib:.0f} MiB, {run.status}")
+        if run.status != "ok" or run.wall > SLOW_S:
+            break  # a failure repeats itself; a slow run is timed once
+    return Timed(runs)
+
+
+# ---- trees -------------------------------------------------------------------------------------------------------
+
+
+def fingerprint(*files: Path) -> str:
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+
+
+def cached(folder: Path, stamp: str, make: Callable[[Path], None]) -> Path:
+    """Make a tree once per stamp (the code that makes it): later runs reuse it."""
+    marker = folder / ".bench-stamp"
+    if not (marker.exists() and marker.read_text() == stamp):
+        shutil.rmtree(folder, ignore_errors=True)
+        make(folder)
+        marker.write_text(stamp)
+    return folder
+
+
+def synthetic_tree(n: int, seed: int) -> Path:
+    stamp = fingerprint(HERE / "generate.py") + f" {n} {seed}"
+    return cached(CACHE / "trees" / f"n{n}-seed{seed}", stamp, lambda d: write_tree(d, make_records(n, seed)))
+
+
+def anchor_tree(kind: str, n: int, seed: int) -> Path:
+    write = anchors.write_hugo if kind == "hugo" else anchors.write_pelican
+    stamp = fingerprint(HERE / "generate.py", HERE / "anchors.py") + f" {n} {seed}"
+    return cached(CACHE / "anchors" / f"{kind}-n{n}-seed{seed}", stamp, lambda d: write(make_records(n, seed), d))
+
+
+# ---- what a build wrote ------------------------------------------------------------------------------------------
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def raw_and_gz(path: Path) -> tuple[int, int]:
+    data = path.read_bytes() if path.exists() else b""
+    return len(data), gz(data)
+
+
+def walk_sizes(out: Path) -> tuple[int, int]:
+    """(index.html files, total bytes) under out."""
+    pages = total = 0
+    for folder, _, files in os.walk(out):
+        pages += "index.html" in files
+        total += sum(os.path.getsize(os.path.join(folder, f)) for f in files)
+    return pages, total
+
+
+def asset_files(html: bytes, out: Path, prefix: str) -> list[Path]:
+    """The local CSS and JS files a page links to, once each."""
+    found = []
+    for css, js in ASSET.findall(html):
+        href = (css or js).decode().split("?")[0]
+        if href.startswith(prefix):
+            found.append(out / href[len(prefix) :])
+    return list(dict.fromkeys(p for p in found if p.is_file()))
+
+
+def weigh(page: str, path: Path, out: Path, prefix: str) -> Weight:
+    html = path.read_bytes() if path.exists() else b""
+    files = [p.read_bytes() for p in asset_files(html, out, prefix)]
+    return Weight(page, len(html), gz(html), sum(map(len, files)), sum(map(gz, files)))
+
+
+def page_paths(out: Path, first_id: str) -> dict[str, Path]:
+    article = next(iter(PAGES))
+    names = {
+        "home": "index.html",
+        "jurisdiction": f"jurisdictions/{first_id}/index.html",
+        "article": f"{article}/index.html",
+        "letters": "letters/index.html",
+        "grants": "grants/index.html",
+        "timeline": "timeline/index.html",
+    }
+    return {k: out / v for k, v in names.items()}
+
+
+def inspect_site(out: Path, first_id: str) -> Site:
+    pages, total = walk_sizes(out)
+    home = (out / "index.html").read_bytes()
+    found = STYLESHEET.search(home)
+    prefix = found.group(1).decode() if found else "/"
+    weights = [weigh(k, p, out, prefix) for k, p in page_paths(out, first_id).items()]
+    return Site(
+        pages, total, raw_and_gz(out / "index.html"), raw_and_gz(out / "data" / "jurisdictions.geojson"), weights
+    )
+
+
+def map_timing(out: Path, timeout_s: float) -> dict[str, object]:
+    cmd = [PYTHON, str(HERE / "map_timing.py"), str(out), "--json", "--timeout", str(timeout_s)]
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s + 60)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (subprocess.TimeoutExpired, json.JSONDecodeError, IndexError) as error:
+        return {"status": f"error: {type(error).__name__}"}
+
+
+# ---- one size ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    repeat: int
+    seed: int
+    limit_s: float
+    map_timeout_s: float
+    skip_map: bool
+    tools: anchors.Tools | None
+    state: dict[str, str] = field(default_factory=dict)  # why later sizes skip a tool
+    notes: list[str] = field(default_factory=list)  # notes about the whole run
+
+
+def bench_tracker(row: Row, opts: Options) -> None:
+    tree = synthetic_tree(row.n, opts.seed)
+    out = CACHE / "out" / f"tracker-n{row.n}"
+    cmd = [PYTHON, "build.py", "--data", str(tree / "data"), "--content", str(tree / "content"), "--out", str(out)]
+    row.tracker = timed(f"tracker-n{row.n}", [*cmd, "--no-tiles"], out, opts.repeat, opts.limit_s)
+    if row.tracker.status == "timeout":
+        opts.state["tracker"] = f"a tracker build took over {opts.limit_s:.0f} s at N = {row.n:,}"
+    if not row.tracker.ok:
+        return
+    row.site = inspect_site(out, jurisdiction_id(1))
+    if not opts.skip_map:
+        print(f"  map timing (cap {opts.map_timeout_s:.0f} s)...")
+        row.map = map_timing(out, opts.map_timeout_s)
+
+
+def bench_anchor(kind: str, row: Row, opts: Options) -> tuple[Timed, int]:
+    assert opts.tools is not None
+    tree = anchor_tree(kind, row.n, opts.seed)
+    out = CACHE / "out" / f"{kind}-n{row.n}"
+    make = anchors.hugo_command if kind == "hugo" else anchors.pelican_command
+    result = timed(f"{kind}-n{row.n}", make(opts.tools, tree, out), out, opts.repeat, opts.limit_s)
+    return result, walk_sizes(out)[0]
+
+
+def bench_anchors(row: Row, opts: Options) -> None:
+    row.hugo, row.hugo_pages = bench_anchor("hugo", row, opts)
+    if row.n > PELICAN_CAP and "pelican" in opts.state:
+        row.notes.append(f"Pelican skipped at N = {row.n:,}: {opts.state['pelican']}.")
+        return
+    row.pelican, row.pelican_pages = bench_anchor("pelican", row, opts)
+    if row.pelican.wall > SLOW_S or not row.pelican.ok:
+        opts.state["pelican"] = f"it took over {SLOW_S:.0f} s (or failed) at N = {row.n:,}"
+
+
+def bench_size(n: int, opts: Options) -> Row:
+    row = Row(n)
+    print(f"N = {n:,}")
+    if "tracker" in opts.state:
+        row.notes.append(f"Tracker skipped at N = {n:,}: {opts.state['tracker']}.")
+    else:
+        bench_tracker(row, opts)
+    if opts.tools is not None:
+        bench_anchors(row, opts)
+    return row
+
+
+# ---- reporting ---------------------------------------------------------------------------------------------------
+
+
+def size(n: float) -> str:
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n:.0f} B"
+
+
+def secs(t: float | None) -> str:
+    return "-" if t is None else f"{t:.2f} s"
+
+
+def table(head: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
+
+
+def timed_cell(t: Timed | None) -> str:
+    if t is None:
+        return "-"
+    runs = f" ({len(t.runs)} run{'s' if len(t.runs) > 1 else ''})"
+    return f"{secs(t.wall)}{runs}" if t.ok else t.status
+
+
+def tracker_table(rows: list[Row]) -> str:
+    body = []
+    for r in rows:
+        t, s = r.tracker, r.site
+        if t is None or s is None:
+            body.append([f"{r.n:,}", "-", timed_cell(t), "-", "-", "-", "-"])
+            continue
+        rate = f"{s.pages / t.wall:,.0f}"
+        body.append(
+            [f"{r.n:,}", f"{s.pages:,}", timed_cell(t), secs(t.cpu), f"{t.rss_mib:,.0f} MiB", rate, size(s.total_bytes)]
+        )
+    head = ["N", "pages", "wall (median)", "CPU (median)", "peak memory", "pages/s", "output"]
+    return table(head, body)
+
+
+def map_ms(row: Row, key: str) -> str:
+    value = (row.map or {}).get(key)
+    return "-" if value is None else f"{float(value) / 1000:.2f} s"  # type: ignore[arg-type]
+
+
+def map_table(rows: list[Row]) -> str:
+    body = []
+    for r in rows:
+        if r.site is None:
+            continue
+        (h, hg), (g, gg) = r.site.home, r.site.geojson
+        status = str((r.map or {}).get("status", "not measured"))
+        signal = {"markers": "markers", "data-ready": "canvas, data-ready"}.get(str((r.map or {}).get("signal")), "?")
+        markers = f"{map_ms(r, 'markers_ms')} ({signal})" if status == "ok" else status
+        body.append(
+            [f"{r.n:,}", size(h), size(hg), size(g), size(gg), markers, map_ms(r, "ready_ms"), map_ms(r, "load_ms")]
+        )
+    head = ["N", "home HTML", "home gz", "geojson", "geojson gz", "map interactive", "trackerMapReady", "load event"]
+    return table(head, body)
+
+
+def weight_table(rows: list[Row]) -> str:
+    body = []
+    for r in rows:
+        for w in r.site.weights if r.site else []:
+            total = size(w.html_gz + w.assets_gz)
+            body.append([f"{r.n:,}", w.page, size(w.html), size(w.html_gz), size(w.assets), size(w.assets_gz), total])
+    return table(["N", "page", "HTML", "HTML gz", "CSS+JS", "CSS+JS gz", "total gz"], body)
+
+
+def ratio(a: Timed | None, b: Timed | None) -> str:
+    return f"{a.wall / b.wall:.1f}×" if a and b and a.ok and b.ok else "-"
+
+
+def anchor_table(rows: list[Row]) -> str:
+    body = []
+    for r in rows:
+        mem = [f"{t.rss_mib:,.0f} MiB" if t else "-" for t in (r.tracker, r.hugo, r.pelican)]
+        cells = [f"{r.n:,}", timed_cell(r.tracker), timed_cell(r.hugo), timed_cell(r.pelican)]
+        body.append([*cells, ratio(r.tracker, r.hugo), ratio(r.pelican, r.tracker), *mem])
+    head = [
+        "N",
+        "tracker",
+        "Hugo",
+        "Pelican",
+        "tracker/Hugo",
+        "Pelican/tracker",
+        "tracker mem",
+        "Hugo mem",
+        "Pelican mem",
+    ]
+    pages = [f"N = {r.n:,}: Hugo wrote {r.hugo_pages:,} pages, Pelican {r.pelican_pages:,}." for r in rows if r.hugo]
+    return table(head, body) + ("\n" + " ".join(pages) + "\n" if pages else "")
+
+
+def git(*args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "?",
+    )
+    mem = int(Path("/proc/meminfo").read_text().split()[1]) / (1 << 20)
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB memory, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def header(args: argparse.Namespace, started: dt.datetime, load: tuple[float, float]) -> str:
+    dirty = " plus uncommitted changes in the work tree" if git("status", "--porcelain") else ""
+    argv = " ".join(sys.argv[1:])
+    return (
+        "# Build benchmark results\n\n"
+        f"- Date: {started:%Y-%m-%d %H:%M} UTC\n"
+        f"- Commit: {git('rev-parse', '--short', 'HEAD')} ({git('log', '-1', '--format=%s')}){dirty}\n"
+        f"- Machine: {machine()}\n"
+        f"- Load average (1 min) at start and end: {load[0]:.1f}, {load[1]:.1f} (on 2 cores, above ~0.5 means other work shared the machine)\n"
+        f"- Command: `python bench/run.py {argv}`; repeats per build: {args.repeat} (a run over {SLOW_S:.0f} s is not repeated)\n"
+        f"- Anchors: {'skipped' if args.skip_anchors else 'Hugo and Pelican, pinned in bench/anchors-requirements.txt'}\n"
+        "\nMethod and the meaning of each number: [README.md](README.md).\n"
+    )
+
+
+def report(rows: list[Row], opts: Options, args: argparse.Namespace, started: dt.datetime, load_start: float) -> str:
+    notes = opts.notes + [n for r in rows for n in r.notes]
+    parts = [
+        header(args, started, (load_start, os.getloadavg()[0])),
+        "\n## Tracker: cold build (`build.py --no-tiles`)\n\n" + tracker_table(rows),
+        "\n## Map: payload, and time from navigation until the map is interactive (Chromium, cap "
+        f"{args.map_timeout:.0f} s)\n\n" + map_table(rows),
+        "\n## Page weight: HTML and the CSS/JS it links (gzip level 6)\n\n" + weight_table(rows),
+    ]
+    if not args.skip_anchors:
+        parts.append(
+            "\n## Anchors: the same records built by Hugo and Pelican (wall time, median)\n\n" + anchor_table(rows)
+        )
+    if notes:
+        parts.append("\n## Notes\n\n" + "".join(f"- {n}\n" for n in notes))
+    return "".join(parts)
+
+
+# ---- main --------------------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark the tracker's build against Hugo and Pelican.")
+    parser.add_argument("--sizes", default="23,1000,10000,20000", help="numbers of jurisdictions, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3, help="cold builds per tool and size; the median is kept")
+    parser.add_argument("--skip-anchors", action="store_true", help="do not build with Hugo and Pelican")
+    parser.add_argument("--skip-map", action="store_true", help="do not time the map in Chromium")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic data (default 1)")
+    parser.add_argument("--limit", type=float, default=600.0, help="stop a build after this many seconds (default 600)")
+    parser.add_argument("--map-timeout", type=float, default=60.0, help="give up on the map after this many seconds")
+    parser.add_argument("--results", type=Path, default=HERE / "results.md", help="where to write the results")
+    return parser.parse_args(argv)
+
+
+def prepare_anchors(args: argparse.Namespace, notes: list[str]) -> anchors.Tools | None:
+    if args.skip_anchors:
+        return None
+    try:
+        return anchors.ensure_venv(CACHE / "anchors-venv")
+    except (subprocess.CalledProcessError, OSError) as error:
+        notes.append(f"Anchors unavailable: could not install them ({error}).")
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started, load_start = dt.datetime.now(dt.UTC), os.getloadavg()[0]
+    opts = Options(args.repeat, args.seed, args.limit, args.map_timeout, args.skip_map, None)
+    opts.tools = prepare_anchors(args, opts.notes)
+    rows: list[Row] = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        rows.append(bench_size(n, opts))
+        args.results.write_text(report(rows, opts, args, started, load_start), encoding="utf-8")  # after each size
+    print("\n" + report(rows, opts, args, started, load_start))
+    print(f"Written to {args.results}")
+    return 0 if all(r.tracker is None or r.tracker.ok for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
