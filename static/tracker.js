@@ -253,7 +253,7 @@
     if (!form) return;
     var items = document.querySelectorAll(".full-timeline > li");
     function apply() {
-      var wanted = { jurisdiction: form.elements.jurisdiction.value, kind: form.elements.kind.value };
+      var wanted = { jurisdiction: form.elements.jurisdiction ? form.elements.jurisdiction.value : "", kind: form.elements.kind.value };
       var shown = 0;
       Array.prototype.forEach.call(items, function (item) {
         var ok = matches(item.dataset, wanted);
@@ -267,7 +267,7 @@
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     form.addEventListener("reset", function () { setTimeout(apply, 0); });
     var fromLink = new URLSearchParams(location.search).get("jurisdiction");
-    if (fromLink) { form.elements.jurisdiction.value = fromLink; }
+    if (fromLink && form.elements.jurisdiction) { form.elements.jurisdiction.value = fromLink; }
     apply();
   }
 

@@ -9,6 +9,7 @@ from tracker.money import grant_text
 
 WIDTH, LABEL, ROW, GAP = 720, 210, 26, 8
 BAR_AREA = WIDTH - LABEL - 215  # room on the right for the value label
+MAX_BARS = 40  # the largest figures; the table and the downloads hold every one
 HATCHED = ("approximate", "secondary", "joint")  # figures a total leaves out
 
 
@@ -36,7 +37,7 @@ def fy2016_chart(rows: list[tuple[Jurisdiction, Grant]]) -> str:
     """Horizontal bars, largest first; the table beside it on the page is the text equivalent."""
     if not rows:
         return ""
-    ordered = sorted(rows, key=lambda r: (-r[1].value, r[0].name))
+    ordered = sorted(rows, key=lambda r: (-r[1].value, r[0].name))[:MAX_BARS]
     scale = BAR_AREA / max(g.value for _, g in ordered)
     height = len(ordered) * ROW + GAP * 2
     bars = "".join(bar(GAP + i * ROW, j, g, scale) for i, (j, g) in enumerate(ordered))

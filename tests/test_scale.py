@@ -1,0 +1,53 @@
+"""A national-size tracker stays readable: small overview pages, complete state tables, one GeoJSON for the map."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import ROOT, run_build
+
+N = 450  # above the 300 where the home page hands the full table to state pages, and the 400 symbol limit
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tree = tmp_path_factory.mktemp("large")
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--jurisdictions", str(N), "--out", str(tree)],
+        check=True,
+        capture_output=True,
+    )
+    out = tree / "site"
+    result = run_build(
+        "--data", str(tree / "data"), "--content", str(tree / "content"), "--out", str(out), "--no-tiles"
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_overview_pages_stay_small(large_site: Path) -> None:
+    sizes = {page: (large_site / page / "index.html").stat().st_size for page in ("", "letters", "grants", "timeline")}
+    assert all(size < 100_000 for size in sizes.values()), sizes
+
+
+def test_state_pages_together_list_every_jurisdiction(large_site: Path) -> None:
+    home = BeautifulSoup((large_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert not home.select("table.jurisdictions")
+    states = [a["href"] for a in home.select(".state-list a")]
+    rows = 0
+    for href in states:
+        page = large_site / href.removeprefix("/tracker/") / "index.html"
+        rows += len(
+            BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("table.jurisdictions tbody tr")
+        )
+    assert rows == N
+
+
+def test_the_chart_shows_at_most_forty_bars(large_site: Path) -> None:
+    page = BeautifulSoup((large_site / "grants/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert 0 < len(page.select("svg.chart g.row")) <= 40
