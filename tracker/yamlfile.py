@@ -196,21 +196,44 @@ def _yaml_problem(path: str, e: yaml.YAMLError, text: str) -> Problem:
     return Problem(path, None, None, f"the YAML cannot be read: {e}", title="YAML syntax error")
 
 
-def _compose(path: str, text: str) -> yaml.Node | None:
+class _EventComposer(yaml.composer.Composer, yaml.resolver.Resolver):
+    """Build the node tree from events already parsed (and checked) once, instead of parsing twice."""
+
+    def __init__(self, events: list[yaml.Event]) -> None:
+        self.events, self.next = events, 0
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def check_event(self, *choices: type) -> bool:
+        if self.next >= len(self.events):
+            return False
+        return not choices or isinstance(self.events[self.next], choices)
+
+    def peek_event(self) -> yaml.Event:
+        return self.events[self.next]
+
+    def get_event(self) -> yaml.Event:
+        self.next += 1
+        return self.events[self.next - 1]
+
+
+def _compose(path: str, text: str, events: list[yaml.Event]) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=Loader)
+        return _EventComposer(events).get_single_node()
     except yaml.YAMLError as e:
         raise DataError([_yaml_problem(path, e, text)]) from e
 
 
-def _prescan(path: str, text: str) -> None:
-    """Refuse aliases and deep nesting from the event stream, before any tree is built.
+def _prescan(path: str, text: str) -> list[yaml.Event]:
+    """Parse into events, refusing aliases and deep nesting before any tree is built.
 
     An alias bomb is cheap to write and costly to expand; deep nesting exhausts recursion.
     """
     depth = 0
+    events: list[yaml.Event] = []
     try:
         for event in yaml.parse(text, Loader=Loader):
+            events.append(event)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise _located(
                     path, event, "anchors and aliases (& and *) are not allowed; write each value out in full."
@@ -223,6 +246,7 @@ def _prescan(path: str, text: str) -> None:
                 depth -= 1
     except yaml.YAMLError as e:
         raise DataError([_yaml_problem(path, e, text)]) from e
+    return events
 
 
 def _too_deep() -> str:
@@ -237,8 +261,7 @@ def _located(path: str, event: yaml.Event, message: str) -> DataError:
 def load_yaml_text(text: str, display: str, first_line: int = 1) -> Located:
     """Load YAML text (e.g. front matter starting on `first_line` of its file)."""
     padded = "\n" * (first_line - 1) + text  # keeps reported lines true to the file
-    _prescan(display, padded)
-    node = _compose(display, padded)
+    node = _compose(display, padded, _prescan(display, padded))
     doc = Located(value=None, path=display)
     if node is None:
         raise DataError(
