@@ -51,3 +51,12 @@ def test_state_pages_together_list_every_jurisdiction(large_site: Path) -> None:
 def test_the_chart_shows_at_most_forty_bars(large_site: Path) -> None:
     page = BeautifulSoup((large_site / "grants/index.html").read_text(encoding="utf-8"), "html.parser")
     assert 0 < len(page.select("svg.chart g.row")) <= 40
+
+
+def test_the_feed_holds_only_the_newest_entries(large_site: Path) -> None:
+    import feedparser
+
+    from tracker.exports import FEED_ENTRIES
+
+    feed = feedparser.parse((large_site / "feed.xml").read_bytes())
+    assert not feed.bozo and len(feed.entries) == FEED_ENTRIES

@@ -16,6 +16,7 @@ from tracker.models import Jurisdiction
 from tracker.site import Site
 from tracker.urls import Urls
 
+FEED_ENTRIES = 500  # the newest; feed readers poll for what is new, the timeline and downloads hold the rest
 CSV_COLUMNS = (
     "id",
     "name",
@@ -60,7 +61,8 @@ def to_json(site: Site, urls: Urls) -> bytes:
         "licence": "CC-BY-4.0",
         "jurisdictions": [jurisdiction_record(j, urls) for j in site.jurisdictions],
     }
-    return (json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    # Compact (browsers and tools pretty-print): at national scale indentation alone would add tens of MB.
+    return (json.dumps(body, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def csv_row(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
@@ -134,6 +136,7 @@ def to_feed(site: Site, urls: Urls, title: str) -> bytes:
         )
     entries.sort(key=lambda pair: pair[0], reverse=True)
     updated = max([site.last_updated] + [d for d, _ in entries])
+    entries = entries[:FEED_ENTRIES]
     head = (
         f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
         f"<id>{escape(urls.absolute(''))}</id><title>{escape(title)}</title>"

@@ -101,7 +101,7 @@ def as_csv(rows: list[Row], columns: list[str]) -> bytes:
 def as_json(rows: list[Row]) -> bytes:
     """JSON keeps nulls as nulls (CSV can only leave the cell empty)."""
     cleaned = [{k: (None if v == "" else v) for k, v in row.items()} for row in rows]
-    return (json.dumps(cleaned, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(cleaned, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 TABLES: dict[str, tuple[Callable[[Site, Urls], list[Row]], list[str]]] = {
