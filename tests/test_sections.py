@@ -145,3 +145,13 @@ def test_timeline_filters_by_jurisdiction_and_kind(reader, served_site: str) -> 
     page.get_by_role("button", name="Show all").click()
     expect(shown).to_have_count(page.locator(".full-timeline > li").count())
     assert errors == []
+
+
+def test_search_indexes_the_name_kind_state_and_summary_of_a_jurisdiction(real_site: Path) -> None:
+    from tracker.search import indexed_part
+
+    page = (real_site / "jurisdictions/watsonville-ca/index.html").read_bytes()
+    part = BeautifulSoup(indexed_part(page), "html.parser")
+    assert [e.name for e in part.select("[data-pagefind-body]")] == ["h1", "p", "p"]
+    assert part.find("h1").get_text() == next(j["official_name"] for j in JURISDICTIONS if j["id"] == "watsonville-ca")
+    assert part.select_one("[data-pagefind-meta=state]").get_text() == "CA"
