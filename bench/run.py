@@ -48,6 +48,7 @@ class Run:
     cpu: float
     rss_mib: float
     status: str  # ok, failed (exit N), timeout
+    load: float  # the machine's 1-minute load average when the run ended
 
 
 @dataclass
@@ -129,7 +130,7 @@ def run_once(cmd: list[str], out: Path, log: Path, limit_s: float) -> Run:
     child.returncode = code = os.waitstatus_to_exitcode(status)
     verdict = "ok" if code == 0 else "timeout" if wall >= limit_s else f"failed (exit {code}, see {log})"
     # ru_maxrss is in KiB on Linux: the largest resident set of the child or any descendant it waited for.
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, verdict)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, verdict, os.getloadavg()[0])
 
 
 def timed(name: str, cmd: list[str], out: Path, repeat: int, limit_s: float) -> Timed:
@@ -150,6 +151,12 @@ def fingerprint(*files: Path) -> str:
     return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
 
 
+# Taken when this process loaded the modules, so a tree's stamp names the code that wrote it even if the files
+# change during a long run.
+GENERATE_STAMP = fingerprint(HERE / "generate.py")
+ANCHORS_STAMP = fingerprint(HERE / "anchors.py")
+
+
 def cached(folder: Path, stamp: str, make: Callable[[Path], None]) -> Path:
     """Make a tree once per stamp (the code that makes it): later runs reuse it."""
     marker = folder / ".bench-stamp"
@@ -161,13 +168,13 @@ def cached(folder: Path, stamp: str, make: Callable[[Path], None]) -> Path:
 
 
 def synthetic_tree(n: int, seed: int) -> Path:
-    stamp = fingerprint(HERE / "generate.py") + f" {n} {seed}"
+    stamp = f"{GENERATE_STAMP} {n} {seed}"
     return cached(CACHE / "trees" / f"n{n}-seed{seed}", stamp, lambda d: write_tree(d, make_records(n, seed)))
 
 
 def anchor_tree(kind: str, n: int, seed: int) -> Path:
     write = anchors.write_hugo if kind == "hugo" else anchors.write_pelican
-    stamp = fingerprint(HERE / "generate.py", HERE / "anchors.py") + f" {n} {seed}"
+    stamp = f"{GENERATE_STAMP} {ANCHORS_STAMP} {n} {seed}"
     return cached(CACHE / "anchors" / f"{kind}-n{n}-seed{seed}", stamp, lambda d: write(make_records(n, seed), d))
 
 
@@ -416,16 +423,17 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB memory, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
-def header(args: argparse.Namespace, started: dt.datetime, load: tuple[float, float]) -> str:
+def header(args: argparse.Namespace, started: dt.datetime, load: tuple[float, float, float]) -> str:
     dirty = " plus uncommitted changes in the work tree" if git("status", "--porcelain") else ""
-    argv = " ".join(sys.argv[1:])
+    argv = " ".join(["python bench/run.py", *sys.argv[1:]])
     return (
         "# Build benchmark results\n\n"
         f"- Date: {started:%Y-%m-%d %H:%M} UTC\n"
         f"- Commit: {git('rev-parse', '--short', 'HEAD')} ({git('log', '-1', '--format=%s')}){dirty}\n"
         f"- Machine: {machine()}\n"
-        f"- Load average (1 min) at start and end: {load[0]:.1f}, {load[1]:.1f} (on 2 cores, above ~0.5 means other work shared the machine)\n"
-        f"- Command: `python bench/run.py {argv}`; repeats per build: {args.repeat} (a run over {SLOW_S:.0f} s is not repeated)\n"
+        f"- Load average (1 min) at start, highest at the end of a run, at end: {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} "
+        f"(on {os.cpu_count()} cores; well above 1 means other work shared the machine, and CPU times are steadier than wall times)\n"
+        f"- Command: `{argv}`; repeats per build: {args.repeat} (a run over {SLOW_S:.0f} s is not repeated)\n"
         f"- Anchors: {'skipped' if args.skip_anchors else 'Hugo and Pelican, pinned in bench/anchors-requirements.txt'}\n"
         "\nMethod and the meaning of each number: [README.md](README.md).\n"
     )
@@ -433,8 +441,10 @@ def header(args: argparse.Namespace, started: dt.datetime, load: tuple[float, fl
 
 def report(rows: list[Row], opts: Options, args: argparse.Namespace, started: dt.datetime, load_start: float) -> str:
     notes = opts.notes + [n for r in rows for n in r.notes]
+    runs = [run for r in rows for t in (r.tracker, r.hugo, r.pelican) if t for run in t.runs]
+    peak = max((run.load for run in runs), default=load_start)
     parts = [
-        header(args, started, (load_start, os.getloadavg()[0])),
+        header(args, started, (load_start, peak, os.getloadavg()[0])),
         "\n## Tracker: cold build (`build.py --no-tiles`)\n\n" + tracker_table(rows),
         "\n## Map: payload, and time from navigation until the map is interactive (Chromium, cap "
         f"{args.map_timeout:.0f} s)\n\n" + map_table(rows),
