@@ -121,7 +121,7 @@ def to_feed(site: Site, urls: Urls, title: str) -> bytes:
     entries = []
     for j, e in site.events:
         link = urls.absolute(urls.jurisdiction(j))
-        entry_id = f"{link}#{e.date.isoformat()}-{e.kind}-{abs(hash_text(e.summary))}"
+        entry_id = f"{link}#{e.date.isoformat()}-{e.kind}-{hash_text(e.summary)}"
         entries.append(
             (e.date, atom_entry(entry_id, f"{j.display_name}: {e.kind}, {e.date.isoformat()}", link, e.date, e.summary))
         )

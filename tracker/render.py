@@ -22,6 +22,7 @@ from tracker.maps import MapParts, build_map, legend_items, symbols_json
 from tracker.money import NOT_RECORDED, dollars, grant_text, headline_text, long_date, total_text
 from tracker.schema import BATCHES, CONFIDENCES, STATUSES
 from tracker.site import Site, TimelineItem
+from tracker.tables import TABLE_ABOUT
 from tracker.urls import Urls
 
 HOME_TABLE_LIMIT = 300  # above this many jurisdictions the home page links to state tables instead
@@ -227,7 +228,7 @@ def section_sheets(site: Site) -> list[Sheet]:
             "Download the data",
             "The tracker's data as JSON, CSV and GeoJSON.",
             "the downloads page",
-            {},
+            {"tables": list(TABLE_ABOUT.items())},
         ),
         Sheet(
             "dictionary.html",

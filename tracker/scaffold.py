@@ -12,12 +12,11 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tracker.checks import FIPS_LENGTH, STATE_FIPS
+from tracker.checks import FIPS_LENGTH, STATE_FIPS, scalars
 from tracker.config import make_config
 from tracker.errors import Problem
 from tracker.schema import EVENT_KINDS, KINDS, SLUG, US_STATES
@@ -228,17 +227,6 @@ def new(args: argparse.Namespace) -> int:
         print(f"build.py new: {e}", file=sys.stderr)
         return 1
     return 0
-
-
-def scalars(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from scalars(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from scalars(item, path + (i,))
-    else:
-        yield path, value
 
 
 def hostname(url: str) -> str:

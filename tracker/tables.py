@@ -150,10 +150,18 @@ TABLES: dict[str, tuple[Callable[[Site, Urls], list[Row]], list[str]]] = {
 }
 
 
+TABLE_ABOUT = {
+    "events": "Every dated event of the timeline, with its sources and the page it belongs to.",
+    "grants": "Every grant figure, with its fiscal year, kind of figure and source.",
+    "waves": "The waves of letters, their demands, deadlines and members.",
+    "cases": "The lawsuits, their courts, dockets, status and latest ruling.",
+}
+
+
 def render_tables(site: Site, urls: Urls) -> list[tuple[str, bytes, str]]:
     outputs = []
     for name, (rows_of, columns) in TABLES.items():
         rows = rows_of(site, urls)
-        outputs.append((f"data/{name}.csv", as_csv(rows, columns), f"the {name} CSV"))
-        outputs.append((f"data/{name}.json", as_json(rows), f"the {name} JSON"))
+        outputs.append((urls.table(name, "csv"), as_csv(rows, columns), f"the {name} CSV"))
+        outputs.append((urls.table(name, "json"), as_json(rows), f"the {name} JSON"))
     return outputs

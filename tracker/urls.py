@@ -45,14 +45,6 @@ class Urls:
     timeline = "timeline/"
     updates = "updates/"
     search = "search/"
-    events_csv = "data/events.csv"
-    events_json = "data/events.json"
-    grants_csv = "data/grants.csv"
-    grants_json = "data/grants.json"
-    waves_json = "data/waves.json"
-    waves_csv = "data/waves.csv"
-    cases_json = "data/cases.json"
-    cases_csv = "data/cases.csv"
     dictionary = "data/dictionary/"
     states = "states/"
     states_outlines = "static/boundaries/states.geojson"
@@ -60,6 +52,11 @@ class Urls:
     @staticmethod
     def jurisdiction(j: Jurisdiction | str) -> str:
         return f"jurisdictions/{j if isinstance(j, str) else j.id}/"
+
+    @staticmethod
+    def table(name: str, extension: str) -> str:
+        """A flat download: data/events.csv, data/grants.json..."""
+        return f"data/{name}.{extension}"
 
     @staticmethod
     def state(code: str) -> str:
