@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from tracker.checks import rule_problems
-from tracker.errors import DataError
+from tracker.errors import DataError, Problem
+from tracker.fastyaml import load_fast
 from tracker.models import Event, Grant, Jurisdiction, Letter, Source, to_date
 from tracker.scaffold import placeholder_problems
 from tracker.validate import schema_problems
-from tracker.yamlfile import Located, load_yaml
+from tracker.yamlfile import Located, load_yaml_text, read_yaml_file
 
 
 def display_path(file: Path) -> str:
@@ -23,17 +24,31 @@ def display_path(file: Path) -> str:
 
 
 def load_document(file: Path) -> Located:
-    """Load and validate the data file; raise DataError with every problem found."""
-    doc = load_yaml(file, display_path(file))
+    """Load and validate the data file; raise DataError with every problem found.
+
+    Data without mistakes takes the fast reader; anything it can't be sure of, and any file with a
+    problem, is read by the sure reader, whose positions name the line of every mistake.
+    """
+    display = display_path(file)
+    text = read_yaml_file(file, display)
+    value = load_fast(text)
+    if value is not None and not document_problems(fast := Located(value, display)):
+        return fast
+    doc = load_yaml_text(text, display)
+    problems = document_problems(doc)
+    if problems:
+        raise DataError(problems)
+    return doc
+
+
+def document_problems(doc: Located) -> list[Problem]:
     problems = schema_problems(doc)
     # One message per value is enough: a value the schema refuses needs no second opinion from the rules.
     refused = {(p.line, p.col) for p in problems}
     problems += [p for p in rule_problems(doc) if (p.line, p.col) not in refused]
     # Values `build.py new` printed and nobody filled in: valid in form, but never to be published.
     problems += [p for p in placeholder_problems(doc) if (p.line, p.col) not in refused]
-    if problems:
-        raise DataError(problems)
-    return doc
+    return problems
 
 
 def make_source(raw: dict[str, Any]) -> Source:

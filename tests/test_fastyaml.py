@@ -1,0 +1,212 @@
+"""The fast reader gives exactly the sure reader's values, or gives up (None); it never gives other values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.errors import DataError
+from tracker.fastyaml import load_fast
+from tracker.yamlfile import load_yaml_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Scalars YAML 1.1 (PyYAML) and YAML 1.2 or JSON read differently, plus ordinary ones.
+TRICKY = [
+    "yes",
+    "No",
+    "ON",
+    "off",
+    "y",
+    "n",
+    "true",
+    "False",
+    "TRUE",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "",
+    "0",
+    "-0",
+    "012",
+    "0100001",
+    "09",
+    "0o17",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "+5",
+    "-3.5",
+    "1e5",
+    "1E5",
+    "1.0e+5",
+    ".5",
+    "5.",
+    "1:20",
+    "190:20:30",
+    ".inf",
+    "-.Inf",
+    ".nan",
+    "NaN",
+    "Infinity",
+    "2018-01-24",
+    "2018-01-24 10:00:00",
+    "2001-12-14t21:59:43.10-05:00",
+    "=",
+    "12",
+    "4508123",
+    "39.8283",
+    "-98.5795",
+    "text",
+    "two words",
+    "é accented",
+    "Ünïcödé – dash",
+    "a: b",
+    "# not a comment",
+    "- dash",
+    "[x]",
+    "{y}",
+    "'q'",
+    '"d"',
+    "@at",
+    "`tick`",
+    "%pct",
+    "x,y",
+    "end.",
+    "http://example.test/a?b=c#d",
+    " lead",
+    "trail ",
+    "multi\nline",
+]
+
+
+def same_or_gave_up(text: str) -> None:
+    fast = load_fast(text)
+    try:
+        sure = load_yaml_text(text, "x.yaml").value
+    except DataError:
+        # The sure reader refuses it: the fast reader must not have produced values the build would use
+        # without the refusal. (The build reads with the sure reader whenever the checks find anything,
+        # but a file the sure reader can't even parse must not slip through as data.)
+        assert fast is None, f"fast reader accepted what the sure reader refuses: {text!r} -> {fast!r}"
+        return
+    if fast is not None:
+        assert fast == sure and repr(fast) == repr(sure), f"{text!r}: fast {fast!r} != sure {sure!r}"
+
+
+def test_real_data_takes_the_fast_path_with_the_same_values() -> None:
+    text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
+    fast = load_fast(text)
+    assert fast is not None, "the bundled data should not need the slow reader"
+    assert fast == load_yaml_text(text, "x").value
+
+
+@pytest.mark.parametrize("scalar", TRICKY)
+@pytest.mark.parametrize("style", ["plain", "double", "single"])
+def test_each_scalar_style(scalar: str, style: str) -> None:
+    if style == "plain":
+        written = scalar
+    elif style == "double":
+        written = '"' + scalar.replace("\n", "\\n").replace('"', '\\"') + '"'
+    else:
+        written = "'" + scalar.replace("'", "''").replace("\n", "\n\n") + "'"
+    same_or_gave_up(f"a: {written}\nb:\n  - {written}\n  - [{written}, x]\nc: {{k: {written}}}\n")
+
+
+def test_common_values_do_not_fall_back() -> None:
+    text = 'fips: "0100001"\nn: 12\nf: -98.5\nd: 2018-01-24\nnone: null\nempty:\ns: text\nq: "yes"\nyes: 1\n'
+    assert load_fast(text) == {
+        "fips": "0100001",
+        "n": 12,
+        "f": -98.5,
+        "d": "2018-01-24",
+        "none": None,
+        "empty": None,
+        "s": "text",
+        "q": "yes",
+        "yes": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",  # anchors and aliases
+        "a: !!str 1\n",  # tags
+        "a: 1\na: 2\n",  # a key written twice
+        "a:\n  b: 1\n  <<: {c: 2}\n",  # merge key
+        'a: "tab\\tescape"\n',  # escapes
+        "a: 1\n---\nb: 2\n",  # two documents
+        "? complex\n: key\n",
+        "a:\tb\n",
+        "- just\n- a list\n",
+        "plain scalar\n",
+        "a: [1, 2\n",  # syntax error
+        "a: b: c\n",
+        "a:\n  - b\n c: d\n",
+        "a: 'unclosed\n",
+    ],
+)
+def test_what_only_the_sure_reader_handles(text: str) -> None:
+    assert load_fast(text) is None
+    same_or_gave_up(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: |\n  keep\n  lines\n\nb: >\n  folded\n  text\n",
+        "a: |-\n  strip\nb: >+\n  keep\n\n",
+        "a: plain\n  continued\n  lines\n",
+        "a: 'single ''quoted'' text'\n",
+        'a: "double\n  folded"\n',
+        "a:   spaced   \n",
+        "a: x # comment\n# whole line\nb: y\n",
+        "list:\n- no indent\n- second\n",
+        "a: {b: [1, {c: d}], e: []}\n",
+        "a: 1\n...\n",
+    ],
+)
+def test_layouts(text: str) -> None:
+    same_or_gave_up(text)
+
+
+scalars = st.one_of(
+    st.sampled_from(TRICKY),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.none(),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+)
+trees = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(TRICKY + ["k1", "k2"]), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tree=st.dictionaries(st.sampled_from(["a", "b", "c", "yes", "12"]), trees, min_size=1, max_size=4),
+    style=st.sampled_from([None, '"', "'", "|", ">"]),
+    flow=st.sampled_from([None, True, False]),
+)
+def test_dumped_data(tree: dict, style: str | None, flow: bool | None) -> None:
+    same_or_gave_up(yaml.safe_dump(tree, default_style=style, default_flow_style=flow, allow_unicode=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "yes", "1", "~"]), st.sampled_from(TRICKY)), min_size=1))
+def test_plain_written_data(pairs: list[tuple[str, str]]) -> None:
+    """Scalars written plain, as an editor types them, whatever YAML makes of them."""
+    lines = [f"{key}: {value}" for key, value in dict(pairs).items() if "\n" not in value]
+    if lines:
+        same_or_gave_up("\n".join(lines) + "\n")

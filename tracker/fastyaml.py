@@ -1,0 +1,172 @@
+"""The fast way to read a large data file that has no mistakes: rapidyaml parses, JSON carries it into Python.
+
+PyYAML builds a Python object for every token and node, about 2.4 ms per jurisdiction record; rapidyaml
+parses in C++ and hands the whole tree over as one JSON string, about 0.2 ms per record. The values must be
+exactly the ones the sure reader (tracker/yamlfile.py) gives, so this reader keeps YAML 1.1's meaning of plain
+scalars (PyYAML's resolver decides what `yes`, `012` or `.inf` mean) and gives up, returning None, on anything
+it cannot reproduce exactly. It keeps no line numbers: the caller reads a file with any problem a second time
+with the sure reader, which names the line of every mistake.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import ryml
+import yaml
+
+from tracker.yamlfile import _CONSTRUCT, MAX_DEPTH, SCALAR_TAGS, YAML_TAG
+
+# Text this reader leaves to the sure one: escapes (which can hide control characters), anchors, aliases
+# and tags, reserved characters, merge keys, directives and document markers, complex keys, tabs, and line breaks other than
+# "\n" (PyYAML also breaks lines at CR, NEL and U+2028/2029), and direction overrides (which it strips).
+# Plain substring tests first: a regular expression tried at every position of 25 MB costs seconds.
+SURE_ONLY = ("\\", "\t", "\r", "<<", "\n---", "\n...", "\n%")
+UNICODE_BREAKS = re.compile("[\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Anchors, aliases and tags, and the characters YAML reserves ("@", "`"), which PyYAML refuses to start a value.
+INDICATOR = re.compile(r"[&*!@`](?<=[\s\[{,][&*!@`])\S")
+COMPLEX_KEY = re.compile(r"\n[ -]*\?\s")
+
+
+def needs_sure_reader(text: str) -> bool:
+    return (
+        any(mark in text for mark in SURE_ONLY)
+        or text.startswith(("---", "...", "%", "?", "&", "*", "!", "@", "`"))
+        or (not text.isascii() and UNICODE_BREAKS.search(text) is not None)
+        or (any(c in text for c in "&*!@`") and INDICATOR.search(text) is not None)
+        or ("?" in text and COMPLEX_KEY.search(text) is not None)
+    )
+
+
+# The first characters of plain scalars that PyYAML may read as something other than text.
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+_RESOLVER = yaml.resolver.Resolver()
+
+
+class GiveUp(Exception):
+    """Something only the sure reader handles exactly."""
+
+
+def load_fast(text: str) -> Any | None:
+    """The values of a YAML document, as the sure reader gives them; None when this reader can't be sure."""
+    if needs_sure_reader(text):
+        return None
+    try:
+        with _quiet_stderr():
+            tree = ryml.parse_in_arena(text.encode("utf-8"))
+            emitted = ryml.emit_json_malloc(tree, tree.root_id())
+        value = json.loads(
+            emitted,
+            parse_int=_plain_number,
+            parse_float=_plain_number,
+            parse_constant=_give_up,
+            object_pairs_hook=_unique_keys,
+        )
+        if not isinstance(value, dict):
+            return None  # the data files hold fields at the top; the sure reader explains anything else
+        _Plain(tree).fix(value)
+    except (GiveUp, ryml.ExceptionParse, ryml.ExceptionBasic, ryml.ExceptionVisit, ValueError, RecursionError):
+        return None
+    return value
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """rapidyaml prints its own report of a mistake before raising; the sure reader's report is the one to show."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _give_up(_: str) -> Any:
+    raise GiveUp
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs) or "<<" in result:
+        raise GiveUp  # a key written twice: the sure reader says which and where
+    return result
+
+
+@functools.lru_cache(maxsize=65536)  # dates, years and amounts repeat across records
+def _resolve(text: str) -> str:
+    """The tag PyYAML gives a plain scalar, without "tag:yaml.org,2002:"."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)).removeprefix(YAML_TAG)
+
+
+def _construct(tag: str, text: str) -> Any:
+    """What the sure reader makes of a plain scalar PyYAML tags `tag` (yamlfile._Converter.scalar)."""
+    if tag not in SCALAR_TAGS:
+        raise GiveUp  # e.g. "=" (PyYAML's !!value): the sure reader reports it
+    if tag in ("str", "timestamp"):
+        return text
+    try:
+        return _CONSTRUCT.yaml_constructors[YAML_TAG + tag](_CONSTRUCT, yaml.ScalarNode(YAML_TAG + tag, text))
+    except (ValueError, yaml.YAMLError):
+        return text
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_number(text: str) -> Any:
+    """A number in rapidyaml's JSON came from a plain scalar: read it the way PyYAML reads that scalar."""
+    tag = _resolve(text)
+    if tag == "str":
+        raise GiveUp  # e.g. 1e5 (text to YAML 1.1): rapidyaml may have rewritten it
+    return _construct(tag, text)
+
+
+class _Plain:
+    """Give text that PyYAML would read as a number, true/false or null that meaning, if it was written plain."""
+
+    def __init__(self, tree: Any) -> None:
+        self.tree = tree
+        self.children: dict[int, list[int]] = {}
+
+    def fix(self, value: Any, path: tuple[str | int, ...] = ()) -> None:
+        if len(path) > MAX_DEPTH:
+            raise GiveUp
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if isinstance(item, str):
+                if (item[:1] in _RESOLVERS) and (tag := _resolve(item)) not in ("str", "timestamp"):
+                    value[key] = self.meaning(path + (key,), tag, item)
+            elif isinstance(item, (dict, list)):
+                self.fix(item, path + (key,))
+
+    def meaning(self, path: tuple[str | int, ...], tag: str, text: str) -> Any:
+        node = self.node(path)
+        return text if self.tree.is_val_quoted(node) else _construct(tag, text)
+
+    def node(self, path: tuple[str | int, ...]) -> int:
+        node = self.tree.root_id()
+        for step in path:
+            if isinstance(step, int):
+                node = self.child_list(node)[step]
+            else:
+                node = self.tree.find_child(node, step.encode("utf-8"))
+            if node == ryml.NONE:
+                raise GiveUp
+        return node
+
+    def child_list(self, node: int) -> list[int]:
+        if node not in self.children:
+            found, child = [], self.tree.first_child(node)
+            while child != ryml.NONE:
+                found.append(child)
+                child = self.tree.next_sibling(child)
+            self.children[node] = found
+        return self.children[node]
