@@ -52,7 +52,7 @@ schema: $(VENV)/.runtime  ## rewrite schema/*.schema.json and docs/data-dictiona
 	$(BIN)/python build.py schema
 
 clean:
-	rm -rf site .site.old .site.new-* .pytest_cache .ruff_cache
+	rm -rf site .site.old .site.new-* .build-cache .pytest_cache .ruff_cache
 
 boundaries: $(VENV)/.runtime  ## regenerate data/boundaries/ from npm us-atlas@3.0.1 (needs npm; not part of the build)
 	cd /tmp && npm pack --silent us-atlas@3.0.1 && tar xzf us-atlas-3.0.1.tgz

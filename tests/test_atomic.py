@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,18 +55,18 @@ def raiser(error: BaseException) -> Any:
     return fail
 
 
-def render_then_fail(*args: object, **kwargs: object) -> Iterator[tuple[str, bytes, str]]:
-    yield "index.html", b"half", "the home page"
+def render_then_fail(sheets: list[Any], job: Any, *args: object) -> list[str]:
+    (job.staging / "index.html").write_bytes(b"half")
     raise RuntimeError("template blew up")
 
 
 STAGES = [
     ("load data", "load_jurisdictions", raiser(RuntimeError("boom")), RuntimeError),
     ("load pages", "load_pages", raiser(RuntimeError("boom")), RuntimeError),
-    ("render midway", "render_pages", render_then_fail, RuntimeError),
+    ("render midway", "write_pages", render_then_fail, RuntimeError),
     ("render exports", "render_exports", raiser(RuntimeError("boom")), RuntimeError),
     ("check paths", "check_paths", raiser(BuildError("clash")), BuildError),
-    ("Ctrl-C while rendering", "render_pages", raiser(KeyboardInterrupt()), KeyboardInterrupt),
+    ("Ctrl-C while rendering", "write_pages", raiser(KeyboardInterrupt()), KeyboardInterrupt),
 ]
 
 
@@ -107,15 +106,22 @@ def fail_writes_after(monkeypatch: pytest.MonkeyPatch, count: int, error: BaseEx
     return written
 
 
-@pytest.mark.parametrize("count", [0, 1, 7, -1], ids=["first file", "second file", "eighth file", "last file"])
+FULL_DISK_AT = [(0, False), (1, False), (7, False), (25, False), (0, True), (5, True)]
+
+
+@pytest.mark.parametrize(
+    ("count", "use_cache"),
+    FULL_DISK_AT,
+    ids=[f"{'update in place' if cached else 'new site'}, file {count + 1}" for count, cached in FULL_DISK_AT],
+)
 def test_a_full_disk_midway_is_a_plain_message_and_keeps_the_site(
-    count: int, config: SiteConfig, before: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+    count: int, use_cache: bool, config: SiteConfig, before: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    written = fail_writes_after(monkeypatch, count % len(before), ENOSPC)
+    written = fail_writes_after(monkeypatch, count, ENOSPC)
     with pytest.raises(BuildError) as caught:
-        pipeline.build(config)
+        pipeline.build(config, use_cache=use_cache)
     assert str(caught.value) == FULL_DISK
-    assert len(written) == count % len(before)
+    assert len(written) == count
     assert_kept(config, before)
 
 
@@ -145,7 +151,7 @@ def test_a_failed_swap_puts_the_old_site_back(
 
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(BuildError if isinstance(error, OSError) else KeyboardInterrupt):
-        pipeline.build(config)
+        pipeline.build(config, use_cache=False)  # a whole new site (updates in place: tests/test_cache.py)
     assert_kept(config, before)
 
 
@@ -197,7 +203,7 @@ def test_removed_jurisdictions_and_pages_do_not_linger(config: SiteConfig, befor
     (config.content_dir / "about.md").unlink()
     after = pipeline.build(config)
     on_disk = tree_bytes(config.out_dir)
-    assert on_disk.keys() == after.keys()
+    assert sorted(on_disk) == after
     assert not (config.out_dir / "jurisdictions" / "jackson-ms").exists()
     assert not (config.out_dir / "about").exists()
     assert b"jackson-ms" not in on_disk["data/jurisdictions.json"]

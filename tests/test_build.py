@@ -124,9 +124,9 @@ def test_ci_build_prints_one_timed_line_per_stage(tiny: Path, tmp_path: Path) ->
     stages = re.findall(r"^build: (.+) took \d+\.\d\d s$", result.stderr, flags=re.M)
     assert stages == [
         "load and check the data",
+        "export the data",
         "render the pages",
         "index for search",
-        "export the data",
         "write the site",
     ]
 
@@ -147,3 +147,4 @@ def test_parallel_rendering_gives_the_same_bytes(tiny: Path, tmp_path: Path, mon
     monkeypatch.setattr(render, "CHUNK", 3)
     parallel = build(config("parallel"), Progress(env={}))
     assert parallel == serial
+    assert tree_bytes(tmp_path / "parallel") == tree_bytes(tmp_path / "serial")

@@ -170,4 +170,5 @@ def test_ctrl_c_stops_the_preview_with_status_0_and_one_line(tiny: Path, tmp_pat
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=30)
     assert (child.returncode, out.strip(), err) == (0, "Stopped the preview.", "")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tree"]  # no half-written folder left
+    # No half-written folder left; the cache's records are kept beside the site.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build-cache", "site", "tree"]

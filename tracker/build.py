@@ -1,23 +1,27 @@
-"""The pipeline: load, validate, model, render in memory, check paths, write."""
+"""The pipeline: load, validate, model, check paths, render into a staging folder, swap it in."""
 
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
 
+from tracker import render
 from tracker.boundaries import load_outlines
+from tracker.cache import Cache, code_digest
 from tracker.config import ROOT, SiteConfig
 from tracker.content import load_pages
 from tracker.data import load_jurisdictions
 from tracker.errors import DataError
 from tracker.exports import render_exports
-from tracker.output import check_paths, copy_tree_files, write_site
+from tracker.incremental import make_search, page_job, write_pages
+from tracker.output import Output, Staging, Update, check_paths, copy_tree_files
 from tracker.progress import Progress
 from tracker.records import Records, load_records
-from tracker.render import render_pages
-from tracker.search import search_bundle
+from tracker.render import plan_sheets
+from tracker.search import BUNDLE
 from tracker.site import Site
 from tracker.tables import render_tables
 from tracker.urls import Urls
@@ -67,28 +71,52 @@ def vendor_files() -> list[tuple[str, bytes, str]]:
     ]
 
 
-def build(config: SiteConfig, progress: Progress | None = None) -> dict[str, bytes]:
-    """Build the whole site into config.out_dir; return the files written."""
+def build(config: SiteConfig, progress: Progress | None = None, use_cache: bool = True) -> list[str]:
+    """Build the whole site into config.out_dir; return the files written.
+
+    Pages go straight into a staging folder beside the site, which replaces it only when everything is
+    there; with `use_cache`, pages and the search index whose inputs did not change are reused.
+    """
     progress = progress or Progress()
     with progress.stage("load and check the data"):
         site = load_site(config)
         outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
     urls = Urls(config.base_url, config.site_url)
-    with progress.stage("render the pages"):
-        total = page_count(site)
-        outputs = list(progress.count("pages", render_pages(site, config, urls, outlines), total))
-    with progress.stage("index for search"):
-        outputs += search_bundle(outputs)
     with progress.stage("export the data"):
-        outputs += render_exports(site, urls, config.title) + render_tables(site, urls)
-        outputs += copy_tree_files(config.static_dir, "static/") + vendor_files()
-        states = (boundaries_dir(config) / "states.geojson").read_bytes()
-        outputs.append((urls.states_outlines, states, "state outlines"))
-    with progress.stage("write the site"):
-        files = check_paths(outputs)
-        write_site(files, config.out_dir)
+        outputs = other_outputs(site, config, urls)
+    sheets = plan_sheets(site, config, urls, outlines)
+    claims = [(urls.file_for(s.path), s.producer) for s in sheets] + [(p, who) for p, _, who in outputs]
+    check_paths([(path, b"", who) for path, who in claims] + [(SEARCH_ENTRY, b"", "the search index")])
+    cache = Cache.open(config.out_dir, code_digest(config.templates_dir, config.static_dir), use_cache)
+    update = cache.matches(config.out_dir.resolve())  # else a whole new site, swapped in at the end
+    with (Update if update else Staging)(config.out_dir) as target, tempfile.TemporaryDirectory() as parts:
+        job = page_job(site, config, urls, outlines, target.root, update, Path(parts))
+        with progress.stage("render the pages"):
+            pages = write_pages(sheets, job, cache, progress)
+        with progress.stage("index for search"):
+            pages += make_search(job, cache, pages)
+        with progress.stage("write the site"):
+            for path, content, _ in outputs:
+                target.put(path, content)
+                cache.wrote(path, "", None)
+            target.commit(set(pages) | {path for path, _, _ in outputs}, set(cache.old))
+    cache.settle()
+    cache.save()
+    files = sorted(pages + [path for path, _, _ in outputs])
     log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
     return files
+
+
+SEARCH_ENTRY = BUNDLE + "pagefind-entry.json"  # claims the search index's folder before it exists
+
+
+def other_outputs(site: Site, config: SiteConfig, urls: Urls) -> list[Output]:
+    """Everything but the pages and the search index: downloads, feeds, static and vendored files."""
+    outputs = render_exports(site, urls, config.title) + render_tables(site, urls)
+    outputs += copy_tree_files(config.static_dir, "static/") + vendor_files()
+    states = (boundaries_dir(config) / "states.geojson").read_bytes()
+    outputs.append((urls.states_outlines, states, "state outlines"))
+    return outputs
 
 
 def page_count(site: Site) -> int:
@@ -101,5 +129,5 @@ def check(config: SiteConfig) -> Site:
     site = load_site(config)
     outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
     urls = Urls(config.base_url, config.site_url)
-    check_paths(list(render_pages(site, config, urls, outlines)) + render_exports(site, urls, config.title))
+    check_paths(list(render.render_pages(site, config, urls, outlines)) + other_outputs(site, config, urls))
     return site

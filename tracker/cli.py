@@ -36,6 +36,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, help="data folder (default: data/)")
     parser.add_argument("--content", type=Path, help="content folder (default: content/)")
     parser.add_argument("--no-tiles", action="store_true", help="draw the map without OpenStreetMap tiles")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="render every page again instead of reusing unchanged ones"
+    )
     parser.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
     new = parser.add_argument_group("new", "values to prefill in the printed entry")
@@ -88,7 +91,7 @@ def run(args: argparse.Namespace) -> None:
         site = build.check(config)
         print(f"OK: {len(site.jurisdictions)} jurisdictions and {len(site.pages)} pages are valid.")
     else:
-        build.build(config)
+        build.build(config, use_cache=not args.no_cache)
         print(f"Built the site in {config.out_dir}.")
 
 

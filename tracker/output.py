@@ -22,10 +22,16 @@ def _outside(path: str) -> bool:
 
 def check_paths(outputs: Iterable[Output]) -> dict[str, bytes]:
     """Refuse paths that escape the output folder, and two producers claiming one path (or a file and a folder)."""
-    files: dict[str, bytes] = {}
+    outputs = list(outputs)
+    check_claims((path, producer) for path, _, producer in outputs)
+    return {PurePosixPath(path).as_posix(): content for path, content, _ in outputs}
+
+
+def check_claims(claims: Iterable[tuple[str, str]]) -> None:
+    """check_paths for (path, producer) pairs: every path is known before anything is rendered."""
     owners: dict[str, str] = {}
     folders: dict[str, tuple[str, str]] = {}  # folder key -> (a path inside it, its producer)
-    for path, content, producer in outputs:
+    for path, producer in claims:
         if _outside(path):
             raise BuildError(f'{producer} would write to "{path}", which is outside the output folder.')
         pure = PurePosixPath(path)
@@ -43,8 +49,6 @@ def check_paths(outputs: Iterable[Output]) -> dict[str, bytes]:
                 )
             folders.setdefault(folder, (path, producer))
         owners[key] = producer
-        files[pure.as_posix()] = content
-    return files
 
 
 def copy_tree_files(src: Path, prefix: str) -> list[Output]:
@@ -69,26 +73,144 @@ def check_out_dir(out_dir: Path) -> None:
 
 def write_site(files: dict[str, bytes], out_dir: Path) -> None:
     """Write into a temporary folder beside out_dir and swap it in only when every file is written."""
-    out_dir = out_dir.resolve()
-    check_out_dir(out_dir)
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    except OSError as e:
-        raise BuildError(f"could not write the site: {e.strerror or e}; the previous site was kept.") from e
-    try:
-        staging.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
+    with Staging(out_dir) as staging:
         for path in sorted(files):
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[path])
-        swap(staging, out_dir)
-    except OSError as e:  # a full disk or a read-only folder: a plain message, not a traceback
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(f"could not write the site: {e.strerror or e}; the previous site was kept.") from e
-    except BaseException:  # includes Ctrl-C: the old site stays, the half-written one goes
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            staging.write(path, files[path])
+        staging.commit()
+
+
+class Staging:
+    """A folder beside out_dir that becomes the site on commit(); on any failure it goes and the old site stays.
+
+    Used as a context manager; a full disk or a read-only folder becomes a plain BuildError.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir.resolve()
+        self.root = self.out_dir  # replaced on entry
+
+    def __enter__(self) -> Staging:
+        check_out_dir(self.out_dir)
+        try:
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self.root = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.out_dir.parent))
+            self.root.chmod(0o755)  # mkdtemp makes it private; a published site must be readable
+        except OSError as e:
+            raise BuildError(f"could not write the site: {e.strerror or e}; the previous site was kept.") from e
+        return self
+
+    def write(self, path: str, content: bytes) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+    def put(self, path: str, content: bytes) -> None:
+        """A file of the new site (written unless the site already holds exactly these bytes)."""
+        self.write(path, content)
+
+    def commit(self, files: set[str], current: set[str]) -> None:
+        """Make the staged site the site: `files` is every file it holds, `current` every file the old one held."""
+        swap(self.root, self.out_dir)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
+        if error is None:
+            return
+        shutil.rmtree(self.root, ignore_errors=True)  # includes Ctrl-C: the half-written site goes
+        if isinstance(error, OSError):
+            raise BuildError(
+                f"could not write the site: {error.strerror or error}; the previous site was kept."
+            ) from error
+
+
+class Update(Staging):
+    """Change the site in place: only new and changed files are staged, and commit() moves them in.
+
+    Every step of the commit is a rename recorded with its undoing, so a failure or Ctrl-C at any point
+    puts the old site back exactly, as swap() does for a whole new site; the cost is that of what changed.
+    """
+
+    UNITS = ("pagefind",)  # folders replaced whole when staged: the search index is one consistent set
+
+    def __enter__(self) -> Update:
+        super().__enter__()
+        self.backup = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent))
+        return self
+
+    def put(self, path: str, content: bytes) -> None:
+        try:
+            if (self.out_dir / path).read_bytes() == content:
+                return
+        except OSError:
+            pass  # not there yet
+        self.write(path, content)
+
+    def commit(self, files: set[str], current: set[str]) -> None:
+        undo: list[tuple[Path, Path | None]] = []  # (moved to, came from) or (folder made, None)
+        units = [unit for unit in self.UNITS if (self.root / unit).exists()]
+        gone = sorted(p for p in current - files if p.split("/", 1)[0] not in units)
+        try:
+            for unit in units:
+                self._move(unit, undo)
+            for path in self._staged(units):
+                if not _same_file_bytes(self.root / path, self.out_dir / path):
+                    self._move(path, undo)
+            for path in gone:
+                self._set_aside(path, undo)
+        except BaseException:
+            for moved, source in reversed(undo):
+                if source is None:
+                    moved.rmdir()
+                else:
+                    moved.rename(source)
+            raise
+        _prune_empty_folders(self.out_dir, gone)
+        shutil.rmtree(self.backup, ignore_errors=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
+        if error is not None:
+            shutil.rmtree(self.backup, ignore_errors=True)
+        super().__exit__(kind, error, _)
+
+    def _staged(self, units: list[str]) -> list[str]:
+        return sorted(
+            path
+            for p in self.root.rglob("*")
+            if p.is_file() and (path := p.relative_to(self.root).as_posix()).split("/", 1)[0] not in units
+        )
+
+    def _set_aside(self, path: str, undo: list[tuple[Path, Path | None]]) -> None:
+        aside = self.backup / path
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        (self.out_dir / path).rename(aside)
+        undo.append((aside, self.out_dir / path))
+
+    def _move(self, path: str, undo: list[tuple[Path, Path | None]]) -> None:
+        target = self.out_dir / path
+        if target.exists():
+            self._set_aside(path, undo)
+        missing = [d for d in reversed(target.parents) if not d.exists()]
+        for folder in missing:
+            folder.mkdir()
+            undo.append((folder, None))
+        (self.root / path).rename(target)
+        undo.append((target, self.root / path))
+
+
+def _same_file_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _prune_empty_folders(root: Path, removed: list[str]) -> None:
+    """Remove the folders that removing files emptied (a deleted jurisdiction's folder)."""
+    for path in removed:
+        for folder in (root / path).parents:
+            if folder == root or any(folder.iterdir()):
+                break
+            folder.rmdir()
 
 
 def swap(staging: Path, out_dir: Path) -> None:

@@ -7,9 +7,9 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -25,6 +25,7 @@ from tracker.site import Site, TimelineItem
 from tracker.tables import TABLE_ABOUT
 from tracker.urls import Urls
 
+T = TypeVar("T")
 HOME_TABLE_LIMIT = 300  # above this many jurisdictions the home page links to state tables instead
 KIND_WORDS = {"state": "State", "county": "County", "city": "City", "city-county": "City-county"}
 
@@ -125,6 +126,7 @@ class Sheet:
     description: str
     producer: str
     extra: dict[str, Any]
+    cached: bool = False  # made from its own values and the Layout only, so a key can say when it changed
 
 
 def batch_short(batch: str) -> str:
@@ -256,6 +258,7 @@ def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
                 "cases": site.cases_for(j),
                 "updated": site.last_updated_for(j),
             },
+            cached=True,
         )
         for j in site.jurisdictions
     ]
@@ -267,6 +270,7 @@ def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
             c.summary,
             f"case {c.id}",
             {"c": c, "jurisdictions": site.jurisdictions_of(c)},
+            cached=True,
         )
         for c in site.cases
     ]
@@ -278,13 +282,17 @@ def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
             f"Jurisdictions in {code} written to by the Justice Department.",
             f"the {code} page",
             {"code": code, "rows": rows},
+            cached=True,
         )
         for code, rows in site.by_state
     ]
     sheets.append(
         Sheet("states.html", Urls.states, "Jurisdictions by state", "Jurisdictions by state.", "the states page", {})
     )
-    sheets += [Sheet("page.html", Urls.page(p), p.title, p.summary, p.source_path, {"page": p}) for p in site.pages]
+    sheets += [
+        Sheet("page.html", Urls.page(p), p.title, p.summary, p.source_path, {"page": p}, cached=True)
+        for p in site.pages
+    ]
     return sheets
 
 
@@ -301,40 +309,71 @@ def render_sheet(env: jinja2.Environment, common: Common, sheet: Sheet) -> tuple
     return common.urls.file_for(sheet.path), html, sheet.producer
 
 
-def render_pages(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> Iterator[tuple[str, bytes, str]]:
-    """Yield (output path, bytes, what produced it) for every HTML page, in a fixed order."""
-    common = Common(site, config, urls, outlines)
+@dataclass(frozen=True)
+class Layout:
+    """All a cached page sees of the whole site (as `site`): its key covers exactly this.
+
+    A template of a cached page that reaches for anything else fails the build with the missing name,
+    so the cache can never silently miss a change.
+    """
+
+    nav_pages: tuple[Any, ...]
+    last_updated: dt.date
+    january_letter: Any
+
+
+def layout_of(site: Site) -> Layout:
+    return Layout(site.nav_pages, site.last_updated, site.january_letter)
+
+
+def plan_sheets(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> list[Sheet]:
+    """Every HTML page to make, in a fixed order."""
     map_parts = build_map(site.jurisdictions, urls, config.tiles, outlines)
-    sheets = map_sheets(site, map_parts) + section_sheets(site) + record_sheets(site, outlines)
-    if len(sheets) < PARALLEL_FROM or WORKERS < 2:
-        env = make_env(config)
-        yield from (render_sheet(env, common, sheet) for sheet in sheets)
-        return
-    yield from render_in_parallel(common, sheets)
+    return map_sheets(site, map_parts) + section_sheets(site) + record_sheets(site, outlines)
+
+
+def render_pages(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> Iterator[tuple[str, bytes, str]]:
+    """Yield (output path, bytes, what produced it) for every HTML page, in a fixed order (in memory)."""
+    common = Common(site, config, urls, outlines)
+    cached = Common(layout_of(site), config, urls, outlines)  # type: ignore[arg-type]
+    sheets = plan_sheets(site, config, urls, outlines)
+    yield from in_workers(_render_one, config, (common, cached), sheets)
+
+
+def _render_one(env: jinja2.Environment, job: tuple[Common, Common], sheet: Sheet) -> tuple[str, bytes, str]:
+    common, cached = job
+    return render_sheet(env, cached if sheet.cached else common, sheet)
 
 
 PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
 WORKERS = min(os.cpu_count() or 1, 8)
-_JOB: tuple[Common, list[Sheet]] | None = None  # set just before forking; the workers inherit it, nothing is pickled
-
-
-def _render_slice(start: int) -> list[tuple[str, bytes, str]]:
-    assert _JOB is not None
-    common, sheets = _JOB
-    env = make_env(common.config)
-    return [render_sheet(env, common, sheet) for sheet in sheets[start : start + CHUNK]]
-
-
 CHUNK = 200
+# Set just before forking; the workers inherit it, nothing is pickled.
+_JOB: tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any]] | None = None
+_ENV: jinja2.Environment | None = None  # one per worker process: templates are compiled once
 
 
-def render_in_parallel(common: Common, sheets: list[Sheet]) -> Iterator[tuple[str, bytes, str]]:
-    """Render chunks of pages in forked worker processes; results come back in the original order."""
+def in_workers(
+    func: Callable[[jinja2.Environment, Any, Any], T], config: SiteConfig, job: Any, items: list[Any]
+) -> Iterator[T]:
+    """func(env, job, item) for each item, in order; in forked worker processes when there are many."""
+    if len(items) < PARALLEL_FROM or WORKERS < 2:
+        env = make_env(config)
+        yield from (func(env, job, item) for item in items)
+        return
     global _JOB
-    _JOB = (common, sheets)
+    _JOB = (func, config, job, items)
     try:
         with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            for chunk in pool.imap(_render_slice, range(0, len(sheets), CHUNK)):
+            for chunk in pool.imap(_work_slice, range(0, len(items), CHUNK)):
                 yield from chunk
     finally:
         _JOB = None
+
+
+def _work_slice(start: int) -> list[Any]:
+    global _ENV
+    assert _JOB is not None
+    func, config, job, items = _JOB
+    _ENV = _ENV or make_env(config)
+    return [func(_ENV, job, item) for item in items[start : start + CHUNK]]

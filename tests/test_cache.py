@@ -1,0 +1,179 @@
+"""A build that reuses the previous one writes exactly the bytes a cold build writes, edit after edit."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, TINY, tree_bytes
+from tracker import build as pipeline
+from tracker import incremental, render
+from tracker.config import SiteConfig, make_config
+from tracker.progress import Progress
+
+PAGE = "jurisdictions/chicago-il/index.html"
+OTHER = "jurisdictions/seattle-wa/index.html"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A writable copy of the real data, content and templates."""
+    for name in ("data", "content", "templates"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def config_for(tree: Path, out: str) -> SiteConfig:
+    config = make_config(data_dir=tree / "data", content_dir=tree / "content", out_dir=tree / out)
+    return dataclasses.replace(config, templates_dir=tree / "templates")
+
+
+def build(config: SiteConfig, use_cache: bool = True) -> list[str]:
+    return pipeline.build(config, Progress(env={}), use_cache=use_cache)
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files of the pages each build renders (not those it leaves as they are)."""
+    made: list[str] = []
+    real = incremental.in_workers
+
+    def spy(func: Callable, config: SiteConfig, job: object, sheets: list[render.Sheet]) -> object:
+        made.clear()
+        made.extend(job.common.urls.file_for(s.path) for s in sheets)  # type: ignore[attr-defined]
+        return real(func, config, job, sheets)
+
+    monkeypatch.setattr(incremental, "in_workers", spy)
+    return made
+
+
+def same_as_cold(tree: Path, site: SiteConfig) -> None:
+    cold = config_for(tree, f"cold-{len(list(tree.glob('cold-*')))}")
+    build(cold, use_cache=False)
+    assert tree_bytes(site.out_dir) == tree_bytes(cold.out_dir)
+
+
+def edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS: dict[str, tuple[str, str, str]] = {
+    # name: (file, old text, new text)
+    "an event's summary": ("data/jurisdictions.yaml", "permanent injunction in 2018", "permanent injunction in late 2018"),
+    "a name shown in tables and search": ("data/jurisdictions.yaml", "name: Chicago\n", "name: Chicago City\n"),
+    "a lawsuit": ("data/cases.yaml", "id: chicago-v-sessions-2017", "id: chicago-v-sessions-2017-x"),
+    "an explainer": ("content/about.md", "## Scope", "A new paragraph.\n\n## Scope"),
+    "a template": ("templates/jurisdiction.html", "Send a correction", "Send us a correction"),
+    "the layout": ("templates/base.html", "How to cite:", "How to cite this page:"),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_an_edit_then_a_cached_build_is_byte_identical_to_a_cold_one(
+    name: str, tree: Path, rendered: list[str]
+) -> None:
+    site = config_for(tree, "site")
+    build(site)
+    file, old, new = EDITS[name]
+    if name == "a lawsuit":  # an id is referenced elsewhere: rename every mention
+        for path in (tree / "data").glob("*.yaml"):
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    else:
+        edit(tree / file, old, new)
+    build(site)
+    made = list(rendered)
+    same_as_cold(tree, site)
+    if name in ("an event's summary", "a name shown in tables and search"):
+        assert PAGE in made and OTHER not in made, "only the pages that show the edit are made again"
+    if name in ("a template", "the layout"):
+        assert PAGE in made and OTHER in made
+
+
+def test_an_unchanged_build_renders_only_the_pages_about_the_whole_site(tree: Path, rendered: list[str]) -> None:
+    site = config_for(tree, "site")
+    build(site)
+    inode = (site.out_dir / PAGE).stat().st_ino
+    files = build(site)
+    assert PAGE not in rendered and 0 < len(rendered) < 20 < len(files)
+    assert (site.out_dir / PAGE).stat().st_ino == inode, "an unchanged page is left where it is"
+    same_as_cold(tree, site)
+
+
+def test_removing_a_jurisdiction_and_a_page_removes_their_folders(tmp_path: Path) -> None:
+    shutil.copytree(TINY, tmp_path, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    site = config_for(tmp_path, "site")
+    build(site)
+    assert (site.out_dir / "jurisdictions" / "jackson-ms").is_dir() and (site.out_dir / "about").is_dir()
+    data = tmp_path / "data" / "jurisdictions.yaml"
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text[: text.index("  - id: jackson-ms")], encoding="utf-8")
+    (tmp_path / "content" / "about.md").unlink()
+    build(site)
+    assert not (site.out_dir / "jurisdictions" / "jackson-ms").exists() and not (site.out_dir / "about").exists()
+    same_as_cold(tmp_path, site)
+
+
+@pytest.mark.parametrize("tamper", ["edit a page", "add a file", "delete a page"])
+def test_hand_changes_to_the_site_are_undone(tamper: str, tree: Path) -> None:
+    site = config_for(tree, "site")
+    build(site)
+    page = site.out_dir / PAGE
+    if tamper == "edit a page":
+        page.write_bytes(page.read_bytes().replace(b"Chicago", b"Chicag0"))
+    elif tamper == "add a file":
+        (site.out_dir / "stray.txt").write_text("not ours")
+    else:
+        page.unlink()
+    build(site)
+    same_as_cold(tree, site)
+
+
+def test_pages_rendered_in_worker_processes_are_recorded(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(render, "WORKERS", 2)
+    monkeypatch.setattr(render, "CHUNK", 5)
+    site = config_for(tree, "site")
+    build(site)
+    edit(tree / "data" / "jurisdictions.yaml", "name: Chicago\n", "name: Chicago City\n")
+    build(site)
+    same_as_cold(tree, site)
+
+
+def test_a_failed_update_leaves_the_site_as_it_was(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = config_for(tree, "site")
+    build(site)
+    before = tree_bytes(site.out_dir)
+    edit(tree / "data" / "jurisdictions.yaml", "name: Chicago\n", "name: Chicago City\n")
+    real = Path.rename
+    calls = []
+
+    def rename(self: Path, target: str | os.PathLike[str]) -> Path:
+        calls.append(self)
+        if len(calls) == 4:  # midway through moving the changed files in
+            raise KeyboardInterrupt
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        build(site)
+    monkeypatch.undo()
+    assert len(calls) >= 4
+    assert tree_bytes(site.out_dir) == before
+    assert sorted(p.name for p in tree.iterdir() if p.name.startswith(".site.")) == []
+    build(site)  # and the next build still updates correctly
+    same_as_cold(tree, site)
+
+
+def test_no_cache_renders_everything(tree: Path, rendered: list[str]) -> None:
+    site = config_for(tree, "site")
+    files = build(site)
+    build(dataclasses.replace(site), use_cache=False)
+    assert len(rendered) == len([f for f in files if f.endswith(".html") and not f.startswith("pagefind/")])

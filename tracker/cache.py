@@ -1,0 +1,133 @@
+"""Rebuild only what changed: each page's key is a hash of everything its HTML is made from.
+
+A page is left as it is in the previous site only when its key is the one recorded when that file was
+written, and the file on disk is still the very file written then (same size, time and inode). The key covers the
+generator's own code, the templates and static files, the libraries that shape the HTML, the settings and
+addresses, what the layout shows of the whole site, and the page's own values. So a cached build writes
+the same bytes as a cold one; tests/test_cache.py checks this edit by edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+# Libraries whose version can change the bytes of a page.
+LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "nh3", "folium", "branca", "XStatic-Leaflet", "PyYAML", "pagefind")
+Record = list[Any]  # [key, size, mtime_ns, inode, search part digest or None]
+
+
+def digest(*parts: Any) -> str:
+    """A hash of values that pickle the same way whenever they are equal (no sets, no memory addresses)."""
+    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+
+
+def tree_digest(*folders: Path) -> str:
+    """A hash of every file's name and bytes under the folders."""
+    sha = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            sha.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0".encode())
+            sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+def code_digest(templates: Path, static: Path) -> str:
+    """The generator itself: its code, templates, static files, Python and the libraries that shape pages."""
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} missing")
+    return digest(FORMAT, sys.version, versions, tree_digest(PACKAGE, templates, static))
+
+
+def manifest_file(out_dir: Path) -> Path:
+    """Kept beside the site, not in it: the manifest is not for publishing."""
+    return out_dir.parent / ".build-cache" / f"{out_dir.name}.json"
+
+
+def stat_of(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@dataclass
+class Cache:
+    """The previous build's records, and this build's as they are made."""
+
+    out_dir: Path
+    code: str
+    old: dict[str, Record] = field(default_factory=dict)
+    old_search: str | None = None
+    new: dict[str, Record] = field(default_factory=dict)
+    search: str | None = None
+    placed: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, out_dir: Path, code: str, enabled: bool = True) -> Cache:
+        cache = cls(out_dir, code)
+        if not enabled:
+            return cache
+        try:
+            saved = json.loads(manifest_file(out_dir).read_text(encoding="utf-8"))
+            if saved.get("format") == FORMAT and saved.get("code") == code:
+                cache.old, cache.old_search = saved["files"], saved.get("search")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no usable cache: a cold build
+        return cache
+
+    def matches(self, out_dir: Path) -> bool:
+        """Whether out_dir holds exactly the files the previous build recorded: then it can be updated in place."""
+        if not self.old or not out_dir.is_dir():
+            return False
+        found = set()
+        for folder, _, files in os.walk(out_dir):
+            base = Path(folder).relative_to(out_dir).as_posix()
+            found.update(name if base == "." else f"{base}/{name}" for name in files)
+        return found == self.old.keys()
+
+    def unchanged(self, path: str, key: str) -> bool:
+        """Whether the site's file for `path` was made from `key` and is still the very file written then."""
+        record = self.old.get(path)
+        if not record or record[0] != key:
+            return False
+        try:
+            if list(stat_of(self.out_dir / path)) != record[1:4]:
+                return False  # changed or replaced since it was written: make it again
+        except OSError:
+            return False
+        self.new[path] = record
+        return True
+
+    def wrote(self, path: str, key: str, part: str | None) -> None:
+        """Record a file made in this build; its size, time and inode are read once it is in place."""
+        self.new[path] = [key, 0, 0, 0, part]
+        self.placed.append(path)
+
+    def settle(self) -> None:
+        """Read the size, time and inode of the files this build put in place."""
+        for path in self.placed:
+            self.new[path][1:4] = stat_of(self.out_dir / path)
+
+    def save(self) -> None:
+        """Record this build, once its site is in place (a failed build keeps the old records and site)."""
+        target = manifest_file(self.out_dir)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = {"format": FORMAT, "code": self.code, "search": self.search, "files": self.new}
+            temporary = target.with_suffix(".tmp")
+            temporary.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+            temporary.replace(target)
+        except OSError:
+            pass  # the site is built; without records the next build is simply a cold one

@@ -1,0 +1,99 @@
+"""Make the pages and the search index straight into the staging folder, skipping what has not changed.
+
+Pages are written as they are rendered (in worker processes for large sites), so a national site never
+sits in memory whole. When the site is updated in place (output.Update), a page whose key
+(tracker/cache.py) is unchanged is not rendered at all, and the search index is kept when no indexed
+text changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from tracker.boundaries import Outlines
+from tracker.cache import Cache, digest
+from tracker.config import SiteConfig
+from tracker.progress import Progress
+from tracker.render import Common, Sheet, in_workers, layout_of, render_sheet
+from tracker.search import BUNDLE, index_folder, part_of
+from tracker.site import Site
+from tracker.urls import Urls
+
+
+@dataclass(frozen=True)
+class PageJob:
+    common: Common  # for pages about the whole site
+    cached: Common  # for cached pages: `site` is only the Layout their key covers
+    staging: Path  # where new files go
+    current: Path  # the site as it is: unchanged files stay there when updating in place
+    update: bool
+    parts: Path  # what the search indexer reads of each page
+
+
+def _make(env: jinja2.Environment, job: PageJob, sheet: Sheet) -> tuple[str, str | None]:
+    """Render one page into the staging folder; return its file and the digest of its indexed part."""
+    path, html, _ = render_sheet(env, job.cached if sheet.cached else job.common, sheet)
+    target = job.staging / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(html)
+    return path, _write_part(job.parts, path, html)
+
+
+def _write_part(parts: Path, path: str, html: bytes) -> str | None:
+    part = part_of(path, html)
+    if part is None:
+        return None
+    (parts / path).parent.mkdir(parents=True, exist_ok=True)
+    (parts / path).write_bytes(part)
+    return hashlib.sha256(part).hexdigest()
+
+
+def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progress) -> list[str]:
+    """Every page into job.staging, except unchanged ones when updating; return all their files in order."""
+    common = job.common
+    base = digest(cache.code, common.config, common.urls, job.cached.site)
+    todo: list[tuple[Sheet, str]] = []
+    for sheet in sheets:
+        key = ""  # a page about the whole site is cheap to make and costly to key: always made
+        if sheet.cached:
+            key = digest(base, sheet.template, sheet.path, sheet.title, sheet.description, sheet.extra)
+            if job.update and cache.unchanged(common.urls.file_for(sheet.path), key):
+                continue
+        todo.append((sheet, key))
+    made = in_workers(_make, common.config, job, [sheet for sheet, _ in todo])
+    for (_, key), (path, part) in zip(todo, progress.count("pages", made, len(todo)), strict=True):
+        cache.wrote(path, key, part)
+    return [common.urls.file_for(sheet.path) for sheet in sheets]
+
+
+def page_job(
+    site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, staging: Path, update: bool, parts: Path
+) -> PageJob:
+    common = Common(site, config, urls, outlines)
+    cached = Common(layout_of(site), config, urls, outlines)  # type: ignore[arg-type]
+    return PageJob(common, cached, staging, config.out_dir.resolve(), update, parts)
+
+
+def make_search(job: PageJob, cache: Cache, pages: list[str]) -> list[str]:
+    """The search index into job.staging/pagefind/, kept as it is when no page's indexed part changed."""
+    indexed = sorted((path, cache.new[path][4]) for path in pages if cache.new[path][4])
+    cache.search = key = digest(cache.code, indexed)
+    old = [path for path in cache.old if path.startswith(BUNDLE)]
+    if job.update and key == cache.old_search and old:
+        if all([cache.unchanged(path, key) for path in old]):  # a list: check (and keep) every file
+            return sorted(old)
+        for path in old:
+            cache.new.pop(path, None)
+    for path, _ in indexed:
+        if not (job.parts / path).exists():  # an unchanged page: its part comes from the site as it is
+            _write_part(job.parts, path, (job.current / path).read_bytes())
+    bundle = job.staging / BUNDLE
+    index_folder(job.parts, bundle)
+    files = sorted(p.relative_to(job.staging).as_posix() for p in bundle.rglob("*") if p.is_file())
+    for path in files:
+        cache.wrote(path, key, None)
+    return files
