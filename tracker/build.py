@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
 
 from tracker import render
 from tracker.boundaries import load_outlines
-from tracker.cache import Cache, code_digest
+from tracker.cache import Cache, code_digest, parts_folder
 from tracker.config import ROOT, SiteConfig
 from tracker.content import load_pages
 from tracker.data import load_jurisdictions
@@ -89,8 +88,8 @@ def build(config: SiteConfig, progress: Progress | None = None, use_cache: bool 
     check_paths([(path, b"", who) for path, who in claims] + [(SEARCH_ENTRY, b"", "the search index")])
     cache = Cache.open(config.out_dir, code_digest(config.templates_dir, config.static_dir), use_cache)
     update = cache.matches(config.out_dir.resolve())  # else a whole new site, swapped in at the end
-    with (Update if update else Staging)(config.out_dir) as target, tempfile.TemporaryDirectory() as parts:
-        job = page_job(site, config, urls, outlines, target.root, update, Path(parts))
+    with (Update if update else Staging)(config.out_dir) as target:
+        job = page_job(site, config, urls, outlines, target.root, update, parts_folder(config.out_dir.resolve()))
         with progress.stage("render the pages"):
             pages = write_pages(sheets, job, cache, progress)
         with progress.stage("index for search"):

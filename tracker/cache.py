@@ -57,6 +57,16 @@ def manifest_file(out_dir: Path) -> Path:
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.json"
 
 
+def parts_folder(out_dir: Path) -> Path:
+    """What the search indexer reads of each page, kept between builds like the pages themselves."""
+    return out_dir.parent / ".build-cache" / f"{out_dir.name}.search"
+
+
+def parts_stamp(out_dir: Path) -> Path:
+    """Present only between a build that finished and the start of the next."""
+    return out_dir.parent / ".build-cache" / f"{out_dir.name}.search-complete"
+
+
 def stat_of(path: Path) -> tuple[int, int, int]:
     st = path.stat()
     return (st.st_size, st.st_mtime_ns, st.st_ino)
@@ -73,10 +83,14 @@ class Cache:
     new: dict[str, Record] = field(default_factory=dict)
     search: str | None = None
     placed: list[str] = field(default_factory=list)
+    parts_trusted: bool = False  # the parts folder is exactly the previous build's (it finished)
 
     @classmethod
     def open(cls, out_dir: Path, code: str, enabled: bool = True) -> Cache:
         cache = cls(out_dir, code)
+        stamp = parts_stamp(out_dir)
+        cache.parts_trusted = enabled and stamp.exists()
+        stamp.unlink(missing_ok=True)  # until this build finishes, the parts may be half updated
         if not enabled:
             return cache
         try:
@@ -129,5 +143,6 @@ class Cache:
             temporary = target.with_suffix(".tmp")
             temporary.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
             temporary.replace(target)
+            parts_stamp(self.out_dir).touch()
         except OSError:
             pass  # the site is built; without records the next build is simply a cold one

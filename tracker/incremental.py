@@ -70,6 +70,13 @@ def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progr
     return [common.urls.file_for(sheet.path) for sheet in sheets]
 
 
+def _remove_other_parts(parts: Path, keep: set[str]) -> None:
+    """Parts of pages the site no longer has (the folder is kept from build to build)."""
+    for part in parts.rglob("*.html"):
+        if part.relative_to(parts).as_posix() not in keep:
+            part.unlink()
+
+
 def page_job(
     site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, staging: Path, update: bool, parts: Path
 ) -> PageJob:
@@ -88,9 +95,12 @@ def make_search(job: PageJob, cache: Cache, pages: list[str]) -> list[str]:
             return sorted(old)
         for path in old:
             cache.new.pop(path, None)
-    for path, _ in indexed:
-        if not (job.parts / path).exists():  # an unchanged page: its part comes from the site as it is
-            _write_part(job.parts, path, (job.current / path).read_bytes())
+    made = set(cache.placed)
+    if not cache.parts_trusted:  # after a failed build: the unchanged pages' parts come from the site as it is
+        for path, _ in indexed:
+            if path not in made:
+                _write_part(job.parts, path, (job.current / path).read_bytes())
+    _remove_other_parts(job.parts, {path for path, _ in indexed})
     bundle = job.staging / BUNDLE
     index_folder(job.parts, bundle)
     files = sorted(p.relative_to(job.staging).as_posix() for p in bundle.rglob("*") if p.is_file())

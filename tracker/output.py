@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -110,7 +111,7 @@ class Staging:
 
     def commit(self, files: set[str], current: set[str]) -> None:
         """Make the staged site the site: `files` is every file it holds, `current` every file the old one held."""
-        swap(self.root, self.out_dir)
+        swap(self.root, self.out_dir, len(files))
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
         if error is None:
@@ -164,7 +165,7 @@ class Update(Staging):
                     moved.rename(source)
             raise
         _prune_empty_folders(self.out_dir, gone)
-        shutil.rmtree(self.backup, ignore_errors=True)
+        discard(self.backup, len(gone) + sum(1 for p in current if p.split("/", 1)[0] in units))
         shutil.rmtree(self.root, ignore_errors=True)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
@@ -213,10 +214,12 @@ def _prune_empty_folders(root: Path, removed: list[str]) -> None:
             folder.rmdir()
 
 
-def swap(staging: Path, out_dir: Path) -> None:
-    """Put staging in out_dir's place; if that fails at any point, put the old site back."""
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    shutil.rmtree(old, ignore_errors=True)  # left by a build killed mid-swap
+def swap(staging: Path, out_dir: Path, size: int = 0) -> None:
+    """Put staging in out_dir's place; if that fails at any point, put the old site back.
+
+    `size` (files in the site) decides whether the old site is deleted now or in the background.
+    """
+    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))  # renamed onto while empty
     try:
         if out_dir.exists():
             out_dir.rename(old)
@@ -225,5 +228,24 @@ def swap(staging: Path, out_dir: Path) -> None:
         # Checked on disk rather than by a flag: Ctrl-C may land between a rename and setting a flag.
         if old.exists() and not out_dir.exists():
             old.rename(out_dir)
+        elif old.exists() and not any(old.iterdir()):
+            old.rmdir()
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old, size)
+
+
+BACKGROUND_FROM = 2_000  # files; deleting 10,000 page folders takes seconds on some disks
+
+
+def discard(folder: Path, size: int) -> None:
+    """Delete a folder nobody needs any more; a large one in the background, so the build can end."""
+    if size < BACKGROUND_FROM:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    try:
+        devnull = subprocess.DEVNULL
+        subprocess.Popen(
+            ["rm", "-rf", "--", str(folder)], stdin=devnull, stdout=devnull, stderr=devnull, start_new_session=True
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
