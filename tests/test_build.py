@@ -125,6 +125,8 @@ def test_ci_build_prints_one_timed_line_per_stage(tiny: Path, tmp_path: Path) ->
     assert stages == [
         "load and check the data",
         "export the data",
+        "plan the pages",
+        "compare with the previous build",
         "render the pages",
         "index for search",
         "write the site",

@@ -9,6 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracker import fastyaml
 from tracker.errors import DataError
 from tracker.fastyaml import load_fast
 from tracker.yamlfile import load_yaml_text
@@ -210,3 +211,46 @@ def test_plain_written_data(pairs: list[tuple[str, str]]) -> None:
     lines = [f"{key}: {value}" for key, value in dict(pairs).items() if "\n" not in value]
     if lines:
         same_or_gave_up("\n".join(lines) + "\n")
+
+
+BATCHED = [
+    "a: 1\nitems:\n  - x: 1\n  - x: 2\n  - x: 3\nb: 2\n",  # the list is not last
+    "items:\n# a comment at the margin\n  - x: 1\n\n  - x: yes\n    y: [1, 2]\n  -\n    z: 3\n",
+    'items:\n  - a: "first line\n  - not an item"\n  - b: 2\n',  # a quoted line that looks like an item
+    "items:\n  - a: |\n      - text, not an item\n  - b: 2\n",
+    "items:\n- x: 1\n- x: 2\nother:\n- y: 1\n",  # items at the margin; two lists
+    "items:\n  - - nested\n    - list\n  - x\n",
+    "items: [1, 2]\nlong:\n  - 1\n  - 2\n  - 3\n",
+    "items:\n  - x: 1\n  - x: 1\n    x: 2\n",  # a duplicate key in a later batch
+]
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+@pytest.mark.parametrize("text", BATCHED)
+def test_long_lists_are_read_in_batches_with_the_same_values(
+    text: str, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fastyaml, "BATCH", batch)
+    same_or_gave_up(text)
+
+
+def test_the_bundled_data_is_read_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastyaml, "BATCH", 7)
+    text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
+    assert fastyaml._longest_list(text) is not None
+    assert load_fast(text) == load_yaml_text(text, "x").value
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    records=st.lists(st.dictionaries(st.sampled_from(["id", "yes", "n", "list"]), trees, max_size=3), max_size=6),
+    style=st.sampled_from([None, '"', "'"]),
+)
+def test_dumped_lists_in_batches(records: list[dict], style: str | None) -> None:
+    text = yaml.safe_dump({"head": 1, "items": records, "tail": "yes"}, default_style=style, allow_unicode=True)
+    original = fastyaml.BATCH
+    fastyaml.BATCH = 2
+    try:
+        same_or_gave_up(text)
+    finally:
+        fastyaml.BATCH = original

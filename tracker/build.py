@@ -83,11 +83,13 @@ def build(config: SiteConfig, progress: Progress | None = None, use_cache: bool 
     urls = Urls(config.base_url, config.site_url)
     with progress.stage("export the data"):
         outputs = other_outputs(site, config, urls)
-    sheets = plan_sheets(site, config, urls, outlines)
-    claims = [(urls.file_for(s.path), s.producer) for s in sheets] + [(p, who) for p, _, who in outputs]
-    check_paths([(path, b"", who) for path, who in claims] + [(SEARCH_ENTRY, b"", "the search index")])
-    cache = Cache.open(config.out_dir, code_digest(config.templates_dir, config.static_dir), use_cache)
-    update = cache.matches(config.out_dir.resolve())  # else a whole new site, swapped in at the end
+    with progress.stage("plan the pages"):
+        sheets = plan_sheets(site, config, urls, outlines)
+        claims = [(urls.file_for(s.path), s.producer) for s in sheets] + [(p, who) for p, _, who in outputs]
+        check_paths([(path, b"", who) for path, who in claims] + [(SEARCH_ENTRY, b"", "the search index")])
+    with progress.stage("compare with the previous build"):
+        cache = Cache.open(config.out_dir, code_digest(config.templates_dir, config.static_dir), use_cache)
+        update = cache.matches(config.out_dir.resolve())  # else a whole new site, swapped in at the end
     with (Update if update else Staging)(config.out_dir) as target:
         job = page_job(site, config, urls, outlines, target.root, update, parts_folder(config.out_dir.resolve()))
         with progress.stage("render the pages"):
@@ -99,8 +101,8 @@ def build(config: SiteConfig, progress: Progress | None = None, use_cache: bool 
                 target.put(path, content)
                 cache.wrote(path, "", None)
             target.commit(set(pages) | {path for path, _, _ in outputs}, set(cache.old))
-    cache.settle()
-    cache.save()
+            cache.settle()
+            cache.save()
     files = sorted(pages + [path for path, _, _ in outputs])
     log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
     return files

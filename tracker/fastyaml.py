@@ -50,6 +50,9 @@ _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 _RESOLVER = yaml.resolver.Resolver()
 
 
+SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|nan)", re.I)
+
+
 class GiveUp(Exception):
     """Something only the sure reader handles exactly."""
 
@@ -59,21 +62,82 @@ def load_fast(text: str) -> Any | None:
     if needs_sure_reader(text):
         return None
     try:
-        with _quiet_stderr():
-            tree = ryml.parse_in_arena(text.encode("utf-8"))
-            emitted = ryml.emit_json_malloc(tree, tree.root_id())
-        value = json.loads(
-            emitted,
-            parse_int=_plain_number,
-            parse_float=_plain_number,
-            parse_constant=_give_up,
-            object_pairs_hook=_unique_keys,
-        )
-        if not isinstance(value, dict):
-            return None  # the data files hold fields at the top; the sure reader explains anything else
-        _Plain(tree).fix(value)
+        value = _load_in_batches(text)
     except (GiveUp, ryml.ExceptionParse, ryml.ExceptionBasic, ryml.ExceptionVisit, ValueError, RecursionError):
         return None
+    return value if isinstance(value, dict) else None  # else the sure reader explains what the file should hold
+
+
+TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(?:#.*)?$", re.M)  # a top-level key with a block below it
+TOP_LINE = re.compile(r"\n(?=[^\s#])")  # the next line that starts at the margin ends that block
+BATCH = 500  # records per parse: rapidyaml's tree of a whole 10,000-record file takes about 200 MB
+
+
+def _load_in_batches(text: str) -> Any:
+    """Parse the longest top-level list a few hundred items at a time, the rest of the file on its own."""
+    block = _longest_list(text)
+    if block is None:
+        return _load_piece(text)
+    key, start, end, items = block
+    value = _load_piece(text[:start] + f"{key}: []\n" + text[end:])
+    if not isinstance(value, dict) or value.get(key) != []:
+        raise GiveUp
+    found: list[Any] = []
+    bounds = [*items, end]
+    for first in range(0, len(items), BATCH):
+        batch = _load_piece(text[bounds[first] : bounds[min(first + BATCH, len(items))]])
+        if not isinstance(batch, list) or len(batch) != min(BATCH, len(items) - first):
+            raise GiveUp  # the items did not split where expected: the whole file decides
+        found += batch
+    value[key] = found
+    return value
+
+
+def _longest_list(text: str) -> tuple[str, int, int, list[int]] | None:
+    """The top-level key whose block list spans the most text: (key, start, end, where each item starts)."""
+    best = None
+    for match in TOP_KEY.finditer(text):
+        after = TOP_LINE.search(text, match.end())
+        end = after.start() + 1 if after else len(text)
+        if best is None or end - match.start() > best[2] - best[1]:
+            best = (match.group(1), match.start(), end, match.end())
+    if best is None:
+        return None
+    key, start, end, body = best
+    first = re.compile(r"\n( *)-[ \n]").search(text, body, end)
+    if first is None or not _comments_only(text[body : first.start()]):
+        return None
+    marker = "\n" + first.group(1) + "-"
+    items = [i + 1 for i in _find_all(text, marker, body, end) if text[i + len(marker) : i + len(marker) + 1] in " \n"]
+    return key, start, end, items
+
+
+def _comments_only(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _find_all(text: str, marker: str, start: int, end: int) -> list[int]:
+    found, i = [], text.find(marker, start, end)
+    while i != -1:
+        found.append(i)
+        i = text.find(marker, i + 1, end)
+    return found
+
+
+def _load_piece(text: str) -> Any:
+    with _quiet_stderr():
+        tree = ryml.parse_in_arena(text.encode("utf-8"))
+        emitted = ryml.emit_json_malloc(tree, tree.root_id())
+    value = json.loads(
+        emitted,
+        parse_int=_plain_number,
+        parse_float=_plain_number,
+        parse_constant=_give_up,
+        object_pairs_hook=_unique_keys,
+    )
+    if isinstance(value, str) or value is None:
+        raise GiveUp  # a bare scalar: the sure reader says what is wrong with the file
+    _Plain(tree).fix(value)
     return value
 
 
@@ -99,6 +163,8 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs) or "<<" in result:
         raise GiveUp  # a key written twice: the sure reader says which and where
+    if any(SPECIAL_FLOAT.fullmatch(key) for key in result):
+        raise GiveUp  # rapidyaml writes a key such as ".Inf" as ".inf", even when it was quoted
     return result
 
 

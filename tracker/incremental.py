@@ -9,6 +9,7 @@ text changed.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,9 +73,11 @@ def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progr
 
 def _remove_other_parts(parts: Path, keep: set[str]) -> None:
     """Parts of pages the site no longer has (the folder is kept from build to build)."""
-    for part in parts.rglob("*.html"):
-        if part.relative_to(parts).as_posix() not in keep:
-            part.unlink()
+    for folder, _, files in os.walk(parts):
+        base = Path(folder).relative_to(parts).as_posix()
+        for name in files:
+            if (name if base == "." else f"{base}/{name}") not in keep:
+                (Path(folder) / name).unlink()
 
 
 def page_job(
@@ -100,7 +103,12 @@ def make_search(job: PageJob, cache: Cache, pages: list[str]) -> list[str]:
         for path, _ in indexed:
             if path not in made:
                 _write_part(job.parts, path, (job.current / path).read_bytes())
-    _remove_other_parts(job.parts, {path for path, _ in indexed})
+    keep = {path for path, _ in indexed}
+    if cache.parts_trusted:  # the folder holds the previous build's parts: remove those of pages now gone
+        for path in {path for path, record in cache.old.items() if record[4]} - keep:
+            (job.parts / path).unlink(missing_ok=True)
+    else:
+        _remove_other_parts(job.parts, keep)
     bundle = job.staging / BUNDLE
     index_folder(job.parts, bundle)
     files = sorted(p.relative_to(job.staging).as_posix() for p in bundle.rglob("*") if p.is_file())

@@ -26,6 +26,7 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Tab, line feed, carriage return and NEL (U+0085) are line breaks or spacing, so they are allowed.
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 YAML_TAG = "tag:yaml.org,2002:"
+CONTENT_LINE = re.compile(r"^[^\S\n]*[^\s#]", re.M)  # a line that is neither blank nor a comment
 SCALAR_TAGS = {"null", "bool", "int", "float", "str", "timestamp"}
 COLLECTION_TAGS = {yaml.MappingNode: "map", yaml.SequenceNode: "seq"}
 _CONSTRUCT = yaml.SafeLoader("")  # only used for its scalar constructors
@@ -299,7 +300,7 @@ def load_yaml_text(text: str, display: str, first_line: int = 1) -> Located:
 def read_yaml_file(file: Path, display: str) -> str:
     """The text of a YAML file, refusing a file that holds nothing but comments or blank lines."""
     text = read_text_file(file, display)
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+    if CONTENT_LINE.search(text) is None:
         raise DataError([Problem(display, 1, None, "the file is empty (or holds only comments).", title="Empty file")])
     return text
 
