@@ -238,6 +238,6 @@ def test_a_source_defined_under_another_jurisdiction_can_be_cited(tmp_path: Path
     text = text.replace("status: letter-sent", "status: responded", 1)
     file = tmp_path / "jurisdictions.yaml"
     file.write_text(text, encoding="utf-8")
-    jurisdictions, _, _ = load_jurisdictions(file)
+    jurisdictions = load_jurisdictions(file).jurisdictions
     jackson = next(j for j in jurisdictions if j.id == "jackson-ms")
     assert jackson.status_source is not None and jackson.status_source.id == "justia-ilnd-198"

@@ -40,9 +40,9 @@ LEAFLET_FILES = (
 def load_site(config: SiteConfig) -> Site:
     """Read and validate every input; report the problems of data and pages together."""
     problems = []
-    jurisdictions, shared, last_updated, pages, records = (), (), None, (), Records()
+    jurisdictions, shared, last_updated, pages, records, fingerprints = (), (), None, (), Records(), {}
     try:
-        jurisdictions, shared, last_updated = load_jurisdictions(config.data_file)
+        jurisdictions, shared, last_updated, fingerprints = load_jurisdictions(config.data_file)
         records = load_records(config.data_dir, jurisdictions, shared)
     except DataError as e:
         problems += e.problems
@@ -53,7 +53,9 @@ def load_site(config: SiteConfig) -> Site:
     if problems:
         raise DataError(problems)
     pages = tuple(sorted(pages, key=lambda p: p.slug))
-    return Site(jurisdictions, pages, last_updated, shared, records.waves, records.cases, records.changelog)
+    return Site(
+        jurisdictions, pages, last_updated, shared, records.waves, records.cases, records.changelog, fingerprints
+    )
 
 
 def boundaries_dir(config: SiteConfig) -> Path:

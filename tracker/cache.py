@@ -10,6 +10,7 @@ the same bytes as a cold one; tests/test_cache.py checks this edit by edit.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -26,9 +27,26 @@ LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "nh3", "folium", "branca", "XSt
 Record = list[Any]  # [key, size, mtime_ns, inode, search part digest or None]
 
 
-def digest(*parts: Any) -> str:
-    """A hash of values that pickle the same way whenever they are equal (no sets, no memory addresses)."""
-    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+def digest(*parts: Any, stand_ins: dict[int, str] | None = None) -> str:
+    """A hash of values that pickle the same way whenever they are equal (no sets, no memory addresses).
+
+    `stand_ins` maps objects (by id) to a hash of what they were made from, hashed in their place.
+    """
+    if not stand_ins:
+        return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+    buffer = io.BytesIO()
+    _StandInPickler(buffer, stand_ins).dump(parts)
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()
+
+
+class _StandInPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, stand_ins: dict[int, str]) -> None:
+        super().__init__(file, protocol=5)
+        self.stand_ins = stand_ins
+
+    def reducer_override(self, obj: Any) -> Any:
+        stand_in = self.stand_ins.get(id(obj))
+        return NotImplemented if stand_in is None else (str, (stand_in,))
 
 
 def tree_digest(*folders: Path) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from tracker.cache import digest
 from tracker.checks import rule_problems
 from tracker.errors import DataError, Problem
 from tracker.fastyaml import load_fast
@@ -113,11 +114,32 @@ def make_jurisdiction(raw: dict[str, Any], known: dict[str, Source]) -> Jurisdic
     )
 
 
-def load_jurisdictions(file: Path) -> tuple[tuple[Jurisdiction, ...], tuple[Source, ...], Any]:
-    """Return the jurisdictions (sorted by name), the shared sources and the last_updated date."""
+class Loaded(NamedTuple):
+    jurisdictions: tuple[Jurisdiction, ...]  # sorted by name
+    shared: tuple[Source, ...]
+    last_updated: Any
+    fingerprints: dict[str, str]  # jurisdiction id -> a hash of everything its record is made from
+
+
+def load_jurisdictions(file: Path) -> Loaded:
+    """The jurisdictions, the shared sources, the last_updated date, and each record's fingerprint."""
     doc = load_document(file)
     shared = {s["id"]: make_source(s) for s in doc.value.get("shared_sources", [])}
-    known = shared | {s["id"]: make_source(s) for raw in doc.value["jurisdictions"] for s in raw["sources"]}
+    own = {s["id"]: s for raw in doc.value["jurisdictions"] for s in raw["sources"]}
+    known = shared | {ref: make_source(s) for ref, s in own.items()}
+    raw_sources = {s["id"]: s for s in doc.value.get("shared_sources", [])} | own
     records = [make_jurisdiction(raw, known) for raw in doc.value["jurisdictions"]]
+    fingerprints = {raw["id"]: fingerprint(raw, raw_sources) for raw in doc.value["jurisdictions"]}
     records.sort(key=lambda j: (j.name.casefold(), j.state))
-    return tuple(records), tuple(shared.values()), to_date(doc.value["last_updated"])
+    return Loaded(tuple(records), tuple(shared.values()), to_date(doc.value["last_updated"]), fingerprints)
+
+
+def fingerprint(raw: dict[str, Any], raw_sources: dict[str, dict[str, Any]]) -> str:
+    """A hash of a record and of every source it cites: the values its Jurisdiction is made from.
+
+    Hashing these plain values is far cheaper than hashing the built Jurisdiction (tracker/cache.py).
+    """
+    refs = {raw["status_source"], *(s["id"] for s in raw["sources"])}
+    refs |= {x["source"] for x in raw["letters"]} | {g["source"] for g in raw["grants"]}
+    refs |= {ref for e in raw["events"] for ref in e["sources"]}
+    return digest(raw, [raw_sources[ref] for ref in sorted(refs - {None})])

@@ -57,11 +57,15 @@ def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progr
     """Every page into job.staging, except unchanged ones when updating; return all their files in order."""
     common = job.common
     base = digest(cache.code, common.config, common.urls, job.cached.site)
+    site = common.site
+    # A jurisdiction is keyed by the hash of the values it was made from, not by pickling all its parts.
+    stand_ins = {id(j): site.fingerprints[j.id] for j in site.jurisdictions if j.id in site.fingerprints}
     todo: list[tuple[Sheet, str]] = []
     for sheet in sheets:
         key = ""  # a page about the whole site is cheap to make and costly to key: always made
         if sheet.cached:
-            key = digest(base, sheet.template, sheet.path, sheet.title, sheet.description, sheet.extra)
+            parts = (base, sheet.template, sheet.path, sheet.title, sheet.description, sheet.extra)
+            key = digest(*parts, stand_ins=stand_ins)
             if job.update and cache.unchanged(common.urls.file_for(sheet.path), key):
                 continue
         todo.append((sheet, key))

@@ -75,6 +75,8 @@ class Site:
     waves: tuple[Wave, ...] = field(default=())  # by date
     cases: tuple[Case, ...] = field(default=())  # by date filed
     changelog: tuple[ChangeEntry, ...] = field(default=())  # newest first
+    # Jurisdiction id -> hash of the values its record was made from (data.fingerprint), for cache keys.
+    fingerprints: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def fy2016(self) -> MoneyTotal:
