@@ -172,3 +172,16 @@ def test_ctrl_c_stops_the_preview_with_status_0_and_one_line(tiny: Path, tmp_pat
     assert (child.returncode, out.strip(), err) == (0, "Stopped the preview.", "")
     # No half-written folder left; the cache's records are kept beside the site.
     assert sorted(p.name for p in tmp_path.iterdir()) == [".build-cache", "site", "tree"]
+
+
+def test_a_tab_asking_for_a_newer_build_is_answered_as_soon_as_one_is_done(preview: PreviewServer) -> None:
+    seen = preview.preview.state.version
+    answer: list[str] = []
+    waiting = threading.Thread(target=lambda: answer.append(fetch(f"{preview.address}__version?after={seen}")[2]))
+    waiting.start()
+    waiting.join(timeout=1.0)
+    assert waiting.is_alive() and answer == [], "with nothing new, the question is held open"
+    data = preview.preview.config.data_file
+    edit(data, data.read_text(encoding="utf-8").replace("    name: Jackson\n", RENAMED))
+    waiting.join(timeout=30)
+    assert answer == [preview.preview.state.version] and answer[0] != seen

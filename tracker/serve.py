@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from tracker import build
 from tracker.config import SiteConfig, make_config
@@ -23,19 +23,21 @@ from tracker.errors import BuildError, DataError
 from tracker.progress import Progress
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.1  # how often the inputs' modification times are compared (a few dozen stat calls)
+HOLD_SECONDS = 25.0  # a tab's question "anything newer than my version?" waits this long for a rebuild
 # A file, not an inline script: the pages' Content-Security-Policy only runs inline scripts it lists by hash.
+# The server holds each request until a rebuild (long polling), so a tab reloads as soon as one is done.
 RELOAD_JS = b"""/* Preview only (python build.py serve): reload this tab when the site is rebuilt. */
 (function () {
   "use strict";
   var seen = document.currentScript && document.currentScript.dataset.version;
   function poll() {
-    fetch("/__version", { cache: "no-store" })
+    fetch("/__version?after=" + encodeURIComponent(seen), { cache: "no-store" })
       .then(function (r) { return r.ok ? r.text() : seen; })
-      .then(function (v) { if (v !== seen) location.reload(); else setTimeout(poll, 500); })
+      .then(function (v) { if (v !== seen) location.reload(); else poll(); })
       .catch(function () { setTimeout(poll, 500); }); // the preview is restarting: keep asking
   }
-  setTimeout(poll, 500);
+  poll();
 })();
 """
 
@@ -72,6 +74,7 @@ class Preview:
         self.builds = 0
         self.state = BuildState(f"{self.run_id}-0")
         self.stop = threading.Event()
+        self.changed = threading.Condition()  # notified after every build
         self.watcher = threading.Thread(target=self.watch, name="preview-watcher", daemon=True)
         self.seen: dict[Path, int] = {}
 
@@ -89,7 +92,9 @@ class Preview:
             log.debug("build failed", exc_info=True)
             problems = (str(e) if isinstance(e, BuildError) else f"{type(e).__name__}: {e}",)
         self.builds += 1
-        self.state = BuildState(f"{self.run_id}-{self.builds}", problems)
+        with self.changed:
+            self.state = BuildState(f"{self.run_id}-{self.builds}", problems)
+            self.changed.notify_all()
         if problems:
             lines = "\n".join(f"  {p}" for p in problems)
             self.say(f"Not rebuilt; the browser shows these problems until they are fixed:\n{lines}")
@@ -113,9 +118,17 @@ class Preview:
                 self.seen = now
                 self.rebuild()
 
+    def newer_than(self, version: str, timeout: float) -> BuildState:
+        """The build state, as soon as it is not `version` any more (or after `timeout` seconds)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.state.version != version or self.stop.is_set(), timeout)
+            return self.state
+
     def close(self) -> None:
         """Stop watching; wait for a build in progress so no half-written folder is left behind."""
         self.stop.set()
+        with self.changed:
+            self.changed.notify_all()  # let held requests answer
         if self.watcher.is_alive():
             self.watcher.join()
 
@@ -178,6 +191,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if route == "/__reload.js":
             self.send_bytes(200, RELOAD_JS, "text/javascript; charset=utf-8")
         elif route == "/__version":
+            seen = parse_qs(urlsplit(self.path).query).get("after")
+            if seen:
+                state = self.server.preview.newer_than(seen[0], HOLD_SECONDS)
             self.send_bytes(200, state.version.encode(), "text/plain; charset=utf-8")
         elif not (route.endswith("/") or route.endswith(".html")):
             super().do_GET()
