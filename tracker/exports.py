@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import dataclasses
 import datetime as dt
-import io
-import json
+import heapq
+from collections.abc import Callable, Iterator
+from json.encoder import encode_basestring as string_json
+from operator import itemgetter
 from typing import Any
 from xml.sax.saxutils import escape
 
 from tracker.dictionary import generated_files
 from tracker.maps import feature
-from tracker.models import Jurisdiction
+from tracker.models import ChangeEntry, Event, Jurisdiction, Page
 from tracker.site import Site
+from tracker.tables import compact_json, csv_text, objects_json, records_json
 from tracker.urls import Urls
 
 FEED_ENTRIES = 500  # the newest; feed readers poll for what is new, the timeline and downloads hold the rest
@@ -38,31 +39,22 @@ CSV_COLUMNS = (
 )
 
 
-def plain(value: Any) -> Any:
-    """Dataclasses, dates and tuples as JSON values (dates as YYYY-MM-DD)."""
-    if dataclasses.is_dataclass(value):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (tuple, list)):
-        return [plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def jurisdiction_record(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
-    record = plain(j)
-    record["url"] = urls.absolute(urls.jurisdiction(j))
-    return record
+def document_json(fields: dict[str, str]) -> bytes:
+    """A download's top-level object, from its fields' JSON text (keys sorted, as json.dumps(sort_keys=True))."""
+    return (objects_json({key: [text] for key, text in fields.items()}, 1)[0] + "\n").encode("utf-8")
 
 
 def to_json(site: Site, urls: Urls) -> bytes:
-    body = {
-        "last_updated": site.last_updated.isoformat(),
-        "licence": "CC-BY-4.0",
-        "jurisdictions": [jurisdiction_record(j, urls) for j in site.jurisdictions],
-    }
-    # Compact (browsers and tools pretty-print): at national scale indentation alone would add tens of MB.
-    return (json.dumps(body, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    """Every field of every jurisdiction, and its page's address."""
+    links = [string_json(urls.absolute(urls.jurisdiction(j))) for j in site.jurisdictions]
+    records = records_json(list(site.jurisdictions), extra={"url": links})
+    return document_json(
+        {
+            "last_updated": string_json(site.last_updated.isoformat()),
+            "licence": string_json("CC-BY-4.0"),
+            "jurisdictions": "[" + ",".join(records) + "]",
+        }
+    )
 
 
 def csv_row(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
@@ -89,22 +81,21 @@ def csv_row(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
 
 
 def to_csv(site: Site, urls: Urls) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(csv_row(j, urls) for j in site.jurisdictions)
-    return out.getvalue().encode("utf-8")
+    rows = (csv_row(j, urls) for j in site.jurisdictions)
+    return csv_text(CSV_COLUMNS, map(itemgetter(*CSV_COLUMNS), rows)).encode("utf-8")
+
+
+def feature_json(j: Jurisdiction, urls: Urls) -> str:
+    feat = feature(j, urls)
+    feat["properties"]["url"] = urls.absolute(urls.jurisdiction(j))
+    return compact_json(feat)
 
 
 def to_geojson(site: Site, urls: Urls) -> bytes:
-    features = []
-    for j in site.jurisdictions:
-        feat = feature(j, urls)
-        feat["properties"]["url"] = urls.absolute(urls.jurisdiction(j))
-        features.append(feat)
-    body = {"type": "FeatureCollection", "features": features}
+    """The map's points, each written as made, so that 10,000 features never pile up for the garbage collector."""
     # Compact: the map loads this file, so every byte counts on a phone.
-    return (json.dumps(body, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    features = [feature_json(j, urls) for j in site.jurisdictions]
+    return document_json({"type": string_json("FeatureCollection"), "features": "[" + ",".join(features) + "]"})
 
 
 def atom_entry(entry_id: str, title: str, link: str, updated: dt.date, summary: str) -> str:
@@ -116,34 +107,50 @@ def atom_entry(entry_id: str, title: str, link: str, updated: dt.date, summary: 
     )
 
 
+def event_entry(j: Jurisdiction, e: Event, urls: Urls) -> str:
+    link = urls.absolute(urls.jurisdiction(j))
+    entry_id = f"{link}#{e.date.isoformat()}-{e.kind}-{hash_text(e.summary)}"
+    return atom_entry(entry_id, f"{j.display_name}: {e.kind}, {e.date.isoformat()}", link, e.date, e.summary)
+
+
+def page_entry(p: Page, urls: Urls) -> str:
+    link = urls.absolute(urls.page(p))
+    return atom_entry(link, p.title, link, p.updated, p.summary)
+
+
+def change_entry(c: ChangeEntry, urls: Urls) -> str:
+    link = urls.absolute(urls.updates)
+    entry_id = f"{link}#{c.date.isoformat()}-{c.kind}-{hash_text(c.summary)}"
+    return atom_entry(entry_id, f"{c.kind.capitalize()}, {c.date.isoformat()}", link, c.date, c.summary)
+
+
+FeedItem = tuple[tuple, dt.date, Callable[..., str], tuple]  # sort key, date, entry maker, its arguments
+
+
+def feed_items(site: Site) -> Iterator[FeedItem]:
+    """Everything the feed may list, keyed newest first; on one day events, then articles, then changes."""
+    for j in site.jurisdictions:
+        for e in j.events:  # events of one day by jurisdiction name, then summary, as Site.events orders them
+            yield (-e.date.toordinal(), 0, j.name, e.summary), e.date, event_entry, (j, e)
+    for i, p in enumerate(site.pages):
+        yield (-p.updated.toordinal(), 1, i), p.updated, page_entry, (p,)
+    for i, c in enumerate(site.changelog):
+        yield (-c.date.toordinal(), 2, i), c.date, change_entry, (c,)
+
+
 def to_feed(site: Site, urls: Urls, title: str) -> bytes:
-    """Atom: each dated event and each article, newest first; times come from the data, never the clock."""
-    entries = []
-    for j, e in site.events:
-        link = urls.absolute(urls.jurisdiction(j))
-        entry_id = f"{link}#{e.date.isoformat()}-{e.kind}-{hash_text(e.summary)}"
-        entries.append(
-            (e.date, atom_entry(entry_id, f"{j.display_name}: {e.kind}, {e.date.isoformat()}", link, e.date, e.summary))
-        )
-    for p in site.pages:
-        link = urls.absolute(urls.page(p))
-        entries.append((p.updated, atom_entry(link, p.title, link, p.updated, p.summary)))
-    for c in site.changelog:
-        link = urls.absolute(urls.updates)
-        entry_id = f"{link}#{c.date.isoformat()}-{c.kind}-{hash_text(c.summary)}"
-        entries.append(
-            (c.date, atom_entry(entry_id, f"{c.kind.capitalize()}, {c.date.isoformat()}", link, c.date, c.summary))
-        )
-    entries.sort(key=lambda pair: pair[0], reverse=True)
-    updated = max([site.last_updated] + [d for d, _ in entries])
-    entries = entries[:FEED_ENTRIES]
+    """Atom: the newest dated events, articles and changes; times come from the data, never the clock."""
+    # nsmallest is sorted()[:n] (ties stay in order) holding n items, not 40,000 events and their sort keys.
+    newest = heapq.nsmallest(FEED_ENTRIES, feed_items(site), key=itemgetter(0))
+    updated = max([site.last_updated] + [day for _, day, _, _ in newest[:1]])  # the newest item comes first
     head = (
         f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
         f"<id>{escape(urls.absolute(''))}</id><title>{escape(title)}</title>"
         f'<link rel="self" href="{escape(urls.absolute(urls.feed))}"/><link rel="alternate" href="{escape(urls.absolute(""))}"/>'
         f"<updated>{updated.isoformat()}T00:00:00Z</updated><author><name>{escape(title)}</name></author>"
     )
-    return (head + "\n" + "\n".join(e for _, e in entries) + "\n</feed>\n").encode("utf-8")
+    entries = [make_entry(*args, urls) for _, _, make_entry, args in newest]
+    return (head + "\n" + "\n".join(entries) + "\n</feed>\n").encode("utf-8")
 
 
 def hash_text(text: str) -> int:
@@ -152,6 +159,15 @@ def hash_text(text: str) -> int:
     for ch in text.encode("utf-8"):
         value = (value * 131 + ch) % 1_000_000_007
     return value
+
+
+def last_changes(site: Site) -> dict[str, dt.date]:
+    """Site.last_updated_for for every jurisdiction with a logged change, in one pass over the changelog."""
+    latest: dict[str, dt.date] = {}
+    for c in site.changelog:
+        for jid in c.jurisdiction_ids:
+            latest[jid] = max(latest.get(jid, c.date), c.date)
+    return latest
 
 
 def to_sitemap(site: Site, urls: Urls) -> bytes:
@@ -166,10 +182,12 @@ def to_sitemap(site: Site, urls: Urls) -> bytes:
         urls.data_index,
         urls.dictionary,
     )
+    changed = last_changes(site)
+    states = sorted({j.state for j in site.jurisdictions})  # the codes of site.by_state, without grouping 10,000 rows
     rows = [(path, site.last_updated) for path in sections]
-    rows += [(urls.jurisdiction(j), site.last_updated_for(j)) for j in site.jurisdictions]
+    rows += [(urls.jurisdiction(j), changed.get(j.id, site.last_updated)) for j in site.jurisdictions]
     rows += [(urls.case(c), site.last_updated) for c in site.cases]
-    rows += [(urls.states, site.last_updated)] + [(urls.state(code), site.last_updated) for code, _ in site.by_state]
+    rows += [(urls.states, site.last_updated)] + [(urls.state(code), site.last_updated) for code in states]
     rows += [(urls.page(p), p.updated) for p in site.pages]
     body = "".join(
         f"<url><loc>{escape(urls.absolute(path))}</loc><lastmod>{day.isoformat()}</lastmod></url>\n"
