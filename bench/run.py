@@ -105,6 +105,8 @@ class Row:
     pelican: Timed | None = None
     pelican_pages: int = 0
     notes: list[str] = field(default_factory=list)
+    edits: dict[str, Run] = field(default_factory=dict)  # cached rebuilds after one edit
+    serve: dict[str, object] | None = None  # bench/serve_timing.py
 
 
 # ---- running a child and timing it -------------------------------------------------------------------------------
@@ -115,9 +117,10 @@ def kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def run_once(cmd: list[str], out: Path, log: Path, limit_s: float) -> Run:
-    """One cold run: delete the output, start the child, wait for it with wait4 to get its own rusage."""
-    shutil.rmtree(out, ignore_errors=True)
+def run_once(cmd: list[str], out: Path, log: Path, limit_s: float, keep: bool = False) -> Run:
+    """One run: delete the output (unless `keep`), start the child, wait for it with wait4 to get its own rusage."""
+    if not keep:
+        shutil.rmtree(out, ignore_errors=True)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as sink:
         start = time.perf_counter()
@@ -267,7 +270,7 @@ def bench_tracker(row: Row, opts: Options) -> None:
     tree = synthetic_tree(row.n, opts.seed)
     out = CACHE / "out" / f"tracker-n{row.n}"
     cmd = [PYTHON, "build.py", "--data", str(tree / "data"), "--content", str(tree / "content"), "--out", str(out)]
-    row.tracker = timed(f"tracker-n{row.n}", [*cmd, "--no-tiles"], out, opts.repeat, opts.limit_s)
+    row.tracker = timed(f"tracker-n{row.n}", [*cmd, "--no-tiles", "--no-cache"], out, opts.repeat, opts.limit_s)
     if row.tracker.status == "timeout":
         opts.state["tracker"] = f"a tracker build took over {opts.limit_s:.0f} s at N = {row.n:,}"
     if not row.tracker.ok:
@@ -276,6 +279,57 @@ def bench_tracker(row: Row, opts: Options) -> None:
     if not opts.skip_map:
         print(f"  map timing (cap {opts.map_timeout_s:.0f} s)...")
         row.map = map_timing(out, opts.map_timeout_s)
+    row.edits = bench_edits(tree, row.n, opts)
+    if row.n <= SERVE_UP_TO and not opts.skip_map:
+        print("  preview: one-record edit until the browser shows it...")
+        row.serve = serve_timing(tree)
+
+
+SERVE_UP_TO = 1_000  # the preview's edit latency is measured at this size and below
+# One record edited, then a build that reuses the previous one (the cache): (label, old text, new text).
+EDITS = [
+    (
+        "an event's summary",
+        " event 1 in the story of Synthetic City 1.",
+        " event 1, edited, in the story of Synthetic City 1.",
+    ),
+    (
+        "a name (search index rebuilt)",
+        "official_name: City of Synthetic City 1\n",
+        "official_name: City of Synthetic City One\n",
+    ),
+]
+
+
+def bench_edits(tree: Path, n: int, opts: Options) -> dict[str, Run]:
+    """Cached rebuilds after one edit each, on a copy of the tree with a site already built from it."""
+    work = CACHE / "edits" / f"n{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(tree, work / "tree")
+    out = work / "site"
+    cmd = [PYTHON, "build.py", "--data", str(work / "tree" / "data"), "--content", str(work / "tree" / "content")]
+    cmd += ["--out", str(out), "--no-tiles"]
+    first = run_once(cmd, out, CACHE / "logs" / f"edits-n{n}-first.log", opts.limit_s)
+    results: dict[str, Run] = {}
+    data = work / "tree" / "data" / "jurisdictions.yaml"
+    for label, old, new in EDITS if first.status == "ok" else []:
+        text = data.read_text(encoding="utf-8")
+        if old not in text:
+            continue
+        data.write_text(text.replace(old, new, 1), encoding="utf-8")
+        run = run_once(cmd, out, CACHE / "logs" / f"edits-n{n}-{len(results)}.log", opts.limit_s, keep=True)
+        print(f"  after editing {label}: {run.wall:.2f} s wall, {run.rss_mib:.0f} MiB, {run.status}")
+        results[label] = run
+    return results
+
+
+def serve_timing(tree: Path) -> dict[str, object]:
+    cmd = [PYTHON, str(HERE / "serve_timing.py"), str(tree), "--json", "--edits", "5"]
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (subprocess.TimeoutExpired, json.JSONDecodeError, IndexError) as error:
+        return {"status": f"error: {type(error).__name__}"}
 
 
 def bench_anchor(kind: str, row: Row, opts: Options) -> tuple[Timed, int]:
@@ -405,6 +459,65 @@ def anchor_table(rows: list[Row]) -> str:
     return table(head, body) + ("\n" + " ".join(pages) + "\n" if pages else "")
 
 
+def edits_table(rows: list[Row]) -> str:
+    body = []
+    for r in rows:
+        cold = r.tracker.wall if r.tracker and r.tracker.ok else None
+        for label, run in r.edits.items():
+            share = f"{run.wall / cold:.0%}" if cold and run.status == "ok" else "-"
+            body.append(
+                [
+                    f"{r.n:,}",
+                    label,
+                    secs(run.wall) if run.status == "ok" else run.status,
+                    share,
+                    f"{run.rss_mib:,.0f} MiB",
+                ]
+            )
+    return table(["N", "one record's edit", "cached rebuild", "of the cold build", "peak memory"], body)
+
+
+def serve_lines(rows: list[Row]) -> str:
+    lines = []
+    for r in rows:
+        if r.serve and "median_s" in r.serve:
+            times = ", ".join(f"{float(t) * 1000:.0f}" for t in r.serve["times_s"])  # type: ignore[union-attr]
+            lines.append(f"- N = {r.n:,}: {float(r.serve['median_s']) * 1000:.0f} ms median (each edit, ms: {times})\n")
+        elif r.serve:
+            lines.append(f"- N = {r.n:,}: {r.serve.get('status')}\n")
+    return "".join(lines)
+
+
+def targets(rows: list[Row]) -> str:
+    """The issue's targets at N = 10,000, each with the number measured in this run."""
+    row = next((r for r in rows if r.n == 10_000), None)
+    if row is None or row.tracker is None or not row.tracker.ok:
+        return "Not measured: N = 10,000 was not built.\n"
+    t = row.tracker
+    checks = []
+    if row.hugo and row.hugo.ok:
+        checks.append(("cold build ≤ 1.5 × Hugo", f"{t.wall / row.hugo.wall:.1f} ×", t.wall <= 1.5 * row.hugo.wall))
+    if row.pelican and row.pelican.ok:
+        checks.append(
+            ("≥ 4 × faster than Pelican", f"{row.pelican.wall / t.wall:.1f} ×", row.pelican.wall >= 4 * t.wall)
+        )
+    checks.append(("peak memory ≤ 400 MB", f"{t.rss_mib * 1.048576:,.0f} MB", t.rss_mib * 1.048576 <= 400))
+    for label, run in row.edits.items():
+        share = run.wall / t.wall
+        checks.append((f"rebuild after editing {label} ≤ 10 % of cold", f"{share:.0%}", share <= 0.10))
+    if row.site:
+        home = row.site.home[0]
+        checks.append(("home page HTML < 100 KB", size(home), home < 100_000))
+    markers = (row.map or {}).get("markers_ms")
+    if markers is not None:
+        checks.append(("map interactive ≤ 2 s", f"{float(markers) / 1000:.2f} s", float(markers) <= 2000))  # type: ignore[arg-type]
+    serve = next((r.serve for r in rows if r.n == SERVE_UP_TO and r.serve and "median_s" in r.serve), None)
+    if serve:
+        ms = float(serve["median_s"]) * 1000  # type: ignore[arg-type]
+        checks.append((f"preview shows an edit ≤ 300 ms (N = {SERVE_UP_TO:,})", f"{ms:.0f} ms", ms <= 300))
+    return table(["target", "measured", "met"], [[a, b, "yes" if ok else "no"] for a, b, ok in checks])
+
+
 def git(*args: str) -> str:
     done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
     return done.stdout.strip()
@@ -450,10 +563,14 @@ def report(rows: list[Row], opts: Options, args: argparse.Namespace, started: dt
         f"{args.map_timeout:.0f} s)\n\n" + map_table(rows),
         "\n## Page weight: HTML and the CSS/JS it links (gzip level 6)\n\n" + weight_table(rows),
     ]
+    parts.append("\n## One edit, then a build that reuses the previous one (the cache)\n\n" + edits_table(rows))
+    if any(r.serve for r in rows):
+        parts.append("\n## Preview: from saving a one-record edit until the open page shows it\n\n" + serve_lines(rows))
     if not args.skip_anchors:
         parts.append(
             "\n## Anchors: the same records built by Hugo and Pelican (wall time, median)\n\n" + anchor_table(rows)
         )
+    parts.append("\n## The targets at N = 10,000 (issue 7)\n\n" + targets(rows))
     if notes:
         parts.append("\n## Notes\n\n" + "".join(f"- {n}\n" for n in notes))
     return "".join(parts)
