@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from tracker.models import (
     Case,
@@ -66,7 +67,11 @@ class Ledger:
 
 @dataclass(frozen=True)
 class Site:
-    """Everything the pages are rendered from."""
+    """Everything the pages are rendered from.
+
+    Its views are cached: the Site never changes once built, and a large build asks for some of them
+    on every page or in every state.
+    """
 
     jurisdictions: tuple[Jurisdiction, ...]  # by name
     pages: tuple[Page, ...]  # by slug
@@ -78,20 +83,22 @@ class Site:
     # Jurisdiction id -> hash of the values its record was made from (data.fingerprint), for cache keys.
     fingerprints: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def fy2016(self) -> MoneyTotal:
         """FY2016 money at stake for the jurisdictions of the January 2018 letters."""
         return fy2016_total(self.targeted_january_2018)
 
-    @property
+    @cached_property
     def targeted_january_2018(self) -> tuple[Jurisdiction, ...]:
         return tuple(j for j in self.jurisdictions if j.january_letter)
 
-    @property
+    @cached_property
     def by_state(self) -> tuple[tuple[str, tuple[Jurisdiction, ...]], ...]:
         """(state code, its jurisdictions by name), states in code order."""
-        codes = sorted({j.state for j in self.jurisdictions})
-        return tuple((c, tuple(j for j in self.jurisdictions if j.state == c)) for c in codes)
+        groups: dict[str, list[Jurisdiction]] = {}
+        for j in self.jurisdictions:
+            groups.setdefault(j.state, []).append(j)
+        return tuple((code, tuple(groups[code])) for code in sorted(groups))
 
     def members(self, wave: Wave) -> tuple[Jurisdiction, ...]:
         return tuple(j for j in self.jurisdictions if wave.id in j.batches)
@@ -112,7 +119,7 @@ class Site:
     def wave(self, batch: str) -> Wave | None:
         return next((w for w in self.waves if w.id == batch), None)
 
-    @property
+    @cached_property
     def timeline(self) -> tuple[TimelineItem, ...]:
         """Every dated event of jurisdictions, waves and cases, oldest first."""
         items = [
@@ -124,7 +131,7 @@ class Site:
         items += [ruling_item(c, r) for c in self.cases for r in c.rulings]
         return tuple(sorted(items, key=lambda i: i.sort_key))
 
-    @property
+    @cached_property
     def ledger(self) -> Ledger:
         rows = tuple((j, g) for j in self.jurisdictions for g in sorted(j.grants, key=lambda g: g.fiscal_year or 0))
         years = sorted({g.fiscal_year for _, g in rows if g.fiscal_year})
@@ -132,26 +139,26 @@ class Site:
         totals = tuple(YearTotal(y, year_total(scope, y)) for y in years)
         return Ledger(rows, totals, scope, tuple(j for j in self.jurisdictions if not j.grants))
 
-    @property
+    @cached_property
     def corrections(self) -> tuple[ChangeEntry, ...]:
         return tuple(c for c in self.changelog if c.kind == "correction")
 
-    @property
+    @cached_property
     def january_letter(self) -> Letter | None:
         """A representative letter of 24 January 2018: the one whose deadline most jurisdictions share."""
         letters = [j.january_letter for j in self.jurisdictions if j.january_letter]
         deadlines = Counter(x.deadline for x in letters)
         return max(letters, key=lambda x: deadlines[x.deadline], default=None)
 
-    @property
+    @cached_property
     def nav_pages(self) -> tuple[Page, ...]:
         return tuple(sorted((p for p in self.pages if p.nav is not None), key=lambda p: (p.nav, p.slug)))
 
-    @property
+    @cached_property
     def status_counts(self) -> tuple[tuple[str, int], ...]:
         return tuple((s, sum(1 for j in self.jurisdictions if j.status == s)) for s in STATUSES)
 
-    @property
+    @cached_property
     def events(self) -> tuple[tuple[Jurisdiction, Event], ...]:
         """Every dated event, newest first (ties by jurisdiction name)."""
         pairs = [(j, e) for j in self.jurisdictions for e in j.events]
