@@ -236,7 +236,8 @@ def run_case(case: Case, folder: Path, good_site: Path) -> Outcome:
     case.edit(tree)
     code, out, err, cpu, rss = run_cli(tree_args(tree, site), cwd=folder)
     kept = tree_bytes(site) == before if code else site.is_dir()
-    leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".")]
+    # Temporary folders beside the site; .build-cache (the cache's records) is meant to stay.
+    leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".build-cache"]
     return Outcome(code, out, err, cpu, rss, kept, leftovers)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
 
 from tracker import render
-from tracker.boundaries import load_outlines
+from tracker.boundaries import Outlines, load_outlines
 from tracker.cache import Cache, code_digest, parts_folder
 from tracker.config import ROOT, SiteConfig
 from tracker.content import load_pages
@@ -82,6 +83,15 @@ def build(config: SiteConfig, progress: Progress | None = None, use_cache: bool 
     with progress.stage("load and check the data"):
         site = load_site(config)
         outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
+    # The loaded data lives until the end: the collector need not scan its million objects again and again.
+    gc.freeze()
+    try:
+        return _build_loaded(site, outlines, config, progress, use_cache)
+    finally:
+        gc.unfreeze()  # a preview builds again and again in one process
+
+
+def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: Progress, use_cache: bool) -> list[str]:
     urls = Urls(config.base_url, config.site_url)
     with progress.stage("export the data"):
         outputs = other_outputs(site, config, urls)

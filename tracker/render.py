@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -48,6 +49,7 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # a new environment per build: no need to check the files at every lookup
     )
     env.globals["batch_short"] = batch_short
     env.globals["symbols"] = symbols_json()
@@ -129,6 +131,7 @@ class Sheet:
     cached: bool = False  # made from its own values and the Layout only, so a key can say when it changed
 
 
+@functools.cache  # a few batches, asked for on every row of every table
 def batch_short(batch: str) -> str:
     """ "Jan 2018" for batch "2018-01"."""
     return dt.date.fromisoformat(batch + "-01").strftime("%b %Y")
