@@ -93,12 +93,10 @@ def build(config: SiteConfig, progress: Progress | None = None, use_cache: bool 
 
 def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: Progress, use_cache: bool) -> list[str]:
     urls = Urls(config.base_url, config.site_url)
-    with progress.stage("export the data"):
-        outputs = other_outputs(site, config, urls)
     with progress.stage("plan the pages"):
         sheets = plan_sheets(site, config, urls, outlines)
-        claims = [(urls.file_for(s.path), s.producer) for s in sheets] + [(p, who) for p, _, who in outputs]
-        check_paths([(path, b"", who) for path, who in claims] + [(SEARCH_ENTRY, b"", "the search index")])
+        claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [(SEARCH_ENTRY, b"", "the search index")]
+        check_paths(claims)
     with progress.stage("compare with the previous build"):
         cache = Cache.open(config.out_dir, code_digest(config.templates_dir, config.static_dir), use_cache)
         update = cache.matches(config.out_dir.resolve())  # else a whole new site, swapped in at the end
@@ -106,8 +104,10 @@ def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: 
         job = page_job(site, config, urls, outlines, target.root, update, parts_folder(config.out_dir.resolve()))
         with progress.stage("render the pages"):
             pages = write_pages(sheets, job, cache, progress)
-        with progress.stage("index for search"):
-            pages += make_search(job, cache, pages)
+        with progress.stage("index for search and export the data"):
+            found, outputs = make_search(job, cache, pages, lambda: other_outputs(site, config, urls))
+            pages += found
+            check_paths(claims + outputs)  # the downloads' paths too, before any of them is written
         with progress.stage("write the site"):
             for path, content, _ in outputs:
                 target.put(path, content)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
@@ -23,6 +25,8 @@ from tracker.render import Common, Sheet, in_workers, layout_of, render_sheet
 from tracker.search import BUNDLE, index_folder, part_of
 from tracker.site import Site
 from tracker.urls import Urls
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -92,14 +96,14 @@ def page_job(
     return PageJob(common, cached, staging, config.out_dir.resolve(), update, parts)
 
 
-def make_search(job: PageJob, cache: Cache, pages: list[str]) -> list[str]:
-    """The search index into job.staging/pagefind/, kept as it is when no page's indexed part changed."""
+def make_search(job: PageJob, cache: Cache, pages: list[str], meanwhile: Callable[[], T]) -> tuple[list[str], T]:
+    """The search index into job.staging/pagefind/ (kept when no indexed text changed), and meanwhile()'s result."""
     indexed = sorted((path, cache.new[path][4]) for path in pages if cache.new[path][4])
     cache.search = key = digest(cache.code, indexed)
     old = [path for path in cache.old if path.startswith(BUNDLE)]
     if job.update and key == cache.old_search and old:
         if all([cache.unchanged(path, key) for path in old]):  # a list: check (and keep) every file
-            return sorted(old)
+            return sorted(old), meanwhile()
         for path in old:
             cache.new.pop(path, None)
     made = set(cache.placed)
@@ -114,8 +118,8 @@ def make_search(job: PageJob, cache: Cache, pages: list[str]) -> list[str]:
     else:
         _remove_other_parts(job.parts, keep)
     bundle = job.staging / BUNDLE
-    index_folder(job.parts, bundle)
+    result = index_folder(job.parts, bundle, meanwhile)
     files = sorted(p.relative_to(job.staging).as_posix() for p in bundle.rglob("*") if p.is_file())
     for path in files:
         cache.wrote(path, key, None)
-    return files
+    return files, result

@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from tracker.errors import BuildError
 
 BUNDLE = "pagefind/"
+T = TypeVar("T")
 
 
 # The elements a jurisdiction page marks for indexing (templates/jurisdiction.html): name, kind/state, summary.
@@ -36,12 +40,25 @@ def part_of(path: str, content: bytes) -> bytes | None:
     return indexed_part(content) if path.startswith("jurisdictions/") else content
 
 
-def index_folder(pages: Path, bundle: Path) -> None:
-    """Index the pages under `pages` (as part_of gives them) into the folder `bundle`."""
+def index_folder(pages: Path, bundle: Path, meanwhile: Callable[[], T]) -> T:
+    """Index the pages under `pages` (as part_of gives them) into the folder `bundle`; return meanwhile().
+
+    Pagefind runs in its own process on one core, so `meanwhile` (the downloads) runs on the other.
+    """
     command = [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(bundle)]
-    try:
-        result = subprocess.run([*command, "--force-language", "en", "--quiet"], capture_output=True, text=True)
-    except OSError as e:
-        raise BuildError(f"could not build the search index: {e.strerror or e}; the previous site was kept.") from e
-    if result.returncode != 0:
-        raise BuildError(f"could not build the search index with Pagefind: {result.stderr.strip()[-500:]}")
+    with tempfile.TemporaryFile() as errors:
+        try:
+            indexer = subprocess.Popen([*command, "--force-language", "en", "--quiet"], stdout=errors, stderr=errors)
+        except OSError as e:
+            raise BuildError(f"could not build the search index: {e.strerror or e}; the previous site was kept.") from e
+        try:
+            result = meanwhile()
+        except BaseException:
+            indexer.kill()
+            indexer.wait()
+            raise
+        if indexer.wait() != 0:
+            errors.seek(0)
+            said = errors.read().decode("utf-8", "replace").strip()[-500:]
+            raise BuildError(f"could not build the search index with Pagefind: {said}")
+    return result
