@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
@@ -105,13 +106,12 @@ def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: 
         with progress.stage("render the pages"):
             pages = write_pages(sheets, job, cache, progress)
         with progress.stage("index for search and export the data"):
-            found, outputs = make_search(job, cache, pages, lambda: other_outputs(site, config, urls))
+            found, outputs = make_search(
+                job, cache, pages, lambda: put_all(other_outputs(site, config, urls), target, cache)
+            )
             pages += found
-            check_paths(claims + outputs)  # the downloads' paths too, before any of them is written
         with progress.stage("write the site"):
-            for path, content, _ in outputs:
-                target.put(path, content)
-                cache.wrote(path, "", None)
+            check_paths(claims + outputs)  # the downloads' paths too, before the site is replaced
             target.commit(set(pages) | {path for path, _, _ in outputs}, set(cache.old))
             cache.settle()
             cache.save()
@@ -123,13 +123,23 @@ def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: 
 SEARCH_ENTRY = BUNDLE + "pagefind-entry.json"  # claims the search index's folder before it exists
 
 
-def other_outputs(site: Site, config: SiteConfig, urls: Urls) -> list[Output]:
+def other_outputs(site: Site, config: SiteConfig, urls: Urls) -> Iterator[Output]:
     """Everything but the pages and the search index: downloads, feeds, static and vendored files."""
-    outputs = render_exports(site, urls, config.title) + render_tables(site, urls)
-    outputs += copy_tree_files(config.static_dir, "static/") + vendor_files()
-    states = (boundaries_dir(config) / "states.geojson").read_bytes()
-    outputs.append((urls.states_outlines, states, "state outlines"))
-    return outputs
+    yield from render_exports(site, urls, config.title)
+    yield from render_tables(site, urls)
+    yield from copy_tree_files(config.static_dir, "static/")
+    yield from vendor_files()
+    yield urls.states_outlines, (boundaries_dir(config) / "states.geojson").read_bytes(), "state outlines"
+
+
+def put_all(outputs: Iterable[Output], target: Staging, cache: Cache) -> list[Output]:
+    """Write each output as soon as it is made (the largest are tens of MB); return their paths and producers."""
+    done = []
+    for path, content, producer in outputs:
+        target.put(path, content)
+        cache.wrote(path, "", None)
+        done.append((path, b"", producer))
+    return done
 
 
 def page_count(site: Site) -> int:
@@ -142,5 +152,5 @@ def check(config: SiteConfig) -> Site:
     site = load_site(config)
     outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
     urls = Urls(config.base_url, config.site_url)
-    check_paths(list(render.render_pages(site, config, urls, outlines)) + other_outputs(site, config, urls))
+    check_paths([*render.render_pages(site, config, urls, outlines), *other_outputs(site, config, urls)])
     return site

@@ -202,18 +202,14 @@ def to_robots(urls: Urls) -> bytes:
     return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap)}\n".encode()
 
 
-def render_exports(site: Site, urls: Urls, title: str) -> list[tuple[str, bytes, str]]:
-    """(output path, bytes, producer) for every non-HTML file."""
-    return [
-        (urls.json, to_json(site, urls), "the JSON export"),
-        (urls.csv, to_csv(site, urls), "the CSV export"),
-        (urls.geojson, to_geojson(site, urls), "the GeoJSON export"),
-        *[
-            (path, text.encode("utf-8"), "a schema")
-            for path, text in generated_files().items()
-            if path.startswith("schema/")
-        ],
-        (urls.feed, to_feed(site, urls, title), "the feed"),
-        (urls.sitemap, to_sitemap(site, urls), "the sitemap"),
-        (urls.robots, to_robots(urls), "robots.txt"),
-    ]
+def render_exports(site: Site, urls: Urls, title: str) -> Iterator[tuple[str, bytes, str]]:
+    """(output path, bytes, producer) for every non-HTML file, one at a time (a national file is tens of MB)."""
+    yield urls.json, to_json(site, urls), "the JSON export"
+    yield urls.csv, to_csv(site, urls), "the CSV export"
+    yield urls.geojson, to_geojson(site, urls), "the GeoJSON export"
+    for path, text in generated_files().items():
+        if path.startswith("schema/"):
+            yield path, text.encode("utf-8"), "a schema"
+    yield urls.feed, to_feed(site, urls, title), "the feed"
+    yield urls.sitemap, to_sitemap(site, urls), "the sitemap"
+    yield urls.robots, to_robots(urls), "robots.txt"

@@ -15,7 +15,7 @@ import functools
 import io
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, pairwise
 from json.encoder import encode_basestring as string_json  # what json.dumps uses when ensure_ascii=False
 from operator import attrgetter
@@ -218,10 +218,9 @@ TABLE_ABOUT = {
 }
 
 
-def render_tables(site: Site, urls: Urls) -> list[tuple[str, bytes, str]]:
-    outputs = []
+def render_tables(site: Site, urls: Urls) -> Iterator[tuple[str, bytes, str]]:
+    """Each table as CSV and JSON, one file at a time."""
     for name, columns_of in TABLES.items():
         columns = columns_of(site, urls)
-        outputs.append((urls.table(name, "csv"), as_csv(columns), f"the {name} CSV"))
-        outputs.append((urls.table(name, "json"), as_json(columns), f"the {name} JSON"))
-    return outputs
+        yield urls.table(name, "csv"), as_csv(columns), f"the {name} CSV"
+        yield urls.table(name, "json"), as_json(columns), f"the {name} JSON"
