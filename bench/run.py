@@ -537,7 +537,8 @@ def machine() -> str:
 
 
 def header(args: argparse.Namespace, started: dt.datetime, load: tuple[float, float, float]) -> str:
-    dirty = " plus uncommitted changes in the work tree" if git("status", "--porcelain") else ""
+    changed = [line for line in git("status", "--porcelain").splitlines() if not line.endswith("bench/results.md")]
+    dirty = " plus uncommitted changes in the work tree" if changed else ""  # the results file itself aside
     argv = " ".join(["python bench/run.py", *sys.argv[1:]])
     return (
         "# Build benchmark results\n\n"
@@ -558,7 +559,7 @@ def report(rows: list[Row], opts: Options, args: argparse.Namespace, started: dt
     peak = max((run.load for run in runs), default=load_start)
     parts = [
         header(args, started, (load_start, peak, os.getloadavg()[0])),
-        "\n## Tracker: cold build (`build.py --no-tiles`)\n\n" + tracker_table(rows),
+        "\n## Tracker: cold build (`build.py --no-tiles --no-cache`)\n\n" + tracker_table(rows),
         "\n## Map: payload, and time from navigation until the map is interactive (Chromium, cap "
         f"{args.map_timeout:.0f} s)\n\n" + map_table(rows),
         "\n## Page weight: HTML and the CSS/JS it links (gzip level 6)\n\n" + weight_table(rows),
