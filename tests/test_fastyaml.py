@@ -254,3 +254,32 @@ def test_dumped_lists_in_batches(records: list[dict], style: str | None) -> None
         same_or_gave_up(text)
     finally:
         fastyaml.BATCH = original
+
+
+# Found in review: each was read differently by the two readers (or accepted by the fast one alone).
+REVIEWED = [
+    "amount: !\n",
+    "summary: @ the city sued\n",
+    "summary: & more\n",
+    "a: -.5\n",
+    "a: [-.25, +.5e+3]\n",
+    "a: inf\n",
+    "a: -infinity\n",
+    "a: .NaN\n",
+    ": 1\n",
+    "a:\n  : 1\n",
+    "{a: 1,\nitems:\n  - x\n  - y\n}\n",
+    "# a comment first\n[a, b]\n",
+]
+
+
+@pytest.mark.parametrize("text", REVIEWED)
+def test_cases_found_in_review(text: str) -> None:
+    same_or_gave_up(text)
+
+
+def test_prose_with_an_ampersand_still_takes_the_fast_path() -> None:
+    assert load_fast("title: Smith & Wesson\nurl: https://example.test/?a=1&b=2\n") == {
+        "title": "Smith & Wesson",
+        "url": "https://example.test/?a=1&b=2",
+    }

@@ -22,7 +22,7 @@ from typing import Any
 import ryml
 import yaml
 
-from tracker.yamlfile import _CONSTRUCT, MAX_DEPTH, SCALAR_TAGS, YAML_TAG
+from tracker.yamlfile import _CONSTRUCT, CONTENT_LINE, MAX_DEPTH, SCALAR_TAGS, YAML_TAG
 
 # Text this reader leaves to the sure one: escapes (which can hide control characters), anchors, aliases
 # and tags, reserved characters, merge keys, directives and document markers, complex keys, tabs, and line breaks other than
@@ -31,18 +31,44 @@ from tracker.yamlfile import _CONSTRUCT, MAX_DEPTH, SCALAR_TAGS, YAML_TAG
 SURE_ONLY = ("\\", "\t", "\r", "<<", "\n---", "\n...", "\n%")
 UNICODE_BREAKS = re.compile("[\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Anchors, aliases and tags, and the characters YAML reserves ("@", "`"), which PyYAML refuses to start a value.
-INDICATOR = re.compile(r"[&*!@`](?<=[\s\[{,][&*!@`])\S")
+INDICATORS = "&*!@`"
 COMPLEX_KEY = re.compile(r"\n[ -]*\?\s")
+# rapidyaml writes a plain "-.5" as -0.5 (to YAML 1.1 it is text), and "inf" or "nan" as .inf or .nan.
+REWRITTEN_NUMBER = re.compile(r"[-+]\.[0-9]")
 
 
 def needs_sure_reader(text: str) -> bool:
     return (
         any(mark in text for mark in SURE_ONLY)
-        or text.startswith(("---", "...", "%", "?", "&", "*", "!", "@", "`"))
+        or _first_content(text) in ("-", ".", "%", "?", "{", "[")  # markers, directives, keys; top-level flow
         or (not text.isascii() and UNICODE_BREAKS.search(text) is not None)
-        or (any(c in text for c in "&*!@`") and INDICATOR.search(text) is not None)
+        or (any(c in text for c in INDICATORS) and _starts_a_value_with_an_indicator(text))
         or ("?" in text and COMPLEX_KEY.search(text) is not None)
+        or REWRITTEN_NUMBER.search(text) is not None
     )
+
+
+def _first_content(text: str) -> str:
+    """The first character that is neither space nor part of a comment."""
+    found = CONTENT_LINE.search(text)
+    return found.group()[-1] if found else ""
+
+
+def _starts_a_value_with_an_indicator(text: str) -> bool:
+    """Whether a key or value begins with &, *, !, @ or ` (an anchor, alias or tag, or a reserved character).
+
+    Prose such as "Smith & Wesson" is fine: only an indicator that follows nothing but spaces after the start
+    of a line, a "- ", a ":" or a flow bracket or comma counts. Any doubt sends the file to the sure reader.
+    """
+    for char in INDICATORS:
+        at = text.find(char)
+        while at != -1:
+            line_start = text.rfind("\n", 0, at) + 1
+            before = text[line_start:at].rstrip(" ")
+            if not before or before[-1] in ":-[{,":
+                return True
+            at = text.find(char, at + 1)
+    return False
 
 
 # The first characters of plain scalars that PyYAML may read as something other than text.
@@ -164,8 +190,8 @@ def _give_up(_: str) -> Any:
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
-    if len(result) != len(pairs) or "<<" in result:
-        raise GiveUp  # a key written twice: the sure reader says which and where
+    if len(result) != len(pairs) or "<<" in result or "" in result:
+        raise GiveUp  # a key written twice, or an empty key: the sure reader says which and where
     return result
 
 
@@ -216,7 +242,11 @@ class _Plain:
 
     def meaning(self, path: tuple[str | int, ...], tag: str, text: str) -> Any:
         node = self.node(path)
-        return text if self.tree.is_val_quoted(node) else _construct(tag, text)
+        if self.tree.is_val_quoted(node):
+            return text
+        if bytes(self.tree.val(node)).decode("utf-8") != text:
+            raise GiveUp  # rapidyaml rewrote it (".NaN" as ".nan", "inf" as ".inf"): the sure reader decides
+        return _construct(tag, text)
 
     def node(self, path: tuple[str | int, ...]) -> int:
         node = self.tree.root_id()
