@@ -186,3 +186,33 @@ def test_no_cache_renders_everything(tree: Path, rendered: list[str]) -> None:
     files = build(site)
     build(dataclasses.replace(site), use_cache=False)
     assert len(rendered) == len([f for f in files if f.endswith(".html") and not f.startswith("pagefind/")])
+
+
+def test_parts_left_by_an_interrupted_build_never_reach_the_index(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = config_for(tree, "site")
+    build(site)
+    data = tree / "data" / "jurisdictions.yaml"
+    original = data.read_text(encoding="utf-8")
+    edit(data, "official_name: City of Chicago\n", "official_name: City of Chicago Interrupted\n")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(incremental, "index_folder", interrupted)  # after the new parts are written
+    with pytest.raises(KeyboardInterrupt):
+        build(site)
+    monkeypatch.undo()
+    data.write_text(original, encoding="utf-8")
+    build(site)  # nothing indexed changed since the last finished build: the index is kept as it is
+    edit(data, "official_name: City of Seattle\n", "official_name: City of Seattle, Washington\n")
+    build(site)  # indexing again must not pick up the interrupted build's part for Chicago
+    same_as_cold(tree, site)
+
+
+def test_parts_of_removed_pages_go_when_the_code_changed_too(tree: Path) -> None:
+    site = config_for(tree, "site")
+    build(site)
+    edit(tree / "templates" / "base.html", "How to cite:", "How to cite this page:")  # the old records are void
+    (tree / "content" / "about.md").unlink()
+    build(site)
+    same_as_cold(tree, site)

@@ -101,13 +101,14 @@ class Cache:
     new: dict[str, Record] = field(default_factory=dict)
     search: str | None = None
     placed: list[str] = field(default_factory=list)
-    parts_trusted: bool = False  # the parts folder is exactly the previous build's (it finished)
+    parts_trusted: bool = False  # the parts folder is exactly the previous build's (it finished), whose records we have
+    parts_consistent: bool = False  # this build left the parts folder exactly matching its pages
 
     @classmethod
     def open(cls, out_dir: Path, code: str, enabled: bool = True) -> Cache:
         cache = cls(out_dir, code)
         stamp = parts_stamp(out_dir)
-        cache.parts_trusted = enabled and stamp.exists()
+        stamped = stamp.exists()
         stamp.unlink(missing_ok=True)  # until this build finishes, the parts may be half updated
         if not enabled:
             return cache
@@ -117,6 +118,8 @@ class Cache:
                 cache.old, cache.old_search = saved["files"], saved.get("search")
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no usable cache: a cold build
+        # Without the records of the build that wrote them, nobody knows which parts belong to removed pages.
+        cache.parts_trusted = stamped and bool(cache.old)
         return cache
 
     def matches(self, out_dir: Path) -> bool:
@@ -161,6 +164,7 @@ class Cache:
             temporary = target.with_suffix(".tmp")
             temporary.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
             temporary.replace(target)
-            parts_stamp(self.out_dir).touch()
+            if self.parts_consistent:
+                parts_stamp(self.out_dir).touch()
         except OSError:
             pass  # the site is built; without records the next build is simply a cold one

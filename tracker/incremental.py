@@ -103,6 +103,8 @@ def make_search(job: PageJob, cache: Cache, pages: list[str], meanwhile: Callabl
     old = [path for path in cache.old if path.startswith(BUNDLE)]
     if job.update and key == cache.old_search and old:
         if all([cache.unchanged(path, key) for path in old]):  # a list: check (and keep) every file
+            # Parts are repaired only when indexing; untrusted ones stay untrusted until then.
+            cache.parts_consistent = cache.parts_trusted
             return sorted(old), meanwhile()
         for path in old:
             cache.new.pop(path, None)
@@ -117,6 +119,7 @@ def make_search(job: PageJob, cache: Cache, pages: list[str], meanwhile: Callabl
             (job.parts / path).unlink(missing_ok=True)
     else:
         _remove_other_parts(job.parts, keep)
+    cache.parts_consistent = True
     bundle = job.staging / BUNDLE
     result = index_folder(job.parts, bundle, meanwhile)
     files = sorted(p.relative_to(job.staging).as_posix() for p in bundle.rglob("*") if p.is_file())
