@@ -134,7 +134,14 @@ class Update(Staging):
 
     def __enter__(self) -> Update:
         super().__enter__()
-        self.backup = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent))
+        self.undone = True  # until a commit fails to undo itself, the backup holds nothing the site needs
+        try:
+            self.backup = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent))
+        except BaseException as e:
+            shutil.rmtree(self.root, ignore_errors=True)
+            if isinstance(e, OSError):
+                raise BuildError(f"could not write the site: {e.strerror or e}; the previous site was kept.") from e
+            raise
         return self
 
     def put(self, path: str, content: bytes) -> None:
@@ -158,17 +165,31 @@ class Update(Staging):
             for path in gone:
                 self._set_aside(path, undo)
         except BaseException:
-            for moved, source in reversed(undo):
-                if source is None:
-                    moved.rmdir()
-                else:
-                    moved.rename(source)
+            self._undo(undo)
             raise
         _prune_empty_folders(self.out_dir, gone)
         discard(self.backup, len(gone) + sum(1 for p in current if p.split("/", 1)[0] in units))
         shutil.rmtree(self.root, ignore_errors=True)
 
+    def _undo(self, undo: list[tuple[Path, Path | None]]) -> None:
+        """Put every moved file back. Steps are recorded before they are taken, so each is checked on disk."""
+        self.undone = False
+        for moved, source in reversed(undo):
+            if source is None:
+                if moved.is_dir() and not any(moved.iterdir()):
+                    moved.rmdir()
+            elif moved.exists() and not source.exists():
+                moved.rename(source)
+        self.undone = True
+
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
+        if error is not None and not self.undone:
+            # Undoing failed part way: the old files still in the backup are the only copy; keep them.
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise BuildError(
+                f"the site in {self.out_dir} was left part updated; the files it replaced are in {self.backup}. "
+                "Build again (with --no-cache) to make a whole new site."
+            ) from error
         if error is not None:
             shutil.rmtree(self.backup, ignore_errors=True)
         super().__exit__(kind, error, _)
@@ -183,8 +204,8 @@ class Update(Staging):
     def _set_aside(self, path: str, undo: list[tuple[Path, Path | None]]) -> None:
         aside = self.backup / path
         aside.parent.mkdir(parents=True, exist_ok=True)
+        undo.append((aside, self.out_dir / path))  # recorded first: Ctrl-C may land just after the rename
         (self.out_dir / path).rename(aside)
-        undo.append((aside, self.out_dir / path))
 
     def _move(self, path: str, undo: list[tuple[Path, Path | None]]) -> None:
         target = self.out_dir / path
@@ -192,10 +213,10 @@ class Update(Staging):
             self._set_aside(path, undo)
         missing = [d for d in reversed(target.parents) if not d.exists()]
         for folder in missing:
-            folder.mkdir()
             undo.append((folder, None))
-        (self.root / path).rename(target)
+            folder.mkdir()
         undo.append((target, self.root / path))
+        (self.root / path).rename(target)
 
 
 def _same_file_bytes(a: Path, b: Path) -> bool:
