@@ -23,7 +23,7 @@ from tracker.errors import BuildError
 
 ENOSPC = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 FULL_DISK = "could not write the site: No space left on device; the previous site was kept."
-STAGING = "/.site.new-"  # output.write_site builds the site in a folder named like this beside site/
+STAGING = "/.site.new-"  # output.Staging builds the site in a folder named like this beside site/
 
 
 @pytest.fixture

@@ -142,11 +142,6 @@ def put_all(outputs: Iterable[Output], target: Staging, cache: Cache) -> list[Ou
     return done
 
 
-def page_count(site: Site) -> int:
-    """How many HTML pages render_pages yields (for the progress display only)."""
-    return 13 + len(site.jurisdictions) + len(site.cases) + len(site.pages) + len(site.by_state)
-
-
 def check(config: SiteConfig) -> Site:
     """Validate the inputs and render everything in memory, writing nothing."""
     site = load_site(config)

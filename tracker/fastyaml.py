@@ -132,15 +132,11 @@ def _longest_list(text: str) -> tuple[str, int, int, list[int]] | None:
         return None
     key, start, end, body = best
     first = re.compile(r"\n( *)-[ \n]").search(text, body, end)
-    if first is None or not _comments_only(text[body : first.start()]):
+    if first is None or CONTENT_LINE.search(text, body, first.start()):
         return None
     marker = "\n" + first.group(1) + "-"
     items = [i + 1 for i in _find_all(text, marker, body, end) if text[i + len(marker) : i + len(marker) + 1] in " \n"]
     return key, start, end, items
-
-
-def _comments_only(text: str) -> bool:
-    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def _find_all(text: str, marker: str, start: int, end: int) -> list[int]:

@@ -23,16 +23,10 @@ def _outside(path: str) -> bool:
 
 def check_paths(outputs: Iterable[Output]) -> dict[str, bytes]:
     """Refuse paths that escape the output folder, and two producers claiming one path (or a file and a folder)."""
-    outputs = list(outputs)
-    check_claims((path, producer) for path, _, producer in outputs)
-    return {PurePosixPath(path).as_posix(): content for path, content, _ in outputs}
-
-
-def check_claims(claims: Iterable[tuple[str, str]]) -> None:
-    """check_paths for (path, producer) pairs: every path is known before anything is rendered."""
+    files: dict[str, bytes] = {}
     owners: dict[str, str] = {}
     folders: dict[str, tuple[str, str]] = {}  # folder key -> (a path inside it, its producer)
-    for path, producer in claims:
+    for path, content, producer in outputs:
         if _outside(path):
             raise BuildError(f'{producer} would write to "{path}", which is outside the output folder.')
         pure = PurePosixPath(path)
@@ -50,6 +44,8 @@ def check_claims(claims: Iterable[tuple[str, str]]) -> None:
                 )
             folders.setdefault(folder, (path, producer))
         owners[key] = producer
+        files[pure.as_posix()] = content
+    return files
 
 
 def copy_tree_files(src: Path, prefix: str) -> list[Output]:
@@ -70,14 +66,6 @@ def check_out_dir(out_dir: Path) -> None:
             f"the output folder {out_dir} holds files but no site built by this tool "
             f"({' and '.join(SITE_MARKERS)} are missing), so it was left alone; choose a new or empty folder."
         )
-
-
-def write_site(files: dict[str, bytes], out_dir: Path) -> None:
-    """Write into a temporary folder beside out_dir and swap it in only when every file is written."""
-    with Staging(out_dir) as staging:
-        for path in sorted(files):
-            staging.write(path, files[path])
-        staging.commit()
 
 
 class Staging:
