@@ -76,3 +76,26 @@ def test_sitemap_lists_every_page_with_absolute_urls(real_site: Path) -> None:
 
 def test_robots_points_at_the_sitemap(real_site: Path) -> None:
     assert "Sitemap: https://example.org/tracker/sitemap.xml" in (real_site / "robots.txt").read_text()
+
+
+def test_json_written_in_batches_is_the_document_json_dumps_writes(real_site: Path, monkeypatch) -> None:
+    """The national file is made a few records at a time; joined, the pieces are exactly one json.dumps."""
+    from tracker import build, exports
+    from tracker.config import make_config
+    from tracker.tables import json_value
+    from tracker.urls import Urls
+
+    config = make_config(site_url="https://example.org/tracker/")
+    site = build.load_site(config)
+    urls = Urls(config.base_url, config.site_url)
+    monkeypatch.setattr(exports, "JSON_BATCH", 4)
+    pieces = list(exports.to_json(site, urls))
+    assert len(pieces) == 2 + -(-len(site.jurisdictions) // 4) and len(site.jurisdictions) > 8
+    document = {
+        "last_updated": site.last_updated,
+        "licence": "CC-BY-4.0",
+        "jurisdictions": [{**json_value(j), "url": urls.absolute(urls.jurisdiction(j))} for j in site.jurisdictions],
+    }
+    expected = json.dumps(document, separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=json_value)
+    assert b"".join(pieces) == (expected + "\n").encode("utf-8")
+    assert b"".join(pieces) == (real_site / "data/jurisdictions.json").read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import gc
 import logging
 from collections.abc import Iterable, Iterator
@@ -147,5 +148,9 @@ def check(config: SiteConfig) -> Site:
     site = load_site(config)
     outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
     urls = Urls(config.base_url, config.site_url)
-    check_paths([*render.render_pages(site, config, urls, outlines), *other_outputs(site, config, urls)])
+    outputs = [*render.render_pages(site, config, urls, outlines), *other_outputs(site, config, urls)]
+    for _, content, _ in outputs:
+        if not isinstance(content, bytes):
+            collections.deque(content, maxlen=0)  # made, so a mistake in making it shows, and dropped
+    check_paths(outputs)
     return site

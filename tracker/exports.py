@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 from tracker.dictionary import generated_files
 from tracker.maps import feature
 from tracker.models import ChangeEntry, Event, Jurisdiction, Page
+from tracker.output import Output
 from tracker.site import Site
 from tracker.tables import compact_json, csv_text, objects_json, records_json
 from tracker.urls import Urls
@@ -44,17 +45,29 @@ def document_json(fields: dict[str, str]) -> bytes:
     return (objects_json({key: [text] for key, text in fields.items()}, 1)[0] + "\n").encode("utf-8")
 
 
-def to_json(site: Site, urls: Urls) -> bytes:
-    """Every field of every jurisdiction, and its page's address."""
-    links = [string_json(urls.absolute(urls.jurisdiction(j))) for j in site.jurisdictions]
-    records = records_json(list(site.jurisdictions), extra={"url": links})
-    return document_json(
+JSON_BATCH = 500  # jurisdictions encoded at a time: the national file is tens of MB, each piece a few hundred KB
+HOLE = "\0"  # where the records go in the document's text (JSON text never holds a raw NUL)
+
+
+def to_json(site: Site, urls: Urls) -> Iterator[bytes]:
+    """Every field of every jurisdiction, and its page's address, a few hundred records at a time."""
+    document = document_json(
         {
             "last_updated": string_json(site.last_updated.isoformat()),
             "licence": string_json("CC-BY-4.0"),
-            "jurisdictions": "[" + ",".join(records) + "]",
+            "jurisdictions": "[" + HOLE + "]",
         }
     )
+    before, after = document.split(HOLE.encode())
+    yield before
+    sources: dict[int, str] = {}  # each source's JSON, made once however many batches cite it
+    everyone = site.jurisdictions
+    for start in range(0, len(everyone), JSON_BATCH):
+        batch = list(everyone[start : start + JSON_BATCH])
+        links = [string_json(urls.absolute(urls.jurisdiction(j))) for j in batch]
+        records = records_json(batch, extra={"url": links}, sources=sources)
+        yield (("," if start else "") + ",".join(records)).encode("utf-8")
+    yield after
 
 
 def csv_row(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
@@ -202,8 +215,8 @@ def to_robots(urls: Urls) -> bytes:
     return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap)}\n".encode()
 
 
-def render_exports(site: Site, urls: Urls, title: str) -> Iterator[tuple[str, bytes, str]]:
-    """(output path, bytes, producer) for every non-HTML file, one at a time (a national file is tens of MB)."""
+def render_exports(site: Site, urls: Urls, title: str) -> Iterator[Output]:
+    """(output path, content, producer) for every non-HTML file, one at a time (a national file is tens of MB)."""
     yield urls.json, to_json(site, urls), "the JSON export"
     yield urls.csv, to_csv(site, urls), "the CSV export"
     yield urls.geojson, to_geojson(site, urls), "the GeoJSON export"

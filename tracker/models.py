@@ -15,7 +15,7 @@ CONFIDENCE_RANK = {"exact": 0, "reported": 1, "lower-bound": 2, "approximate": 3
 SUMMABLE = ("exact", "reported", "lower-bound")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     url: str
@@ -24,7 +24,7 @@ class Source:
     date: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Letter:
     date: dt.date
     batch: str
@@ -43,7 +43,7 @@ class Letter:
         return text[:1].upper() + text[1:]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Grant:
     program: str
     fiscal_year: int | None
@@ -67,7 +67,7 @@ class Grant:
         return CONFIDENCES[self.confidence]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     date: dt.date
     kind: str
@@ -75,7 +75,7 @@ class Event:
     sources: tuple[Source, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Jurisdiction:
     id: str
     name: str
@@ -125,7 +125,7 @@ class Jurisdiction:
         return next((x for x in self.letters if x.batch == "2018-01"), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MoneyTotal:
     """A sum that says exactly what it includes and what it leaves out."""
 
@@ -157,7 +157,7 @@ def year_total(jurisdictions: tuple[Jurisdiction, ...], year: int) -> MoneyTotal
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A Markdown page from content/."""
 
@@ -172,7 +172,7 @@ class Page:
     source_path: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Wave:
     """A wave of Justice Department letters; its members are the jurisdictions with a letter of its batch."""
 
@@ -187,7 +187,7 @@ class Wave:
     outcome: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ruling:
     date: dt.date
     court: str
@@ -198,7 +198,7 @@ class Ruling:
     sources: tuple[Source, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     id: str
     name: str
@@ -222,7 +222,7 @@ class Case:
         return self.rulings[-1] if self.rulings else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeEntry:
     date: dt.date
     kind: str  # added | updated | correction

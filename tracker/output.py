@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import shutil
 import subprocess
 import tempfile
@@ -10,7 +11,9 @@ from pathlib import Path, PurePosixPath
 
 from tracker.errors import BuildError
 
-Output = tuple[str, bytes, str]  # (path relative to the site root, content, what produced it)
+# A national download is tens of MB: it may come as pieces, written one after another and never joined.
+Content = bytes | Iterable[bytes]
+Output = tuple[str, Content, str]  # (path relative to the site root, content, what produced it)
 # Files every site this tool builds has at its top; a folder without them is not ours to replace.
 SITE_MARKERS = ("index.html", "sitemap.xml")
 
@@ -21,9 +24,9 @@ def _outside(path: str) -> bool:
     return pure.is_absolute() or ".." in pure.parts or not pure.parts or odd
 
 
-def check_paths(outputs: Iterable[Output]) -> dict[str, bytes]:
+def check_paths(outputs: Iterable[Output]) -> dict[str, Content]:
     """Refuse paths that escape the output folder, and two producers claiming one path (or a file and a folder)."""
-    files: dict[str, bytes] = {}
+    files: dict[str, Content] = {}
     owners: dict[str, str] = {}
     folders: dict[str, tuple[str, str]] = {}  # folder key -> (a path inside it, its producer)
     for path, content, producer in outputs:
@@ -46,6 +49,13 @@ def check_paths(outputs: Iterable[Output]) -> dict[str, bytes]:
         owners[key] = producer
         files[pure.as_posix()] = content
     return files
+
+
+def same_file(one: Path, other: Path) -> bool:
+    try:
+        return filecmp.cmp(one, other, shallow=False)
+    except OSError:
+        return False  # the site does not have it yet
 
 
 def copy_tree_files(src: Path, prefix: str) -> list[Output]:
@@ -88,12 +98,17 @@ class Staging:
             raise BuildError(f"could not write the site: {e.strerror or e}; the previous site was kept.") from e
         return self
 
-    def write(self, path: str, content: bytes) -> None:
+    def write(self, path: str, content: Content) -> None:
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+            return
+        with target.open("wb") as file:
+            for piece in content:
+                file.write(piece)
 
-    def put(self, path: str, content: bytes) -> None:
+    def put(self, path: str, content: Content) -> None:
         """A file of the new site (written unless the site already holds exactly these bytes)."""
         self.write(path, content)
 
@@ -132,7 +147,12 @@ class Update(Staging):
             raise
         return self
 
-    def put(self, path: str, content: bytes) -> None:
+    def put(self, path: str, content: Content) -> None:
+        if not isinstance(content, bytes):  # pieces: written, then kept only if the site's file differs
+            self.write(path, content)
+            if same_file(self.root / path, self.out_dir / path):
+                (self.root / path).unlink()
+            return
         try:
             if (self.out_dir / path).read_bytes() == content:
                 return
