@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tracker import fastyaml
 from tracker.errors import DataError
 from tracker.fastyaml import load_fast
-from tracker.yamlfile import load_yaml_text
+from tracker.yamlfile import Located, load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,8 +86,15 @@ TRICKY = [
 ]
 
 
+def same_texts(scan: tuple[str, bool], located: Located) -> None:
+    """The texts gathered while reading are the ones Located.scan() finds walking the values (order aside)."""
+    texts, nan = located.scan()
+    assert sorted(scan[0][1:-1].split("\n")) == sorted(texts[1:-1].split("\n")) and scan[1] == nan
+
+
 def same_or_gave_up(text: str) -> None:
-    fast = load_fast(text)
+    found = fastyaml.read_fast(text)
+    fast = None if found is None else found.value
     try:
         sure = load_yaml_text(text, "x.yaml").value
     except DataError:
@@ -96,8 +103,9 @@ def same_or_gave_up(text: str) -> None:
         # but a file the sure reader can't even parse must not slip through as data.)
         assert fast is None, f"fast reader accepted what the sure reader refuses: {text!r} -> {fast!r}"
         return
-    if fast is not None:
+    if found is not None:
         assert fast == sure and repr(fast) == repr(sure), f"{text!r}: fast {fast!r} != sure {sure!r}"
+        same_texts(found.scan, Located(sure, "x.yaml"))
 
 
 def test_real_data_takes_the_fast_path_with_the_same_values() -> None:
@@ -234,11 +242,22 @@ def test_long_lists_are_read_in_batches_with_the_same_values(
     same_or_gave_up(text)
 
 
-def test_the_bundled_data_is_read_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("parallel_from", [1, 10**6])  # half the batches read by a second process, or none
+def test_the_bundled_data_is_read_in_batches(parallel_from: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fastyaml, "BATCH", 7)
+    monkeypatch.setattr(fastyaml, "PARALLEL_FROM", parallel_from)
     text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
     assert fastyaml._longest_list(text) is not None
-    assert load_fast(text) == load_yaml_text(text, "x").value
+    found = fastyaml.read_fast(text)
+    sure = load_yaml_text(text, "x")
+    assert found is not None and found.value == sure.value
+    same_texts(found.scan, sure)
+
+
+def test_a_nan_written_plain_is_flagged_for_the_checks() -> None:
+    """ ".nan" arrives as text and becomes a number while reading: the checks must still hear of it."""
+    found = fastyaml.read_fast("lat: .nan\nname: x\n")
+    assert found is not None and found.scan[1] is True
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from tracker.cache import digest
 from tracker.checks import rule_problems
 from tracker.errors import DataError, Problem
-from tracker.fastyaml import load_fast
+from tracker.fastyaml import read_fast
 from tracker.models import Event, Grant, Jurisdiction, Letter, Source, to_date
 from tracker.scaffold import placeholder_problems
 from tracker.validate import schema_problems
@@ -32,8 +32,8 @@ def load_document(file: Path) -> Located:
     """
     display = display_path(file)
     text = read_yaml_file(file, display)
-    value = load_fast(text)
-    if value is not None and not document_problems(fast := Located(value, display)):
+    found = read_fast(text)
+    if found is not None and not document_problems(fast := Located(found.value, display, _scan=found.scan)):
         return fast
     doc = load_yaml_text(text, display)
     problems = document_problems(doc)

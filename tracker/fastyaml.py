@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import math
+import multiprocessing
 import os
 import re
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import ryml
 import yaml
@@ -29,7 +31,7 @@ from tracker.yamlfile import _CONSTRUCT, CONTENT_LINE, MAX_DEPTH, SCALAR_TAGS, Y
 # "\n" (PyYAML also breaks lines at CR, NEL and U+2028/2029), and direction overrides (which it strips).
 # Plain substring tests first: a regular expression tried at every position of 25 MB costs seconds.
 SURE_ONLY = ("\\", "\t", "\r", "<<", "\n---", "\n...", "\n%")
-UNICODE_BREAKS = re.compile("[\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+UNICODE_BREAKS = "\x85\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # Anchors, aliases and tags, and the characters YAML reserves ("@", "`"), which PyYAML refuses to start a value.
 INDICATORS = "&*!@`"
 COMPLEX_KEY = re.compile(r"\n[ -]*\?\s")
@@ -41,10 +43,10 @@ def needs_sure_reader(text: str) -> bool:
     return (
         any(mark in text for mark in SURE_ONLY)
         or _first_content(text) in ("-", ".", "%", "?", "{", "[")  # markers, directives, keys; top-level flow
-        or (not text.isascii() and UNICODE_BREAKS.search(text) is not None)
+        or (not text.isascii() and any(c in text for c in UNICODE_BREAKS))
         or (any(c in text for c in INDICATORS) and _starts_a_value_with_an_indicator(text))
         or ("?" in text and COMPLEX_KEY.search(text) is not None)
-        or REWRITTEN_NUMBER.search(text) is not None
+        or (("-." in text or "+." in text) and REWRITTEN_NUMBER.search(text) is not None)
     )
 
 
@@ -84,50 +86,106 @@ class GiveUp(Exception):
     """Something only the sure reader handles exactly."""
 
 
+class Fast(NamedTuple):
+    value: Any
+    scan: tuple[str, bool]  # what Located.scan() gives for these values, gathered while reading them
+
+
 def load_fast(text: str) -> Any | None:
     """The values of a YAML document, as the sure reader gives them; None when this reader can't be sure."""
+    fast = read_fast(text)
+    return None if fast is None else fast.value
+
+
+def read_fast(text: str) -> Fast | None:
+    """load_fast's values, with every text value gathered for the checks on the way (Located.scan)."""
     if needs_sure_reader(text):
         return None
+    texts = Texts()
     try:
-        value = _load_in_batches(text)
+        value = _load_in_batches(text, texts)
     except (GiveUp, ryml.ExceptionParse, ryml.ExceptionBasic, ryml.ExceptionVisit, ValueError, RecursionError):
         return None
-    return value if isinstance(value, dict) else None  # else the sure reader explains what the file should hold
+    if not isinstance(value, dict):
+        return None  # the sure reader explains what the file should hold
+    return Fast(value, texts.scan())
 
 
-TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(?:#.*)?$", re.M)  # a top-level key with a block below it
+class Texts:
+    """Text values met while reading, joined a piece at a time (Located.scan's texts and NaN flag)."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []  # each the texts of one piece, joined by line breaks
+        self.nan = False
+
+    def add(self, found: list[str], nan: bool) -> None:
+        if found:  # [""] too: an empty text is a text
+            self.pieces.append("\n".join(found))
+        self.nan = self.nan or nan
+
+    def merge(self, pieces: list[str], nan: bool) -> None:
+        self.pieces += pieces
+        self.nan = self.nan or nan
+
+    def scan(self) -> tuple[str, bool]:
+        return "\n" + "\n".join(self.pieces) + "\n", self.nan
+
+
+# A top-level key with a block below it, after a line break: a literal first character makes the search fast.
+TOP_KEY = re.compile(r"\n([A-Za-z_][\w-]*):[ \t]*(?:#.*)?(?=\n|\Z)")
 TOP_LINE = re.compile(r"\n(?=[^\s#])")  # the next line that starts at the margin ends that block
 BATCH = 500  # records per parse: rapidyaml's tree of a whole 10,000-record file takes about 200 MB
+PARALLEL_FROM = 2  # batches for each process: below 1,000 records a second process costs more than it saves
 
 
-def _load_in_batches(text: str) -> Any:
+def _load_in_batches(text: str, texts: Texts) -> Any:
     """Parse the longest top-level list a few hundred items at a time, the rest of the file on its own."""
     block = _longest_list(text)
     if block is None:
-        return _load_piece(text)
+        return _load_piece(text, texts)
     key, start, end, items = block
-    value = _load_piece(text[:start] + f"{key}: []\n" + text[end:])
+    value = _load_piece(text[:start] + f"{key}: []\n" + text[end:], texts)
     if not isinstance(value, dict) or value.get(key) != []:
         raise GiveUp
-    found: list[Any] = []
     bounds = [*items, end]
-    for first in range(0, len(items), BATCH):
-        batch = _load_piece(text[bounds[first] : bounds[min(first + BATCH, len(items))]])
+    firsts = range(0, len(items), BATCH)
+    pieces = [text[bounds[first] : bounds[min(first + BATCH, len(items))]] for first in firsts]
+    found: list[Any] = []
+    for first, (batch, batch_texts, nan) in zip(firsts, _load_pieces(pieces), strict=True):
         if not isinstance(batch, list) or len(batch) != min(BATCH, len(items) - first):
             raise GiveUp  # the items did not split where expected: the whole file decides
         found += batch
+        texts.merge(batch_texts, nan)
     value[key] = found
     return value
+
+
+def _load_pieces(pieces: list[str]) -> Iterator[tuple[Any, list[str], bool]]:
+    """Each piece's values, texts and NaN flag; a large file's second half read by a second process meanwhile."""
+    half = len(pieces) // 2
+    if half < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        yield from map(_load_alone, pieces)
+        return
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        later = pool.map_async(_load_alone, pieces[half:], chunksize=1)
+        yield from map(_load_alone, pieces[:half])
+        yield from later.get()
+
+
+def _load_alone(piece: str) -> tuple[Any, list[str], bool]:
+    texts = Texts()
+    value = _load_piece(piece, texts)
+    return value, texts.pieces, texts.nan
 
 
 def _longest_list(text: str) -> tuple[str, int, int, list[int]] | None:
     """The top-level key whose block list spans the most text: (key, start, end, where each item starts)."""
     best = None
-    for match in TOP_KEY.finditer(text):
-        after = TOP_LINE.search(text, match.end())
+    for match in TOP_KEY.finditer("\n" + text):  # positions in text are one less
+        after = TOP_LINE.search(text, match.end() - 1)
         end = after.start() + 1 if after else len(text)
         if best is None or end - match.start() > best[2] - best[1]:
-            best = (match.group(1), match.start(), end, match.end())
+            best = (match.group(1), match.start(), end, match.end() - 1)
     if best is None:
         return None
     key, start, end, body = best
@@ -147,7 +205,7 @@ def _find_all(text: str, marker: str, start: int, end: int) -> list[int]:
     return found
 
 
-def _load_piece(text: str) -> Any:
+def _load_piece(text: str, texts: Texts) -> Any:
     with _quiet_stderr():
         tree = ryml.parse_in_arena(text.encode("utf-8"))
         emitted = ryml.emit_json_malloc(tree, tree.root_id())
@@ -162,7 +220,7 @@ def _load_piece(text: str) -> Any:
     )
     if isinstance(value, str) or value is None:
         raise GiveUp  # a bare scalar: the sure reader says what is wrong with the file
-    _Plain(tree).fix(value)
+    _Plain(tree).fix(value, texts)
     return value
 
 
@@ -225,16 +283,26 @@ class _Plain:
         self.tree = tree
         self.children: dict[int, list[int]] = {}
 
-    def fix(self, value: Any, path: tuple[str | int, ...] = ()) -> None:
-        if len(path) > MAX_DEPTH:
-            raise GiveUp
-        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-        for key, item in items:
-            if isinstance(item, str):
-                if (item[:1] in _RESOLVERS) and (tag := _resolve(item)) not in ("str", "timestamp"):
-                    value[key] = self.meaning(path + (key,), tag, item)
-            elif isinstance(item, (dict, list)):
-                self.fix(item, path + (key,))
+    def fix(self, value: Any, texts: Texts) -> None:
+        """Fix plain scalars in place, and gather every text value (one loop: a million values at national scale)."""
+        found, nan, stack = [], False, [(value, ())]
+        while stack:
+            container, path = stack.pop()
+            items = container.items() if type(container) is dict else enumerate(container)
+            for key, item in items:
+                kind = type(item)
+                if kind is str and (item[:1] in _RESOLVERS) and (tag := _resolve(item)) not in ("str", "timestamp"):
+                    item = container[key] = self.meaning(path + (key,), tag, item)  # now e.g. a number
+                    kind = type(item)
+                if kind is str:
+                    found.append(item)
+                elif kind is dict or kind is list:
+                    if len(path) >= MAX_DEPTH:
+                        raise GiveUp
+                    stack.append((item, path + (key,)))
+                elif kind is float:
+                    nan = nan or math.isnan(item)
+        texts.add(found, nan)
 
     def meaning(self, path: tuple[str | int, ...], tag: str, text: str) -> Any:
         node = self.node(path)
