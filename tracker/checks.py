@@ -285,10 +285,14 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def rule_problems(doc: Located) -> list[Problem]:
-    """Run every rule; report each finding at the line of the value it is about."""
+# The rules that look across records; the others see one record and the rest of the file (last_updated).
+CROSS_CHECKS = (check_unique_ids, check_references)
+
+
+def rule_problems(doc: Located, checks: tuple[Check, ...] = CHECKS) -> list[Problem]:
+    """Run the rules; report each finding at the line of the value it is about."""
     found = []
-    for check in CHECKS:
+    for check in checks:
         for path, message in check(doc):
             line, col = doc.line_col(path)
             found.append(Problem(doc.path, line, col, message, subject_of(doc, path), "Invalid value"))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from tracker.cache import digest
-from tracker.checks import rule_problems
+from tracker.checks import CHECKS, CROSS_CHECKS, Check, rule_problems
 from tracker.errors import DataError, Problem
-from tracker.fastyaml import read_fast
+from tracker.fastyaml import Fast, Kept, read_fast
 from tracker.models import Event, Grant, Jurisdiction, Letter, Source, to_date
 from tracker.scaffold import placeholder_problems
 from tracker.validate import schema_problems
@@ -24,17 +25,22 @@ def display_path(file: Path) -> str:
         return str(file)
 
 
-def load_document(file: Path) -> Located:
+def load_document(file: Path, recall: Recall | None = None) -> Located:
     """Load and validate the data file; raise DataError with every problem found.
 
     Data without mistakes takes the fast reader; anything it can't be sure of, and any file with a
-    problem, is read by the sure reader, whose positions name the line of every mistake.
+    problem, is read by the sure reader, whose positions name the line of every mistake. With `recall`
+    (a preview), records read last time are not parsed again, nor checked again if they were found clean.
     """
     display = display_path(file)
     text = read_yaml_file(file, display)
-    found = read_fast(text)
-    if found is not None and not document_problems(fast := Located(found.value, display, _scan=found.scan)):
+    found = read_fast(text, None if recall is None else recall.items)
+    if found is not None and not fast_problems(fast := Located(found.value, display, _scan=found.scan), found, recall):
+        if recall is not None and found.listed is not None:
+            recall.clean = (found.listed.rest, frozenset(found.listed.items))
         return fast
+    if recall is not None:
+        recall.clean = ("", frozenset())
     doc = load_yaml_text(text, display)
     problems = document_problems(doc)
     if problems:
@@ -42,11 +48,27 @@ def load_document(file: Path) -> Located:
     return doc
 
 
-def document_problems(doc: Located) -> list[Problem]:
+def fast_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
+    """Whether the checks find anything: records found clean last time, beside the same rest of the file, are
+    checked again only against the others (ids, sources); a record's own checks see nothing beyond it and the rest.
+    """
+    listed = found.listed
+    if recall is None or listed is None or listed.key != "jurisdictions" or listed.rest != recall.clean[0]:
+        return bool(document_problems(doc))
+    if rule_problems(doc, CROSS_CHECKS):
+        return True
+    new = [i for i, item in enumerate(listed.items) if item not in recall.clean[1]]
+    if not new:
+        return False
+    records = doc.value["jurisdictions"]
+    return bool(document_problems(Located({**doc.value, "jurisdictions": [records[i] for i in new]}, doc.path)))
+
+
+def document_problems(doc: Located, checks: tuple[Check, ...] = CHECKS) -> list[Problem]:
     problems = schema_problems(doc)
     # One message per value is enough: a value the schema refuses needs no second opinion from the rules.
     refused = {(p.line, p.col) for p in problems}
-    problems += [p for p in rule_problems(doc) if (p.line, p.col) not in refused]
+    problems += [p for p in rule_problems(doc, checks) if (p.line, p.col) not in refused]
     # Values `build.py new` printed and nobody filled in: valid in form, but never to be published.
     problems += [p for p in placeholder_problems(doc) if (p.line, p.col) not in refused]
     return problems
@@ -114,6 +136,15 @@ def make_jurisdiction(raw: dict[str, Any], known: dict[str, Source]) -> Jurisdic
     )
 
 
+@dataclass
+class Recall:
+    """What a preview keeps from one read of the data to the next, so that a save re-makes only what changed."""
+
+    items: Kept = field(default_factory=dict)  # the records' texts, as read last time (tracker/fastyaml.py)
+    clean: tuple[str, frozenset[str]] = ("", frozenset())  # the rest of the file, and records, of the last clean read
+    made: dict[str, Jurisdiction] = field(default_factory=dict)  # by fingerprint: made from exactly those values
+
+
 class Loaded(NamedTuple):
     jurisdictions: tuple[Jurisdiction, ...]  # sorted by name
     shared: tuple[Source, ...]
@@ -121,15 +152,18 @@ class Loaded(NamedTuple):
     fingerprints: dict[str, str]  # jurisdiction id -> a hash of everything its record is made from
 
 
-def load_jurisdictions(file: Path) -> Loaded:
+def load_jurisdictions(file: Path, recall: Recall | None = None) -> Loaded:
     """The jurisdictions, the shared sources, the last_updated date, and each record's fingerprint."""
-    doc = load_document(file)
+    doc = load_document(file, recall)
     shared = {s["id"]: make_source(s) for s in doc.value.get("shared_sources", [])}
     own = {s["id"]: s for raw in doc.value["jurisdictions"] for s in raw["sources"]}
     known = shared | {ref: make_source(s) for ref, s in own.items()}
     raw_sources = {s["id"]: s for s in doc.value.get("shared_sources", [])} | own
-    records = [make_jurisdiction(raw, known) for raw in doc.value["jurisdictions"]]
     fingerprints = {raw["id"]: fingerprint(raw, raw_sources) for raw in doc.value["jurisdictions"]}
+    made = {} if recall is None else recall.made
+    records = [made.get(fingerprints[raw["id"]]) or make_jurisdiction(raw, known) for raw in doc.value["jurisdictions"]]
+    if recall is not None:
+        recall.made = {fingerprints[j.id]: j for j in records}
     records.sort(key=lambda j: (j.name.casefold(), j.state))
     return Loaded(tuple(records), tuple(shared.values()), to_date(doc.value["last_updated"]), fingerprints)
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
+import marshal
 import math
 import multiprocessing
 import os
@@ -86,9 +88,18 @@ class GiveUp(Exception):
     """Something only the sure reader handles exactly."""
 
 
+class Listed(NamedTuple):
+    """The longest top-level list as text: what a reader with `kept` items can tell apart from last time."""
+
+    key: str
+    items: tuple[str, ...]  # each item's text
+    rest: str  # the rest of the file
+
+
 class Fast(NamedTuple):
     value: Any
     scan: tuple[str, bool]  # what Located.scan() gives for these values, gathered while reading them
+    listed: Listed | None = None  # only when read with `kept`
 
 
 def load_fast(text: str) -> Any | None:
@@ -97,18 +108,26 @@ def load_fast(text: str) -> Any | None:
     return None if fast is None else fast.value
 
 
-def read_fast(text: str) -> Fast | None:
-    """load_fast's values, with every text value gathered for the checks on the way (Located.scan)."""
+# A list item's text -> its value (marshalled: each read gets its own copy), texts and NaN flag.
+Kept = dict[str, tuple[bytes, list[str], bool]]
+
+
+def read_fast(text: str, kept: Kept | None = None) -> Fast | None:
+    """load_fast's values, with every text value gathered for the checks on the way (Located.scan).
+
+    With `kept` (a preview reads the file after every save), items of the longest list read last time are
+    not parsed again; `kept` then holds this read's items.
+    """
     if needs_sure_reader(text):
         return None
     texts = Texts()
     try:
-        value = _load_in_batches(text, texts)
+        value = _load_in_batches(text, texts, kept)
     except (GiveUp, ryml.ExceptionParse, ryml.ExceptionBasic, ryml.ExceptionVisit, ValueError, RecursionError):
         return None
     if not isinstance(value, dict):
         return None  # the sure reader explains what the file should hold
-    return Fast(value, texts.scan())
+    return Fast(value, texts.scan(), texts.listed)
 
 
 class Texts:
@@ -117,6 +136,7 @@ class Texts:
     def __init__(self) -> None:
         self.pieces: list[str] = []  # each the texts of one piece, joined by line breaks
         self.nan = False
+        self.listed: Listed | None = None
 
     def add(self, found: list[str], nan: bool) -> None:
         if found:  # [""] too: an empty text is a text
@@ -138,16 +158,21 @@ BATCH = 500  # records per parse: rapidyaml's tree of a whole 10,000-record file
 PARALLEL_FROM = 2  # batches for each process: below 1,000 records a second process costs more than it saves
 
 
-def _load_in_batches(text: str, texts: Texts) -> Any:
+def _load_in_batches(text: str, texts: Texts, kept: Kept | None = None) -> Any:
     """Parse the longest top-level list a few hundred items at a time, the rest of the file on its own."""
     block = _longest_list(text)
     if block is None:
         return _load_piece(text, texts)
     key, start, end, items = block
-    value = _load_piece(text[:start] + f"{key}: []\n" + text[end:], texts)
+    rest = text[:start] + f"{key}: []\n" + text[end:]
+    value = _load_piece(rest, texts)
     if not isinstance(value, dict) or value.get(key) != []:
         raise GiveUp
     bounds = [*items, end]
+    if kept is not None:
+        texts.listed = Listed(key, tuple(text[a:b] for a, b in itertools.pairwise(bounds)), rest)
+        value[key] = _load_kept(texts.listed.items, texts, kept)
+        return value
     firsts = range(0, len(items), BATCH)
     pieces = [text[bounds[first] : bounds[min(first + BATCH, len(items))]] for first in firsts]
     found: list[Any] = []
@@ -158,6 +183,25 @@ def _load_in_batches(text: str, texts: Texts) -> Any:
         texts.merge(batch_texts, nan)
     value[key] = found
     return value
+
+
+def _load_kept(items: tuple[str, ...], texts: Texts, kept: Kept) -> list[Any]:
+    """Each item's value, parsing only the items `kept` lacks; then `kept` holds exactly these items."""
+    fresh: Kept = {}
+    values = []
+    for item in items:
+        entry = fresh.get(item) or kept.get(item)
+        if entry is None:
+            value, pieces, nan = _load_alone(item)
+            if not isinstance(value, list) or len(value) != 1:
+                raise GiveUp  # not one item on its own: the whole file decides
+            entry = (marshal.dumps(value[0]), pieces, nan)
+        fresh[item] = entry
+        values.append(marshal.loads(entry[0]))
+        texts.merge(entry[1], entry[2])
+    kept.clear()
+    kept.update(fresh)
+    return values
 
 
 def _load_pieces(pieces: list[str]) -> Iterator[tuple[Any, list[str], bool]]:

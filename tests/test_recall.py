@@ -1,0 +1,72 @@
+"""Reading the data again after a save (the preview): only edited records are parsed and checked anew, and
+every mistake is still found, with the same message, as when the file is read from scratch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TINY
+from tracker.data import Recall, load_jurisdictions
+from tracker.errors import DataError
+
+GOOD = (TINY / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
+# Each edit touches text that the first read found clean, and each breaks a different kind of rule.
+EDITS = {
+    "a record's own date": ("    status_date: 2018-07-27\n", "    status_date: 2018-02-30\n"),
+    "a date after last_updated": ("    status_date: 2018-07-27\n", "    status_date: 2027-01-01\n"),
+    "a point outside the country": ("    lon: -90.185\n", "    lon: 90.185\n"),
+    "an id used twice": ("  - id: jackson-ms\n", "  - id: chicago-il\n"),
+    "a source nobody defines": (
+        "        source: wapo-2018-01-24\n    grants: []",
+        "        source: wapo\n    grants: []",
+    ),
+    "a shared source removed": ("  - id: wapo-2018-01-24\n", "  - id: wapo-2018-01-25\n"),
+    # The rest of the file changes: a record left as it was now breaks a rule.
+    "last_updated moved before a record's date": ("last_updated: 2026-11-28\n", "last_updated: 2018-03-01\n"),
+}
+
+
+def problems(file: Path, recall: Recall | None) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        load_jurisdictions(file, recall)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_a_mistake_saved_after_a_clean_read_is_reported_as_from_scratch(name: str, tmp_path: Path) -> None:
+    old, new = EDITS[name]
+    assert old in GOOD
+    file = tmp_path / "jurisdictions.yaml"
+    file.write_text(GOOD, encoding="utf-8")
+    recall = Recall()
+    first = load_jurisdictions(file, recall)
+    assert recall.clean[1], "the first read found every record clean"
+    file.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
+    assert problems(file, recall) == problems(file, None) != []
+    file.write_text(GOOD, encoding="utf-8")  # and fixed again: the same values as the first time
+    assert load_jurisdictions(file, recall) == first
+
+
+def test_each_read_gives_the_values_of_a_read_from_scratch(tmp_path: Path) -> None:
+    file = tmp_path / "jurisdictions.yaml"
+    recall = Recall()
+    for text in (
+        GOOD,
+        GOOD.replace("Jackson received", "Jackson got"),
+        GOOD.replace("  - id: jackson-ms", "  - id: j-ms"),
+    ):
+        file.write_text(text, encoding="utf-8")
+        assert load_jurisdictions(file, recall) == load_jurisdictions(file)
+
+
+def test_an_unchanged_record_is_not_made_again(tmp_path: Path) -> None:
+    file = tmp_path / "jurisdictions.yaml"
+    file.write_text(GOOD, encoding="utf-8")
+    recall = Recall()
+    before = {j.id: j for j in load_jurisdictions(file, recall).jurisdictions}
+    file.write_text(GOOD.replace("Jackson received", "Jackson got"), encoding="utf-8")
+    after = {j.id: j for j in load_jurisdictions(file, recall).jurisdictions}
+    assert after["chicago-il"] is before["chicago-il"]
+    assert after["jackson-ms"] is not before["jackson-ms"] and after["jackson-ms"].summary == "Jackson got the letter."
