@@ -10,9 +10,10 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from tests.conftest import ROOT, run_build, tree_bytes
 from tracker.config import make_config
 from tracker.data import load_document
 from tracker.errors import BuildError, DataError
-from tracker.serve import PreviewServer, open_preview, with_reload
+from tracker.serve import BuildState, PreviewServer, open_preview, with_reload
 
 RELOAD_TAG = '<script src="/__reload.js"'
 RENAMED = "    name: Jackson (renamed in a test)\n"
@@ -136,7 +137,7 @@ def test_data_broken_from_the_start_is_served_as_an_escaped_list_of_problems(tin
 
 def test_the_reload_script_goes_before_the_end_of_the_body() -> None:
     assert with_reload(b"<p>x</p></BODY></html>", "7") == (
-        b'<p>x</p><script src="/__reload.js" data-version="7"></script></BODY></html>'
+        b'<p>x</p><script src="/__reload.js" data-version="7" async></script></BODY></html>'
     )
     assert with_reload(b"<p>x</p>", "7").endswith(b"</script>")
 
@@ -185,3 +186,35 @@ def test_a_tab_asking_for_a_newer_build_is_answered_as_soon_as_one_is_done(previ
     edit(data, data.read_text(encoding="utf-8").replace("    name: Jackson\n", RENAMED))
     waiting.join(timeout=30)
     assert answer == [preview.preview.state.version] and answer[0] != seen
+
+
+def test_pages_made_on_request_are_the_built_files(preview: PreviewServer) -> None:
+    """The tab sees a save before the build is done: its page is made from the data just read, by the same code."""
+    live = preview.preview.state.live
+    assert live is not None
+    built = {path: body for path, body in tree_bytes(preview.preview.config.out_dir).items() if path.endswith(".html")}
+    assert len(built) > 10 and {path: live.page(path) for path in built} == built
+    assert live.page("no-such-page/index.html") is None
+
+
+def test_a_save_caught_half_written_is_read_again_when_complete(preview: PreviewServer) -> None:
+    """Saving empties the file, then writes it: both may fall in one tick of the file clock, so size counts too."""
+    data = preview.preview.config.data_file
+    text = data.read_text(encoding="utf-8")
+    before = data.stat().st_mtime_ns
+    data.write_text("", encoding="utf-8")
+    os.utime(data, ns=(before, before))
+    assert next_state(preview, lambda state: bool(state.problems)).problems  # the empty file, read
+    data.write_text(text.replace("    name: Jackson\n", RENAMED), encoding="utf-8")
+    os.utime(data, ns=(before, before))  # the same time as the empty file had
+    state = next_state(preview, lambda state: not state.problems)
+    assert state.live is not None and "renamed in a test" in (state.live.page("index.html") or b"").decode()
+
+
+def next_state(preview: PreviewServer, wanted: Callable[[BuildState], bool], timeout: float = 10) -> BuildState:
+    """The preview's first state that is `wanted` (the one it has, or a later one), within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    state = preview.preview.state
+    while not wanted(state) and time.monotonic() < deadline:
+        state = preview.preview.newer_than(state.version, deadline - time.monotonic())
+    return state

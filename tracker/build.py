@@ -15,7 +15,7 @@ from tracker.boundaries import Outlines, load_outlines
 from tracker.cache import Cache, code_digest, parts_folder
 from tracker.config import ROOT, SiteConfig
 from tracker.content import load_pages
-from tracker.data import load_jurisdictions
+from tracker.data import Recall, load_jurisdictions
 from tracker.errors import DataError
 from tracker.exports import render_exports
 from tracker.incremental import make_search, page_job, write_pages
@@ -40,12 +40,12 @@ LEAFLET_FILES = (
 )
 
 
-def load_site(config: SiteConfig) -> Site:
-    """Read and validate every input; report the problems of data and pages together."""
+def load_site(config: SiteConfig, recall: Recall | None = None) -> Site:
+    """Read and validate every input; report the problems of data and pages together (recall: see data.py)."""
     problems = []
     jurisdictions, shared, last_updated, pages, records, fingerprints = (), (), None, (), Records(), {}
     try:
-        jurisdictions, shared, last_updated, fingerprints = load_jurisdictions(config.data_file)
+        jurisdictions, shared, last_updated, fingerprints = load_jurisdictions(config.data_file, recall)
         records = load_records(config.data_dir, jurisdictions, shared)
     except DataError as e:
         problems += e.problems
@@ -75,16 +75,22 @@ def vendor_files() -> list[tuple[str, bytes, str]]:
     ]
 
 
-def build(config: SiteConfig, progress: Progress | None = None, use_cache: bool = True) -> list[str]:
+def build(
+    config: SiteConfig,
+    progress: Progress | None = None,
+    use_cache: bool = True,
+    loaded: tuple[Site, Outlines] | None = None,
+) -> list[str]:
     """Build the whole site into config.out_dir; return the files written.
 
     Pages go straight into a staging folder beside the site, which replaces it only when everything is
-    there; with `use_cache`, pages and the search index whose inputs did not change are reused.
+    there; with `use_cache`, pages and the search index whose inputs did not change are reused. `loaded`:
+    the inputs as load_site and load_outlines gave them (the preview has just read them).
     """
     progress = progress or Progress()
     with progress.stage("load and check the data"):
-        site = load_site(config)
-        outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
+        site = load_site(config) if loaded is None else loaded[0]
+        outlines = load_outlines(boundaries_dir(config), site.jurisdictions) if loaded is None else loaded[1]
     # The loaded data lives until the end: the collector need not scan its million objects again and again.
     gc.freeze()
     try:

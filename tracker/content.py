@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -162,6 +163,7 @@ def file_name_problems(file: Path, path: str) -> list[Problem]:
     return [Problem(path, None, None, message, title="File name")]
 
 
+@functools.lru_cache(maxsize=256)  # the preview reads every page after each save; most are unchanged
 def render_markdown(body: str, base_url: str) -> str:
     """Render with a fresh Markdown instance (it is stateful), then sanitise with an allow-list."""
     html = markdown.Markdown(extensions=["tables", "toc", "sane_lists"], output_format="html").convert(body)

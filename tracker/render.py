@@ -20,6 +20,7 @@ from tracker.config import SiteConfig
 from tracker.dictionary import FILES, fields
 from tracker.errors import BuildError
 from tracker.maps import MapParts, build_map, legend_items, symbols_json
+from tracker.models import Jurisdiction
 from tracker.money import NOT_RECORDED, dollars, grant_text, headline_text, long_date, total_text
 from tracker.schema import BATCHES, CONFIDENCES, STATUSES
 from tracker.site import Site, TimelineItem
@@ -247,24 +248,20 @@ def section_sheets(site: Site) -> list[Sheet]:
     ]
 
 
+def jurisdiction_sheet(site: Site, outlines: Outlines, j: Jurisdiction) -> Sheet:
+    return Sheet(
+        "jurisdiction.html",
+        Urls.jurisdiction(j),
+        j.official_name,
+        j.summary,
+        f"jurisdiction {j.id}",
+        {"j": j, "locator": locator_svg(j, outlines), "cases": site.cases_for(j), "updated": site.last_updated_for(j)},
+        cached=True,
+    )
+
+
 def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
-    sheets = [
-        Sheet(
-            "jurisdiction.html",
-            Urls.jurisdiction(j),
-            j.official_name,
-            j.summary,
-            f"jurisdiction {j.id}",
-            {
-                "j": j,
-                "locator": locator_svg(j, outlines),
-                "cases": site.cases_for(j),
-                "updated": site.last_updated_for(j),
-            },
-            cached=True,
-        )
-        for j in site.jurisdictions
-    ]
+    sheets = [jurisdiction_sheet(site, outlines, j) for j in site.jurisdictions]
     sheets += [
         Sheet(
             "case.html",

@@ -1,29 +1,49 @@
 """Preview: build, serve on 127.0.0.1, rebuild when an input changes and reload the open browser tabs.
 
-Only the preview's HTTP responses carry the reload script; the files it builds are the same as a normal build's.
+After a save the data is read again (only the edited records are parsed and made anew) and the open tabs
+reload at once: their pages are made on request from the loaded data, with the very code the build uses,
+while the build writes the whole site (downloads, search index) in the background. Only the preview's HTTP
+responses carry the reload script; the files it builds are the same as a normal build's.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import functools
+import gc
 import html
 import http.server
 import logging
+import multiprocessing
+import os
+import signal
+import stat
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import jinja2
 
 from tracker import build
+from tracker.boundaries import Outlines
 from tracker.config import SiteConfig, make_config
+from tracker.data import Recall
 from tracker.errors import BuildError, DataError
+from tracker.models import Jurisdiction
 from tracker.progress import Progress
+from tracker.render import Common, Sheet, jurisdiction_sheet, layout_of, make_env, plan_sheets, render_sheet
+from tracker.site import Site
+from tracker.urls import Urls
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = 0.1  # how often the inputs' modification times are compared (a few dozen stat calls)
+POLL_SECONDS = 0.025  # how often the inputs' modification times are compared (a few dozen stat calls)
+SETTLE_SECONDS = 0.01  # a change is read once the files have stayed the same this long
 HOLD_SECONDS = 25.0  # a tab's question "anything newer than my version?" waits this long for a rebuild
 # A file, not an inline script: the pages' Content-Security-Policy only runs inline scripts it lists by hash.
 # The server holds each request until a rebuild (long polling), so a tab reloads as soon as one is done.
@@ -43,28 +63,79 @@ RELOAD_JS = b"""/* Preview only (python build.py serve): reload this tab when th
 
 
 @dataclasses.dataclass(frozen=True)
+class Live:
+    """The pages of the data as last read, made when a tab asks for one (planned only when first asked for)."""
+
+    env: jinja2.Environment
+    common: Common
+    cached: Common
+    records: dict[str, Jurisdiction]  # by the file of its page, e.g. "jurisdictions/chicago-il/index.html"
+
+    @functools.cached_property
+    def sheets(self) -> dict[str, Sheet]:
+        """Every other page, by its file (the whole plan: a few dozen ms at 1,000 records)."""
+        c = self.common
+        return {c.urls.file_for(sheet.path): sheet for sheet in plan_sheets(c.site, c.config, c.urls, c.outlines)}
+
+    def page(self, file: str) -> bytes | None:
+        c = self.common
+        record = self.records.get(file)
+        sheet = jurisdiction_sheet(c.site, c.outlines, record) if record else self.sheets.get(file)
+        if sheet is None:
+            return None
+        return render_sheet(self.env, self.cached if sheet.cached else self.common, sheet)[1]
+
+
+@dataclasses.dataclass(frozen=True)
 class BuildState:
     """The outcome of the latest build; replaced whole, so request threads never see half of one."""
 
     version: str
     problems: tuple[str, ...] = ()
+    live: Live | None = None  # None: pages come from the built files
 
 
-def snapshot(folders: list[Path]) -> dict[Path, int]:
-    """Modification times of every input file; a change in any means a rebuild."""
-    times = {}
+Stamp = tuple[int, int]  # a file's modification time and size
+
+
+def snapshot(folders: list[Path]) -> dict[Path, Stamp]:
+    """Modification time and size of every input file; a change in any means a rebuild.
+
+    The size too: a file saved by emptying it and writing it again may keep its time (the clock behind file
+    times ticks every few milliseconds), and a read between the two would otherwise be the last.
+    """
+    stamps = {}
     for folder in folders:
         for path in folder.rglob("*"):
             try:
-                if path.is_file():
-                    times[path] = path.stat().st_mtime_ns
+                status = path.stat()
             except OSError:  # editors save by writing a temporary file and renaming it: it may be gone already
                 continue
-    return times
+            if stat.S_ISREG(status.st_mode):
+                stamps[path] = (status.st_mtime_ns, status.st_size)
+    return stamps
+
+
+def settled(folders: list[Path], now: dict[Path, Stamp]) -> dict[Path, Stamp]:
+    """The snapshot once a save is over: one read of a file caught half written costs more than this wait."""
+    while True:
+        time.sleep(SETTLE_SECONDS)
+        again = snapshot(folders)
+        if again == now:
+            return now
+        now = again
+
+
+Loaded = tuple[Site, Outlines]
 
 
 class Preview:
-    """Rebuilds the site when its inputs change and remembers whether the last build worked."""
+    """Reads the inputs again when they change, shows the result at once, and builds the site in the background.
+
+    Two threads: the watcher reads each save and publishes its pages (made on request); the builder writes
+    the site from the latest read, one build at a time, in a forked process so that it never slows the
+    pages the tabs are asking for.
+    """
 
     def __init__(self, config: SiteConfig, out: TextIO | None = None) -> None:
         self.config = config
@@ -74,30 +145,70 @@ class Preview:
         self.builds = 0
         self.state = BuildState(f"{self.run_id}-0")
         self.stop = threading.Event()
-        self.changed = threading.Condition()  # notified after every build
+        self.changed = threading.Condition()  # notified after every new version, and when a read wants building
+        self.pending: tuple[int, Loaded] | None = None  # the latest read still to build, with its version number
         self.watcher = threading.Thread(target=self.watch, name="preview-watcher", daemon=True)
-        self.seen: dict[Path, int] = {}
+        self.builder = threading.Thread(target=self.build_each, name="preview-builder", daemon=True)
+        self.seen: dict[Path, Stamp] = {}
+        self.running: list[Any] = []  # the build process, while one runs
+        self.recall = Recall()  # the data as read last time: a save re-reads only the edited records
+        self.env: tuple[tuple[tuple[str, Stamp], ...], jinja2.Environment] | None = None
 
     def say(self, message: str) -> None:
         print(f"{time.strftime('%H:%M:%S')} {message}", file=self.out or sys.stdout, flush=True)
 
-    def rebuild(self) -> None:
-        """Build once; on failure keep the last good files and record the problems for the browser."""
-        problems: tuple[str, ...] = ()
+    def read(self) -> Loaded | None:
+        """Read and check every input and publish its pages; on a problem, publish the problems instead."""
+        # Reading makes a million objects and frees most: collecting cycles among them meanwhile only costs time.
+        gc.disable()
         try:
-            build.build(self.config, Progress(env={}))  # the CI stage lines are for CI builds, not previews
-        except DataError as e:
-            problems = tuple(str(p) for p in e.problems)
-        except Exception as e:  # a template or code error while editing must not end the preview
-            log.debug("build failed", exc_info=True)
-            problems = (str(e) if isinstance(e, BuildError) else f"{type(e).__name__}: {e}",)
-        self.builds += 1
+            site = build.load_site(self.config, self.recall)
+            outlines = build.load_outlines(build.boundaries_dir(self.config), site.jurisdictions)
+            self.publish((), self.live(site, outlines))
+            return site, outlines
+        except Exception as e:  # a code error while editing must not end the preview either
+            self.failed(problems_of(e))
+            return None
+        finally:
+            gc.enable()
+
+    def failed(self, problems: tuple[str, ...]) -> None:
+        self.publish(problems, None)
+        lines = "\n".join(f"  {p}" for p in problems)
+        self.say(f"Not rebuilt; the browser shows these problems until they are fixed:\n{lines}")
+
+    def publish(self, problems: tuple[str, ...], live: Live | None) -> None:
+        """A new version: the tabs waiting for one reload."""
         with self.changed:
-            self.state = BuildState(f"{self.run_id}-{self.builds}", problems)
+            self.builds += 1
+            self.state = BuildState(f"{self.run_id}-{self.builds}", problems, live)
             self.changed.notify_all()
+
+    def live(self, site: Site, outlines: Outlines) -> Live:
+        config = self.config
+        urls = Urls(config.base_url, config.site_url)
+        common = Common(site, config, urls, outlines)
+        cached = Common(layout_of(site), config, urls, outlines)  # type: ignore[arg-type]
+        records = {urls.file_for(urls.jurisdiction(j)): j for j in site.jurisdictions}
+        return Live(self.templates(), common, cached, records)
+
+    def templates(self) -> jinja2.Environment:
+        """One Jinja environment while the templates stay as they are: each compiles once, not after every save."""
+        folder = self.config.templates_dir
+        stamp = tuple(sorted((str(path), seen) for path, seen in self.seen.items() if folder in path.parents))
+        if self.env is None or self.env[0] != stamp:
+            self.env = (stamp, make_env(self.config))
+        return self.env[1]
+
+    def write(self, version: int, loaded: Loaded) -> None:
+        """Build the site from a read, in a forked process; report unless a newer read has replaced it."""
+        problems = build_in_child(self.config, loaded, self.running)
+        with self.changed:
+            current = version == self.builds and not self.stop.is_set()
+        if problems is None or not current:
+            return  # interrupted, or the next build is already due
         if problems:
-            lines = "\n".join(f"  {p}" for p in problems)
-            self.say(f"Not rebuilt; the browser shows these problems until they are fixed:\n{lines}")
+            self.failed(problems)
         else:
             self.say("Rebuilt.")
 
@@ -106,17 +217,34 @@ class Preview:
         return [c.data_dir, c.content_dir, c.templates_dir, c.static_dir]
 
     def start(self) -> None:
-        """Build once, then watch; the snapshot comes first so a save during that build is not missed."""
+        """Read and build once, then watch; the snapshot comes first so a save during that build is not missed."""
         self.seen = snapshot(self.folders())
-        self.rebuild()  # a broken first build still serves: the browser shows why
+        loaded = self.read()  # a broken first read still serves: the browser shows why
+        if loaded is not None:
+            self.write(self.builds, loaded)
         self.watcher.start()
+        self.builder.start()
 
     def watch(self) -> None:
         while not self.stop.wait(POLL_SECONDS):
             now = snapshot(self.folders())
             if now != self.seen:
-                self.seen = now
-                self.rebuild()
+                self.seen = now = settled(self.folders(), now)
+                loaded = self.read()
+                with self.changed:
+                    self.pending = None if loaded is None else (self.builds, loaded)
+                    self.changed.notify_all()
+
+    def build_each(self) -> None:
+        """Build the latest read, one build at a time; reads made meanwhile are replaced by the newest."""
+        while True:
+            with self.changed:
+                self.changed.wait_for(lambda: self.pending is not None or self.stop.is_set())
+                if self.stop.is_set():
+                    return
+                assert self.pending is not None
+                (version, loaded), self.pending = self.pending, None
+            self.write(version, loaded)
 
     def newer_than(self, version: str, timeout: float) -> BuildState:
         """The build state, as soon as it is not `version` any more (or after `timeout` seconds)."""
@@ -125,16 +253,63 @@ class Preview:
             return self.state
 
     def close(self) -> None:
-        """Stop watching; wait for a build in progress so no half-written folder is left behind."""
+        """Stop watching; interrupt a build in progress and wait, so no half-written folder is left behind."""
         self.stop.set()
         with self.changed:
-            self.changed.notify_all()  # let held requests answer
-        if self.watcher.is_alive():
-            self.watcher.join()
+            self.changed.notify_all()  # let held requests answer, and the builder end
+        for child in list(self.running):
+            with contextlib.suppress(OSError, ValueError):  # it may have ended just now
+                os.kill(child.pid, signal.SIGINT)  # as Ctrl-C does: it removes its staging folder
+        for thread in (self.watcher, self.builder):
+            if thread.is_alive():
+                thread.join()
+
+
+def problems_of(error: BaseException) -> tuple[str, ...]:
+    """What the browser and the terminal show for a failed read or build."""
+    if isinstance(error, DataError):
+        return tuple(str(p) for p in error.problems)
+    log.debug("build failed", exc_info=error)
+    return (str(error) if isinstance(error, BuildError) else f"{type(error).__name__}: {error}",)
+
+
+def build_in_child(config: SiteConfig, loaded: Loaded, running: list[Any]) -> tuple[str, ...] | None:
+    """Build in a forked copy of this process (it has the read data already): its problems, () or None if stopped."""
+    reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(target=_build, args=(config, loaded, writer))
+    child.start()
+    running[:] = [child]  # so that closing the preview can interrupt it
+    writer.close()
+    try:
+        return reader.recv()
+    except EOFError:  # it ended without a word: killed (Ctrl-C, or out of memory)
+        child.join()
+        return (
+            None if (child.exitcode or 0) < 0 else (f"the build stopped unexpectedly (exit status {child.exitcode})",)
+        )
+    finally:
+        child.join()
+        running.clear()
+        reader.close()
+
+
+def _build(config: SiteConfig, loaded: Loaded, writer: Any) -> None:
+    problems: tuple[str, ...] | None = ()
+    with contextlib.suppress(OSError):
+        os.nice(10)  # the next save's read, and the pages the tabs ask for, come first
+    try:
+        build.build(config, Progress(env={}), loaded=loaded)  # CI's stage lines are not for previews
+    except KeyboardInterrupt:
+        problems = None  # Ctrl-C: the preview is ending
+    except Exception as e:
+        problems = problems_of(e)
+    writer.send(problems)
+    writer.close()
 
 
 def reload_tag(version: str) -> str:
-    return f'<script src="/__reload.js" data-version="{html.escape(version)}"></script>'
+    # async: the page is ready (DOMContentLoaded) without waiting for this script
+    return f'<script src="/__reload.js" data-version="{html.escape(version)}" async></script>'
 
 
 def with_reload(page: bytes, version: str) -> bytes:
@@ -200,24 +375,34 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         elif state.problems:
             self.send_bytes(500, error_page(state.problems, state.version), "text/html; charset=utf-8")
         else:
-            self.send_page(Path(self.translate_path(self.path)), route, state.version)
+            self.send_page(route, state)
 
-    def send_page(self, file: Path, route: str, version: str) -> None:
-        if route.endswith("/"):
-            file = file / "index.html"
-        status = 200
-        if not file.is_file():
-            status, file = 404, Path(self.directory) / "404.html"
+    def send_page(self, route: str, state: BuildState) -> None:
+        """The page made on request from the data as last read, else the built file (or the site's 404 page)."""
+        wanted = unquote(route).lstrip("/") + ("index.html" if route.endswith("/") else "")
+        status, page = 200, self.made(state, wanted)
+        if page is None:
+            file = Path(self.translate_path(route)) / ("index.html" if route.endswith("/") else "")
+            page = file.read_bytes() if file.is_file() else None
+        if page is None:
+            status, page = 404, self.made(state, "404.html")
+            file = Path(self.directory) / "404.html"
+            if page is None and file.is_file():
+                page = file.read_bytes()
         # Without a 404 page (or mid-swap) a bare page still carries the script, so the tab can recover.
-        page = file.read_bytes() if file.is_file() else b"<!doctype html><title>Not found</title><h1>Not found</h1>"
-        self.send_bytes(status, with_reload(page, version), "text/html; charset=utf-8")
+        page = page or b"<!doctype html><title>Not found</title><h1>Not found</h1>"
+        self.send_bytes(status, with_reload(page, state.version), "text/html; charset=utf-8")
+
+    def made(self, state: BuildState, file: str) -> bytes | None:
+        return None if state.live is None else state.live.page(file)
 
     def send_bytes(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the tab went elsewhere meanwhile
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
     def end_headers(self) -> None:
         # Every reload must fetch the new build, never a cached copy of the old one.
@@ -244,10 +429,23 @@ def open_preview(config: SiteConfig, port: int) -> PreviewServer:
     return server
 
 
+def _stopper(preview_pid: int) -> Callable[[int, Any], None]:
+    """SIGTERM ends the preview as Ctrl-C does; processes forked from it (builds, workers) die of it as usual."""
+
+    def stop(signum: int, frame: Any) -> None:
+        if os.getpid() == preview_pid:
+            raise KeyboardInterrupt
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    return stop
+
+
 def serve(args: argparse.Namespace) -> None:
     """Run the preview until Ctrl-C, which ends it cleanly."""
     config = make_config(data_dir=args.data, content_dir=args.content, out_dir=args.out, tiles=not args.no_tiles)
     server = None
+    signal.signal(signal.SIGTERM, _stopper(os.getpid()))  # as Ctrl-C: a build in progress is interrupted cleanly
     try:
         server = open_preview(config, args.port)
         print(f"Serving {server.preview.config.out_dir} at {server.address} (Ctrl-C to stop).", flush=True)
