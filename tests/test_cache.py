@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import marshal
 import os
 import shutil
 from collections.abc import Callable
@@ -12,8 +13,9 @@ import pytest
 
 from tests.conftest import ROOT, TINY, tree_bytes
 from tracker import build as pipeline
-from tracker import incremental, render
+from tracker import cache, incremental, render
 from tracker.config import SiteConfig, make_config
+from tracker.data import Recall, load_jurisdictions
 from tracker.progress import Progress
 
 PAGE = "jurisdictions/chicago-il/index.html"
@@ -222,4 +224,32 @@ def test_parts_of_removed_pages_go_when_the_code_changed_too(tree: Path) -> None
     edit(tree / "templates" / "base.html", "How to cite:", "How to cite this page:")  # the old records are void
     (tree / "content" / "about.md").unlink()
     build(site)
+    same_as_cold(tree, site)
+
+
+@pytest.mark.parametrize("damage", ["none", "a flipped byte", "another version of the code", "a cut-off file"])
+def test_the_records_kept_for_the_next_build_are_used_only_when_intact(damage: str, tree: Path) -> None:
+    """The next build reads only edited records anew; a kept record whose file is damaged or stale never counts."""
+    site = config_for(tree, "site")
+    build(site)
+    file = cache.recall_file(site.out_dir.resolve())
+    code = cache.code_digest(site.templates_dir, site.static_dir)
+    kept = Recall.read(file, code)
+    assert len(kept.items) == len(load_jurisdictions(site.data_file).jurisdictions) and kept.clean[1]
+    # Chicago's text stays as it is, but the value kept for it gets another summary.
+    chicago = next(key for key, (value, _, _) in kept.items.items() if marshal.loads(value)["id"] == "chicago-il")
+    value, texts, nan = kept.items[chicago]
+    kept.items[chicago] = (marshal.dumps({**marshal.loads(value), "summary": "Not from the file."}), texts, nan)
+    kept.write(file, code)
+    blob = file.read_bytes()
+    if damage == "a flipped byte":
+        file.write_bytes(blob[:-7] + bytes([blob[-7] ^ 1]) + blob[-6:])
+    elif damage == "another version of the code":
+        kept.write(file, "another")
+    elif damage == "a cut-off file":
+        file.write_bytes(blob[: len(blob) // 2])
+    build(site)
+    if damage == "none":  # the kept records are trusted: this is how a damaged file, if used, would show
+        assert b"Not from the file." in (site.out_dir / PAGE).read_bytes()
+        return
     same_as_cold(tree, site)

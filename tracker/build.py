@@ -12,7 +12,7 @@ import xstatic.pkg.leaflet as leaflet
 
 from tracker import render
 from tracker.boundaries import Outlines, load_outlines
-from tracker.cache import Cache, code_digest, parts_folder
+from tracker.cache import Cache, code_digest, parts_folder, recall_file
 from tracker.config import ROOT, SiteConfig
 from tracker.content import load_pages
 from tracker.data import Recall, load_jurisdictions
@@ -88,25 +88,32 @@ def build(
     the inputs as load_site and load_outlines gave them (the preview has just read them).
     """
     progress = progress or Progress()
+    code = code_digest(config.templates_dir, config.static_dir)
+    recall = None
     with progress.stage("load and check the data"):
-        site = load_site(config) if loaded is None else loaded[0]
-        outlines = load_outlines(boundaries_dir(config), site.jurisdictions) if loaded is None else loaded[1]
+        if loaded is None:
+            recall = Recall.read(recall_file(config.out_dir.resolve()), code) if use_cache else None
+            loaded = load_site(config, recall), None
+        site = loaded[0]
+        outlines = load_outlines(boundaries_dir(config), site.jurisdictions) if loaded[1] is None else loaded[1]
     # The loaded data lives until the end: the collector need not scan its million objects again and again.
     gc.freeze()
     try:
-        return _build_loaded(site, outlines, config, progress, use_cache)
+        files = _build_loaded(site, outlines, config, progress, Cache.open(config.out_dir, code, use_cache))
     finally:
         gc.unfreeze()  # a preview builds again and again in one process
+    if recall is not None:
+        recall.write(recall_file(config.out_dir.resolve()), code)
+    return files
 
 
-def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: Progress, use_cache: bool) -> list[str]:
+def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: Progress, cache: Cache) -> list[str]:
     urls = Urls(config.base_url, config.site_url)
     with progress.stage("plan the pages"):
         sheets = plan_sheets(site, config, urls, outlines)
         claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [(SEARCH_ENTRY, b"", "the search index")]
         check_paths(claims)
     with progress.stage("compare with the previous build"):
-        cache = Cache.open(config.out_dir, code_digest(config.templates_dir, config.static_dir), use_cache)
         update = cache.matches(config.out_dir.resolve())  # else a whole new site, swapped in at the end
     with (Update if update else Staging)(config.out_dir) as target:
         job = page_job(site, config, urls, outlines, target.root, update, parts_folder(config.out_dir.resolve()))

@@ -80,6 +80,11 @@ def parts_folder(out_dir: Path) -> Path:
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.search"
 
 
+def recall_file(out_dir: Path) -> Path:
+    """The data's records as the last build read them (data.Recall): a build reads only the edited ones anew."""
+    return out_dir.parent / ".build-cache" / f"{out_dir.name}.recall"
+
+
 def parts_stamp(out_dir: Path) -> Path:
     """Present only between a build that finished and the start of the next."""
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.search-complete"

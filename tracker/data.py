@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +42,7 @@ def load_document(file: Path, recall: Recall | None = None) -> Located:
             recall.clean = (found.listed.rest, frozenset(found.listed.items))
         return fast
     if recall is not None:
-        recall.clean = ("", frozenset())
+        recall.clean = (b"", frozenset())
     doc = load_yaml_text(text, display)
     problems = document_problems(doc)
     if problems:
@@ -138,11 +140,39 @@ def make_jurisdiction(raw: dict[str, Any], known: dict[str, Source]) -> Jurisdic
 
 @dataclass
 class Recall:
-    """What a preview keeps from one read of the data to the next, so that a save re-makes only what changed."""
+    """What a preview keeps from one read of the data to the next, so that a save re-makes only what changed.
 
-    items: Kept = field(default_factory=dict)  # the records' texts, as read last time (tracker/fastyaml.py)
-    clean: tuple[str, frozenset[str]] = ("", frozenset())  # the rest of the file, and records, of the last clean read
+    A cached build keeps the records' texts and the clean ones in a file (tracker/cache.py, recall_file).
+    """
+
+    items: Kept = field(default_factory=dict)  # the records as read last time, by their text (tracker/fastyaml.py)
+    clean: tuple[bytes, frozenset[bytes]] = (b"", frozenset())  # the rest and the records of the last clean read
     made: dict[str, Jurisdiction] = field(default_factory=dict)  # by fingerprint: made from exactly those values
+
+    @classmethod
+    def read(cls, file: Path, code: str) -> Recall:
+        """What the last build with this code read (nothing, when the file is missing, damaged or stale)."""
+        try:
+            blob = file.read_bytes()
+            if hashlib.sha256(blob[32:]).digest() == blob[:32]:  # a damaged file must not become data
+                saved, items, clean = marshal.loads(blob[32:])
+                if saved == code:
+                    return cls(items, clean)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        return cls()
+
+    def write(self, file: Path, code: str) -> None:
+        """Keep the records' texts for the next build (a failure only makes that build read them all again)."""
+        payload = marshal.dumps((code, self.items, self.clean))
+        temporary = file.with_suffix(".tmp")
+        try:
+            with temporary.open("wb") as out:  # two writes: a copy of tens of MB just to join them is not needed
+                out.write(hashlib.sha256(payload).digest())
+                out.write(payload)
+            temporary.replace(file)
+        except OSError:
+            temporary.unlink(missing_ok=True)
 
 
 class Loaded(NamedTuple):

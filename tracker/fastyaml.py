@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import itertools
 import json
 import marshal
@@ -92,8 +93,13 @@ class Listed(NamedTuple):
     """The longest top-level list as text: what a reader with `kept` items can tell apart from last time."""
 
     key: str
-    items: tuple[str, ...]  # each item's text
-    rest: str  # the rest of the file
+    items: tuple[bytes, ...]  # each item's text, by item_key
+    rest: bytes  # the rest of the file, by item_key
+
+
+def item_key(text: str) -> bytes:
+    """Texts are kept by a hash of them: a national file's records need not be kept twice."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 class Fast(NamedTuple):
@@ -108,8 +114,8 @@ def load_fast(text: str) -> Any | None:
     return None if fast is None else fast.value
 
 
-# A list item's text -> its value (marshalled: each read gets its own copy), texts and NaN flag.
-Kept = dict[str, tuple[bytes, list[str], bool]]
+# A list item's text (by item_key) -> its value (marshalled: each read gets its own copy), texts and NaN flag.
+Kept = dict[bytes, tuple[bytes, list[str], bool]]
 
 
 def read_fast(text: str, kept: Kept | None = None) -> Fast | None:
@@ -170,8 +176,9 @@ def _load_in_batches(text: str, texts: Texts, kept: Kept | None = None) -> Any:
         raise GiveUp
     bounds = [*items, end]
     if kept is not None:
-        texts.listed = Listed(key, tuple(text[a:b] for a, b in itertools.pairwise(bounds)), rest)
-        value[key] = _load_kept(texts.listed.items, texts, kept)
+        pieces = [text[a:b] for a, b in itertools.pairwise(bounds)]
+        texts.listed = Listed(key, tuple(map(item_key, pieces)), item_key(rest))
+        value[key] = _load_kept(pieces, texts.listed.items, texts, kept)
         return value
     firsts = range(0, len(items), BATCH)
     pieces = [text[bounds[first] : bounds[min(first + BATCH, len(items))]] for first in firsts]
@@ -185,18 +192,18 @@ def _load_in_batches(text: str, texts: Texts, kept: Kept | None = None) -> Any:
     return value
 
 
-def _load_kept(items: tuple[str, ...], texts: Texts, kept: Kept) -> list[Any]:
+def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Kept) -> list[Any]:
     """Each item's value, parsing only the items `kept` lacks; then `kept` holds exactly these items."""
     fresh: Kept = {}
     values = []
-    for item in items:
-        entry = fresh.get(item) or kept.get(item)
+    for item, key in zip(items, keys, strict=True):
+        entry = fresh.get(key) or kept.get(key)
         if entry is None:
             value, pieces, nan = _load_alone(item)
             if not isinstance(value, list) or len(value) != 1:
                 raise GiveUp  # not one item on its own: the whole file decides
             entry = (marshal.dumps(value[0]), pieces, nan)
-        fresh[item] = entry
+        fresh[key] = entry
         values.append(marshal.loads(entry[0]))
         texts.merge(entry[1], entry[2])
     kept.clear()
