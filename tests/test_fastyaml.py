@@ -302,3 +302,36 @@ def test_prose_with_an_ampersand_still_takes_the_fast_path() -> None:
         "title": "Smith & Wesson",
         "url": "https://example.test/?a=1&b=2",
     }
+
+
+def test_a_mistake_in_the_half_read_by_the_second_process_gives_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rapidyaml's errors cannot travel between processes: the second one says "gave up", and the sure reader
+    (not a traceback) tells the editor where the mistake is."""
+    monkeypatch.setattr(fastyaml, "BATCH", 7)
+    monkeypatch.setattr(fastyaml, "PARALLEL_FROM", 1)
+    text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
+    last = text.rindex("\n    name: ")
+    broken = text[:last] + "\n    name: Broken: here" + text[text.index("\n", last + 1) :]
+    assert fastyaml.read_fast(text) is not None
+    assert fastyaml.read_fast(broken) is None
+    with pytest.raises(DataError):
+        load_yaml_text(broken, "x.yaml")
+
+
+def test_kept_records_are_parsed_once_in_batches_then_only_when_edited(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fastyaml, "BATCH", 7)
+    parsed: list[int] = []
+    real = fastyaml._parse_items
+    monkeypatch.setattr(fastyaml, "_parse_items", lambda missing: (parsed.append(len(missing)), real(missing))[1])
+    text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
+    kept: fastyaml.Kept = {}
+    first = fastyaml.read_fast(text, kept)
+    sure = load_yaml_text(text, "x")
+    assert first is not None and first.value == sure.value
+    same_texts(first.scan, sure)
+    count = len(sure.value["jurisdictions"])
+    assert parsed == [count] and len(kept) == count
+    edited = text.replace("    name: Chicago\n", "    name: Chicago (edited)\n", 1)
+    again = fastyaml.read_fast(edited, kept)
+    assert again is not None and again.value == load_yaml_text(edited, "x").value
+    assert parsed == [count, 1]

@@ -4,7 +4,9 @@ browser until they are fixed, adds nothing to a normal build, and stops cleanly 
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,8 +32,9 @@ RENAMED = "    name: Jackson (renamed in a test)\n"
 BROKEN = "    name: Jackson: Mississippi\n"  # a second ": " on one line is a YAML syntax error
 
 
-def start(tiny: Path, out: Path) -> tuple[PreviewServer, threading.Thread]:
+def start(tiny: Path, out: Path, templates: Path | None = None) -> tuple[PreviewServer, threading.Thread]:
     config = make_config(data_dir=tiny / "data", content_dir=tiny / "content", out_dir=out, tiles=False)
+    config = dataclasses.replace(config, templates_dir=templates or config.templates_dir)
     # The first build runs in a thread of its own, as every later one does: the build may use asyncio.run(),
     # which refuses to start in this thread while Playwright's event loop runs here.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
@@ -218,3 +221,21 @@ def next_state(preview: PreviewServer, wanted: Callable[[BuildState], bool], tim
     while not wanted(state) and time.monotonic() < deadline:
         state = preview.preview.newer_than(state.version, deadline - time.monotonic())
     return state
+
+
+def test_a_template_mistake_shows_in_the_tab_with_its_message(tiny: Path, tmp_path: Path) -> None:
+    """Pages are made on request: a mistake there is the tab's error page (which reloads), not a lost connection."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    server, thread = start(tiny, tmp_path / "site", templates)
+    try:
+        page = templates / "jurisdiction.html"
+        seen = server.preview.state.version
+        edit(page, page.read_text(encoding="utf-8").replace("}}</h1>", "}}{{ no_such_value }}</h1>", 1))
+        server.preview.newer_than(seen, 10)
+        status, _, body = fetch(server.address + "jurisdictions/chicago-il/")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert status == 500 and RELOAD_TAG in body and "no_such_value" in body

@@ -36,13 +36,13 @@ class Outlines:
 def read_collection(file: Path) -> dict[str, Any]:
     try:
         status = file.stat()
-        return _read_collection(file, status.st_mtime_ns, status.st_size)
+        return _read_collection(file, (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino))
     except (OSError, ValueError, KeyError) as e:
         raise DataError([Problem(str(file), None, None, f"cannot read the outlines: {e}", title="Boundaries")]) from e
 
 
 @functools.lru_cache(maxsize=4)  # the preview reads the outlines after every save; they rarely change
-def _read_collection(file: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+def _read_collection(file: Path, stamp: tuple[int, ...]) -> dict[str, Any]:
     features = json.loads(file.read_text(encoding="utf-8"))["features"]
     return {f["id"]: f["geometry"] for f in features}
 

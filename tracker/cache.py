@@ -22,8 +22,21 @@ from typing import Any
 
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
-# Libraries whose version can change the bytes of a page.
-LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "nh3", "folium", "branca", "XStatic-Leaflet", "PyYAML", "pagefind")
+# Libraries whose version can change the bytes of a page, or what the data reads as and whether it is valid.
+LIBRARIES = (
+    "Jinja2",
+    "MarkupSafe",
+    "Markdown",
+    "nh3",
+    "folium",
+    "branca",
+    "XStatic-Leaflet",
+    "PyYAML",
+    "rapidyaml",
+    "jsonschema",
+    "jsonschema-rs",
+    "pagefind",
+)
 Record = list[Any]  # [key, size, mtime_ns, inode, search part digest or None]
 
 

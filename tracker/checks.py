@@ -287,6 +287,7 @@ CHECKS: tuple[Check, ...] = (
 
 # The rules that look across records; the others see one record and the rest of the file (last_updated).
 CROSS_CHECKS = (check_unique_ids, check_references)
+RECORD_CHECKS = tuple(check for check in CHECKS if check not in CROSS_CHECKS)
 
 
 def rule_problems(doc: Located, checks: tuple[Check, ...] = CHECKS) -> list[Problem]:

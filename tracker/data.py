@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tracker.cache import digest
-from tracker.checks import CHECKS, CROSS_CHECKS, Check, rule_problems
+from tracker.checks import CHECKS, CROSS_CHECKS, RECORD_CHECKS, Check, rule_problems
 from tracker.errors import DataError, Problem
 from tracker.fastyaml import Fast, Kept, read_fast
 from tracker.models import Event, Grant, Jurisdiction, Letter, Source, to_date
@@ -37,7 +37,7 @@ def load_document(file: Path, recall: Recall | None = None) -> Located:
     display = display_path(file)
     text = read_yaml_file(file, display)
     found = read_fast(text, None if recall is None else recall.items)
-    if found is not None and not fast_problems(fast := Located(found.value, display, _scan=found.scan), found, recall):
+    if found is not None and not has_problems(fast := Located(found.value, display, _scan=found.scan), found, recall):
         if recall is not None and found.listed is not None:
             recall.clean = (found.listed.rest, frozenset(found.listed.items))
         return fast
@@ -50,7 +50,7 @@ def load_document(file: Path, recall: Recall | None = None) -> Located:
     return doc
 
 
-def fast_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
+def has_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
     """Whether the checks find anything: records found clean last time, beside the same rest of the file, are
     checked again only against the others (ids, sources); a record's own checks see nothing beyond it and the rest.
     """
@@ -63,7 +63,8 @@ def fast_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
     if not new:
         return False
     records = doc.value["jurisdictions"]
-    return bool(document_problems(Located({**doc.value, "jurisdictions": [records[i] for i in new]}, doc.path)))
+    reduced = Located({**doc.value, "jurisdictions": [records[i] for i in new]}, doc.path)
+    return bool(document_problems(reduced, RECORD_CHECKS))
 
 
 def document_problems(doc: Located, checks: tuple[Check, ...] = CHECKS) -> list[Problem]:
@@ -165,7 +166,7 @@ class Recall:
     def write(self, file: Path, code: str) -> None:
         """Keep the records' texts for the next build (a failure only makes that build read them all again)."""
         payload = marshal.dumps((code, self.items, self.clean))
-        temporary = file.with_suffix(".tmp")
+        temporary = file.with_name(file.name + ".tmp")
         try:
             with temporary.open("wb") as out:  # two writes: a copy of tens of MB just to join them is not needed
                 out.write(hashlib.sha256(payload).digest())

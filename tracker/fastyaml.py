@@ -194,21 +194,47 @@ def _load_in_batches(text: str, texts: Texts, kept: Kept | None = None) -> Any:
 
 def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Kept) -> list[Any]:
     """Each item's value, parsing only the items `kept` lacks; then `kept` holds exactly these items."""
-    fresh: Kept = {}
+    missing = list({key: item for item, key in zip(items, keys, strict=True) if key not in kept}.items())
+    fresh: Kept = dict(_parse_items(missing))
     values = []
-    for item, key in zip(items, keys, strict=True):
-        entry = fresh.get(key) or kept.get(key)
-        if entry is None:
-            value, pieces, nan = _load_alone(item)
-            if not isinstance(value, list) or len(value) != 1:
-                raise GiveUp  # not one item on its own: the whole file decides
-            entry = (marshal.dumps(value[0]), pieces, nan)
+    for key in keys:
+        entry = fresh.get(key) or kept[key]
         fresh[key] = entry
         values.append(marshal.loads(entry[0]))
         texts.merge(entry[1], entry[2])
     kept.clear()
     kept.update(fresh)
     return values
+
+
+def _parse_items(missing: list[tuple[bytes, str]]) -> Iterator[tuple[bytes, tuple[bytes, list[str], bool]]]:
+    """Each item's entry for Kept, parsed in batches (all of them, on a first read) as a whole file is."""
+    firsts = range(0, len(missing), BATCH)
+    pieces = ["".join(item for _, item in missing[first : first + BATCH]) for first in firsts]
+    for first, (batch, _, _) in zip(firsts, _load_pieces(pieces), strict=True):
+        part = missing[first : first + BATCH]
+        if not isinstance(batch, list) or len(batch) != len(part):
+            raise GiveUp  # the items did not split where expected: the whole file decides
+        for (key, _), value in zip(part, batch, strict=True):
+            found, nan = _texts_of(value)
+            yield key, (marshal.dumps(value), ["\n".join(found)] if found else [], nan)
+
+
+def _texts_of(value: Any) -> tuple[list[str], bool]:
+    """The text values in one item, and whether a number is NaN (what Texts gathers while reading)."""
+    found, nan, stack = [], False, [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            found.append(item)
+        elif kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is float:
+            nan = nan or math.isnan(item)
+    return found, nan
 
 
 def _load_pieces(pieces: list[str]) -> Iterator[tuple[Any, list[str], bool]]:
@@ -218,9 +244,20 @@ def _load_pieces(pieces: list[str]) -> Iterator[tuple[Any, list[str], bool]]:
         yield from map(_load_alone, pieces)
         return
     with multiprocessing.get_context("fork").Pool(1) as pool:
-        later = pool.map_async(_load_alone, pieces[half:], chunksize=1)
+        later = pool.map_async(_load_in_child, pieces[half:], chunksize=1)
         yield from map(_load_alone, pieces[:half])
-        yield from later.get()
+        for result in later.get():
+            if result is None:
+                raise GiveUp
+            yield result
+
+
+def _load_in_child(piece: str) -> tuple[Any, list[str], bool] | None:
+    """_load_alone in the second process: None where it gave up (rapidyaml's errors cannot be sent back)."""
+    try:
+        return _load_alone(piece)
+    except (GiveUp, ryml.ExceptionParse, ryml.ExceptionBasic, ryml.ExceptionVisit, ValueError, RecursionError):
+        return None
 
 
 def _load_alone(piece: str) -> tuple[Any, list[str], bool]:

@@ -53,11 +53,12 @@ def index_folder(pages: Path, bundle: Path, meanwhile: Callable[[], T]) -> T:
             raise BuildError(f"could not build the search index: {e.strerror or e}; the previous site was kept.") from e
         try:
             result = meanwhile()
-        except BaseException:
+            status = indexer.wait()
+        except BaseException:  # Ctrl-C too: the indexer must not outlive the build
             indexer.kill()
             indexer.wait()
             raise
-        if indexer.wait() != 0:
+        if status != 0:
             errors.seek(0)
             said = errors.read().decode("utf-8", "replace").strip()[-500:]
             raise BuildError(f"could not build the search index with Pagefind: {said}")

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.025  # how often the inputs' modification times are compared (a few dozen stat calls)
 SETTLE_SECONDS = 0.01  # a change is read once the files have stayed the same this long
 HOLD_SECONDS = 25.0  # a tab's question "anything newer than my version?" waits this long for a rebuild
+NOT_FOUND = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
 # A file, not an inline script: the pages' Content-Security-Policy only runs inline scripts it lists by hash.
 # The server holds each request until a rebuild (long polling), so a tab reloads as soon as one is done.
 RELOAD_JS = b"""/* Preview only (python build.py serve): reload this tab when the site is rebuilt. */
@@ -146,16 +147,20 @@ class Preview:
         self.state = BuildState(f"{self.run_id}-0")
         self.stop = threading.Event()
         self.changed = threading.Condition()  # notified after every new version, and when a read wants building
-        self.pending: tuple[int, Loaded] | None = None  # the latest read still to build, with its version number
+        self.pending: tuple[int, Loaded, bool] | None = None  # the latest read to build: version, read, reload again
         self.watcher = threading.Thread(target=self.watch, name="preview-watcher", daemon=True)
         self.builder = threading.Thread(target=self.build_each, name="preview-builder", daemon=True)
         self.seen: dict[Path, Stamp] = {}
-        self.running: list[Any] = []  # the build process, while one runs
+        self.child: Any = None  # the build process, while one runs (under self.changed)
+        # Held by whatever a fork must not copy half done: a read (collector off, stderr redirected), a page
+        # being made (its locks), a message being printed. The build process is forked only under it.
+        self.quiet = threading.RLock()
         self.recall = Recall()  # the data as read last time: a save re-reads only the edited records
         self.env: tuple[tuple[tuple[str, Stamp], ...], jinja2.Environment] | None = None
 
     def say(self, message: str) -> None:
-        print(f"{time.strftime('%H:%M:%S')} {message}", file=self.out or sys.stdout, flush=True)
+        with self.quiet:
+            print(f"{time.strftime('%H:%M:%S')} {message}", file=self.out or sys.stdout, flush=True)
 
     def read(self) -> Loaded | None:
         """Read and check every input and publish its pages; on a problem, publish the problems instead."""
@@ -200,17 +205,50 @@ class Preview:
             self.env = (stamp, make_env(self.config))
         return self.env[1]
 
-    def write(self, version: int, loaded: Loaded) -> None:
-        """Build the site from a read, in a forked process; report unless a newer read has replaced it."""
-        problems = build_in_child(self.config, loaded, self.running)
-        with self.changed:
-            current = version == self.builds and not self.stop.is_set()
-        if problems is None or not current:
-            return  # interrupted, or the next build is already due
+    def write(self, version: int, loaded: Loaded, again: bool = False) -> None:
+        """Build the site from a read, in a forked process; report unless a newer read has replaced it.
+
+        `again`: the tabs reload once more when the build is done (files they link to have changed).
+        """
+        problems = self.build_in_child(loaded)
+        with self.changed:  # checked and published at once: a newer read can't slip in between
+            if problems is None or version != self.builds or self.stop.is_set():
+                return  # interrupted, or the next build is already due
+            if problems:
+                self.publish(problems, None)
+            elif again:
+                self.publish((), self.state.live)
         if problems:
-            self.failed(problems)
+            lines = "\n".join(f"  {p}" for p in problems)
+            self.say(f"Not rebuilt; the browser shows these problems until they are fixed:\n{lines}")
         else:
             self.say("Rebuilt.")
+
+    def build_in_child(self, loaded: Loaded) -> tuple[str, ...] | None:
+        """Build in a forked copy of this process (it has the read data): its problems, (), or None if stopped."""
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        try:
+            with self.quiet:  # no read, page or message half done in another thread is copied into the child
+                child = context.Process(target=_build, args=(self.config, loaded, writer))
+                child.start()
+            with self.changed:  # either close() sees this child, or this sees that the preview is closing
+                self.child, stopping = child, self.stop.is_set()
+            if stopping:
+                interrupt(child)
+            writer.close()
+            try:
+                return reader.recv()
+            except EOFError:  # it ended without a word: killed (out of memory, say)
+                child.join()
+                return (f"the build process ended without finishing (exit status {child.exitcode}).",)
+            finally:
+                child.join()
+                with self.changed:
+                    self.child = None
+        finally:
+            reader.close()
+            writer.close()
 
     def folders(self) -> list[Path]:
         c = self.config
@@ -227,13 +265,27 @@ class Preview:
 
     def watch(self) -> None:
         while not self.stop.wait(POLL_SECONDS):
-            now = snapshot(self.folders())
-            if now != self.seen:
-                self.seen = now = settled(self.folders(), now)
-                loaded = self.read()
-                with self.changed:
-                    self.pending = None if loaded is None else (self.builds, loaded)
-                    self.changed.notify_all()
+            try:
+                self.look()
+            except Exception as e:  # a folder removed mid-walk, say: the next look starts afresh
+                log.debug("watching failed", exc_info=True)
+                self.say(f"Could not check the inputs for changes ({type(e).__name__}: {e}); trying again.")
+
+    def look(self) -> None:
+        """Read the inputs again if they changed, and hand the read to the builder."""
+        now = snapshot(self.folders())
+        if now == self.seen:
+            return
+        now = settled(self.folders(), now)
+        # Files the pages link to (static/) are served as built: the tabs reload again once they are.
+        changed = {path for path in now.keys() | self.seen.keys() if now.get(path) != self.seen.get(path)}
+        again = any(self.config.static_dir in path.parents for path in changed)
+        self.seen = now
+        with self.quiet:
+            loaded = self.read()
+        with self.changed:
+            self.pending = None if loaded is None else (self.builds, loaded, again)
+            self.changed.notify_all()
 
     def build_each(self) -> None:
         """Build the latest read, one build at a time; reads made meanwhile are replaced by the newest."""
@@ -243,8 +295,11 @@ class Preview:
                 if self.stop.is_set():
                     return
                 assert self.pending is not None
-                (version, loaded), self.pending = self.pending, None
-            self.write(version, loaded)
+                (version, loaded, again), self.pending = self.pending, None
+            try:
+                self.write(version, loaded, again)
+            except Exception as e:  # the build could not even start (no memory, no file handles): say why
+                self.failed(problems_of(e))
 
     def newer_than(self, version: str, timeout: float) -> BuildState:
         """The build state, as soon as it is not `version` any more (or after `timeout` seconds)."""
@@ -254,15 +309,21 @@ class Preview:
 
     def close(self) -> None:
         """Stop watching; interrupt a build in progress and wait, so no half-written folder is left behind."""
-        self.stop.set()
         with self.changed:
+            self.stop.set()
             self.changed.notify_all()  # let held requests answer, and the builder end
-        for child in list(self.running):
-            with contextlib.suppress(OSError, ValueError):  # it may have ended just now
-                os.kill(child.pid, signal.SIGINT)  # as Ctrl-C does: it removes its staging folder
+            child = self.child
+        if child is not None:
+            interrupt(child)
         for thread in (self.watcher, self.builder):
             if thread.is_alive():
                 thread.join()
+
+
+def interrupt(child: Any) -> None:
+    """Ctrl-C for a build process: it removes its staging folder and ends."""
+    with contextlib.suppress(OSError, ValueError):  # it may have ended just now
+        os.kill(child.pid, signal.SIGINT)
 
 
 def problems_of(error: BaseException) -> tuple[str, ...]:
@@ -273,28 +334,10 @@ def problems_of(error: BaseException) -> tuple[str, ...]:
     return (str(error) if isinstance(error, BuildError) else f"{type(error).__name__}: {error}",)
 
 
-def build_in_child(config: SiteConfig, loaded: Loaded, running: list[Any]) -> tuple[str, ...] | None:
-    """Build in a forked copy of this process (it has the read data already): its problems, () or None if stopped."""
-    reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(target=_build, args=(config, loaded, writer))
-    child.start()
-    running[:] = [child]  # so that closing the preview can interrupt it
-    writer.close()
-    try:
-        return reader.recv()
-    except EOFError:  # it ended without a word: killed (Ctrl-C, or out of memory)
-        child.join()
-        return (
-            None if (child.exitcode or 0) < 0 else (f"the build stopped unexpectedly (exit status {child.exitcode})",)
-        )
-    finally:
-        child.join()
-        running.clear()
-        reader.close()
-
-
 def _build(config: SiteConfig, loaded: Loaded, writer: Any) -> None:
     problems: tuple[str, ...] | None = ()
+    signal.signal(signal.SIGINT, _interrupt_once)
+    gc.enable()
     with contextlib.suppress(OSError):
         os.nice(10)  # the next save's read, and the pages the tabs ask for, come first
     try:
@@ -305,6 +348,12 @@ def _build(config: SiteConfig, loaded: Loaded, writer: Any) -> None:
         problems = problems_of(e)
     writer.send(problems)
     writer.close()
+
+
+def _interrupt_once(signum: int, frame: Any) -> None:
+    """Ctrl-C reaches a build twice (from the terminal and from close()): the second must not cut its clean-up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def reload_tag(version: str) -> str:
@@ -378,23 +427,26 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             self.send_page(route, state)
 
     def send_page(self, route: str, state: BuildState) -> None:
-        """The page made on request from the data as last read, else the built file (or the site's 404 page)."""
+        """The page made on request from the data as last read (or the built file before a read)."""
         wanted = unquote(route).lstrip("/") + ("index.html" if route.endswith("/") else "")
-        status, page = 200, self.made(state, wanted)
-        if page is None:
-            file = Path(self.translate_path(route)) / ("index.html" if route.endswith("/") else "")
-            page = file.read_bytes() if file.is_file() else None
-        if page is None:
-            status, page = 404, self.made(state, "404.html")
-            file = Path(self.directory) / "404.html"
-            if page is None and file.is_file():
-                page = file.read_bytes()
-        # Without a 404 page (or mid-swap) a bare page still carries the script, so the tab can recover.
-        page = page or b"<!doctype html><title>Not found</title><h1>Not found</h1>"
+        try:
+            status, page = self.page_for(route, wanted, state.live)
+        except Exception as e:  # a template mistake: the tab says so, and reloads once it is fixed
+            self.send_bytes(500, error_page(problems_of(e), state.version), "text/html; charset=utf-8")
+            return
         self.send_bytes(status, with_reload(page, state.version), "text/html; charset=utf-8")
 
-    def made(self, state: BuildState, file: str) -> bytes | None:
-        return None if state.live is None else state.live.page(file)
+    def page_for(self, route: str, wanted: str, live: Live | None) -> tuple[int, bytes]:
+        if live is not None:  # every page of the data as read: one whose record was removed is gone at once
+            with self.server.preview.quiet:
+                page = live.page(wanted)
+                return (200, page) if page is not None else (404, live.page("404.html") or NOT_FOUND)
+        file = Path(self.translate_path(route)) / ("index.html" if route.endswith("/") else "")
+        if file.is_file():
+            return 200, file.read_bytes()
+        not_found = Path(self.directory) / "404.html"
+        # Without a 404 page (or mid-swap) a bare page still carries the script, so the tab can recover.
+        return 404, not_found.read_bytes() if not_found.is_file() else NOT_FOUND
 
     def send_bytes(self, status: int, body: bytes, content_type: str) -> None:
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the tab went elsewhere meanwhile
