@@ -246,6 +246,7 @@ def test_long_lists_are_read_in_batches_with_the_same_values(
 def test_the_bundled_data_is_read_in_batches(parallel_from: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fastyaml, "BATCH", 7)
     monkeypatch.setattr(fastyaml, "PARALLEL_FROM", parallel_from)
+    monkeypatch.setattr(fastyaml.os, "cpu_count", lambda: 2)  # the second process, even on a one-core runner
     text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
     assert fastyaml._longest_list(text) is not None
     found = fastyaml.read_fast(text)
@@ -309,6 +310,7 @@ def test_a_mistake_in_the_half_read_by_the_second_process_gives_up(monkeypatch: 
     (not a traceback) tells the editor where the mistake is."""
     monkeypatch.setattr(fastyaml, "BATCH", 7)
     monkeypatch.setattr(fastyaml, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(fastyaml.os, "cpu_count", lambda: 2)
     text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
     last = text.rindex("\n    name: ")
     broken = text[:last] + "\n    name: Broken: here" + text[text.index("\n", last + 1) :]

@@ -32,9 +32,13 @@ RENAMED = "    name: Jackson (renamed in a test)\n"
 BROKEN = "    name: Jackson: Mississippi\n"  # a second ": " on one line is a YAML syntax error
 
 
-def start(tiny: Path, out: Path, templates: Path | None = None) -> tuple[PreviewServer, threading.Thread]:
+def start(
+    tiny: Path, out: Path, templates: Path | None = None, static: Path | None = None
+) -> tuple[PreviewServer, threading.Thread]:
     config = make_config(data_dir=tiny / "data", content_dir=tiny / "content", out_dir=out, tiles=False)
-    config = dataclasses.replace(config, templates_dir=templates or config.templates_dir)
+    config = dataclasses.replace(
+        config, templates_dir=templates or config.templates_dir, static_dir=static or config.static_dir
+    )
     # The first build runs in a thread of its own, as every later one does: the build may use asyncio.run(),
     # which refuses to start in this thread while Playwright's event loop runs here.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
@@ -239,3 +243,34 @@ def test_a_template_mistake_shows_in_the_tab_with_its_message(tiny: Path, tmp_pa
         server.server_close()
         thread.join(timeout=10)
     assert status == 500 and RELOAD_TAG in body and "no_such_value" in body
+
+
+def test_a_removed_record_is_gone_from_the_tab_at_once(preview: PreviewServer) -> None:
+    """Pages come from the data as read, not from the last build: no page of a removed record is served."""
+    data = preview.preview.config.data_file
+    text = data.read_text(encoding="utf-8")
+    assert fetch(preview.address + "jurisdictions/jackson-ms/")[0] == 200
+    edit(data, text[: text.index("  - id: jackson-ms\n")])
+    state = next_state(preview, lambda state: state.live is not None and "jackson-ms" not in str(state.live.records))
+    assert not state.problems
+    status, _, body = fetch(preview.address + "jurisdictions/jackson-ms/")
+    assert status == 404 and RELOAD_TAG in body
+
+
+def test_a_stylesheet_change_reloads_the_tab_again_once_built(tiny: Path, tmp_path: Path) -> None:
+    """Pages show a save at once, but the files they link to are served as built: the tab reloads when they are."""
+    static = tmp_path / "static"
+    shutil.copytree(ROOT / "static", static)
+    server, thread = start(tiny, tmp_path / "site", static=static)
+    try:
+        seen = server.preview.state.version
+        edit(static / "style.css", (static / "style.css").read_text(encoding="utf-8") + "\n/* edited */\n")
+        read = server.preview.newer_than(seen, 10)
+        built = server.preview.newer_than(read.version, 30)
+        css = fetch(server.address + "static/style.css")[2]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert read.version != seen and built.version != read.version and not built.problems
+    assert "/* edited */" in css
