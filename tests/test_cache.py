@@ -237,9 +237,8 @@ def test_the_records_kept_for_the_next_build_are_used_only_when_intact(damage: s
     kept = Recall.read(file, code)
     assert len(kept.items) == len(load_jurisdictions(site.data_file).jurisdictions) and kept.clean[1]
     # Chicago's text stays as it is, but the value kept for it gets another summary.
-    chicago = next(key for key, (value, _, _) in kept.items.items() if marshal.loads(value)["id"] == "chicago-il")
-    value, texts, nan = kept.items[chicago]
-    kept.items[chicago] = (marshal.dumps({**marshal.loads(value), "summary": "Not from the file."}), texts, nan)
+    chicago = next(key for key, value in kept.items.items() if marshal.loads(value)["id"] == "chicago-il")
+    kept.items[chicago] = marshal.dumps({**marshal.loads(kept.items[chicago]), "summary": "Not from the file."})
     kept.write(file, code)
     blob = file.read_bytes()
     if damage == "a flipped byte":

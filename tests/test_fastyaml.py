@@ -324,7 +324,9 @@ def test_kept_records_are_parsed_once_in_batches_then_only_when_edited(monkeypat
     monkeypatch.setattr(fastyaml, "BATCH", 7)
     parsed: list[int] = []
     real = fastyaml._parse_items
-    monkeypatch.setattr(fastyaml, "_parse_items", lambda missing: (parsed.append(len(missing)), real(missing))[1])
+    monkeypatch.setattr(
+        fastyaml, "_parse_items", lambda missing, texts: (parsed.append(len(missing)), real(missing, texts))[1]
+    )
     text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
     kept: fastyaml.Kept = {}
     first = fastyaml.read_fast(text, kept)

@@ -104,7 +104,7 @@ def item_key(text: str) -> bytes:
 
 class Fast(NamedTuple):
     value: Any
-    scan: tuple[str, bool]  # what Located.scan() gives for these values, gathered while reading them
+    scan: tuple[str, bool] | None  # what Located.scan() gives for these values, when gathered while reading them
     listed: Listed | None = None  # only when read with `kept`
 
 
@@ -114,8 +114,8 @@ def load_fast(text: str) -> Any | None:
     return None if fast is None else fast.value
 
 
-# A list item's text (by item_key) -> its value (marshalled: each read gets its own copy), texts and NaN flag.
-Kept = dict[bytes, tuple[bytes, list[str], bool]]
+# A list item's text (by item_key) -> its value, marshalled: each read gets its own copy.
+Kept = dict[bytes, bytes]
 
 
 def read_fast(text: str, kept: Kept | None = None) -> Fast | None:
@@ -143,6 +143,7 @@ class Texts:
         self.pieces: list[str] = []  # each the texts of one piece, joined by line breaks
         self.nan = False
         self.listed: Listed | None = None
+        self.complete = True  # False when some values were not met (kept items: fastyaml._load_kept)
 
     def add(self, found: list[str], nan: bool) -> None:
         if found:  # [""] too: an empty text is a text
@@ -153,8 +154,8 @@ class Texts:
         self.pieces += pieces
         self.nan = self.nan or nan
 
-    def scan(self) -> tuple[str, bool]:
-        return "\n" + "\n".join(self.pieces) + "\n", self.nan
+    def scan(self) -> tuple[str, bool] | None:
+        return ("\n" + "\n".join(self.pieces) + "\n", self.nan) if self.complete else None
 
 
 # A top-level key with a block below it, after a line break: a literal first character makes the search fast.
@@ -192,49 +193,43 @@ def _load_in_batches(text: str, texts: Texts, kept: Kept | None = None) -> Any:
     return value
 
 
+_NOT_PARSED = object()
+
+
 def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Kept) -> list[Any]:
-    """Each item's value, parsing only the items `kept` lacks; then `kept` holds exactly these items."""
-    missing = list({key: item for item, key in zip(items, keys, strict=True) if key not in kept}.items())
-    fresh: Kept = dict(_parse_items(missing))
+    """Each item's value, parsing only the items `kept` lacks; then `kept` holds exactly these items.
+
+    Items parsed now add their texts to `texts`; a kept item's texts are not kept (the checks walk the values
+    when they need them), so a read that reuses any item leaves `texts` incomplete.
+    """
+    missing = {key: item for item, key in zip(items, keys, strict=True) if key not in kept}
+    parsed = dict(_parse_items(list(missing.items()), texts))
+    fresh: Kept = {}
     values = []
     for key in keys:
-        entry = fresh.get(key) or kept[key]
-        fresh[key] = entry
-        values.append(marshal.loads(entry[0]))
-        texts.merge(entry[1], entry[2])
+        value = parsed.pop(key, _NOT_PARSED)  # fresh from the parser: used as it is, once
+        if value is _NOT_PARSED:
+            texts.complete = False
+            fresh[key] = fresh.get(key) or kept[key]
+            value = marshal.loads(fresh[key])
+        else:
+            fresh[key] = marshal.dumps(value)  # before anyone can change it
+        values.append(value)
     kept.clear()
     kept.update(fresh)
     return values
 
 
-def _parse_items(missing: list[tuple[bytes, str]]) -> Iterator[tuple[bytes, tuple[bytes, list[str], bool]]]:
-    """Each item's entry for Kept, parsed in batches (all of them, on a first read) as a whole file is."""
+def _parse_items(missing: list[tuple[bytes, str]], texts: Texts) -> Iterator[tuple[bytes, Any]]:
+    """Each item's value, parsed in batches (all of them, on a first read) as a whole file is."""
     firsts = range(0, len(missing), BATCH)
     pieces = ["".join(item for _, item in missing[first : first + BATCH]) for first in firsts]
-    for first, (batch, _, _) in zip(firsts, _load_pieces(pieces), strict=True):
+    for first, (batch, batch_texts, nan) in zip(firsts, _load_pieces(pieces), strict=True):
         part = missing[first : first + BATCH]
         if not isinstance(batch, list) or len(batch) != len(part):
             raise GiveUp  # the items did not split where expected: the whole file decides
-        for (key, _), value in zip(part, batch, strict=True):
-            found, nan = _texts_of(value)
-            yield key, (marshal.dumps(value), ["\n".join(found)] if found else [], nan)
-
-
-def _texts_of(value: Any) -> tuple[list[str], bool]:
-    """The text values in one item, and whether a number is NaN (what Texts gathers while reading)."""
-    found, nan, stack = [], False, [value]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is str:
-            found.append(item)
-        elif kind is dict:
-            stack.extend(item.values())
-        elif kind is list:
-            stack.extend(item)
-        elif kind is float:
-            nan = nan or math.isnan(item)
-    return found, nan
+        texts.merge(batch_texts, nan)
+        yield from zip((key for key, _ in part), batch, strict=True)
 
 
 def _load_pieces(pieces: list[str]) -> Iterator[tuple[Any, list[str], bool]]:
