@@ -110,6 +110,8 @@ def all_sources(doc: Located) -> Iterator[tuple[PathKey, dict[str, Any]]]:
 
 
 def check_unique_ids(doc: Located) -> Iterator[tuple[PathKey, str]]:
+    if _all_unique([r.get("id") for _, r in records(doc)]) and _all_unique([s.get("id") for _, s in all_sources(doc)]):
+        return  # the common case, found without a path for each record
     seen: dict[str, PathKey] = {}
     for i, record in records(doc):
         yield from _once(doc, seen, ("jurisdictions", i), record.get("id"), "jurisdiction id")
@@ -130,8 +132,15 @@ def _once(
         seen[value] = path
 
 
+def _all_unique(ids: list[Any]) -> bool:
+    texts = [value for value in ids if isinstance(value, str)]
+    return len(set(texts)) == len(texts)
+
+
 def check_references(doc: Located) -> Iterator[tuple[PathKey, str]]:
     known = {s["id"] for _, s in all_sources(doc) if isinstance(s.get("id"), str)}
+    if _cited(doc) <= known:
+        return  # the common case, found without a path for each citation
     for i, record in records(doc):
         base: PathKey = ("jurisdictions", i)
         refs: list[tuple[PathKey, Any]] = [(base + ("status_source",), record.get("status_source"))]
@@ -146,6 +155,18 @@ def check_references(doc: Located) -> Iterator[tuple[PathKey, str]]:
                     path,
                     f'{describe_field(path)} cites the source "{shorten(ref)}", but no source has that id. Add it under "sources" or fix the id.',
                 )
+
+
+def _cited(doc: Located) -> set[str]:
+    """Every source id the records cite (a superset check: the paths come only if one is unknown)."""
+    cited: list[Any] = []
+    for _, record in records(doc):
+        cited.append(record.get("status_source"))
+        cited += [x.get("source") for key in ("letters", "grants") for _, x in entries(record, key)]
+        for _, event in entries(record, "events"):
+            ids = event.get("sources")
+            cited += ids if isinstance(ids, list) else []
+    return {ref for ref in cited if isinstance(ref, str)}  # anything else (a list, say) is the schema's to report
 
 
 def check_dates(doc: Located) -> Iterator[tuple[PathKey, str]]:
