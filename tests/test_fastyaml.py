@@ -323,9 +323,9 @@ def test_a_mistake_in_the_half_read_by_the_second_process_gives_up(monkeypatch: 
 def test_kept_records_are_parsed_once_in_batches_then_only_when_edited(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fastyaml, "BATCH", 7)
     parsed: list[int] = []
-    real = fastyaml._parse_items
+    real = fastyaml._load_items
     monkeypatch.setattr(
-        fastyaml, "_parse_items", lambda missing, texts: (parsed.append(len(missing)), real(missing, texts))[1]
+        fastyaml, "_load_items", lambda missing, texts: (parsed.append(len(missing)), real(missing, texts))[1]
     )
     text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
     kept: fastyaml.Kept = {}

@@ -89,10 +89,10 @@ def build(
     """
     progress = progress or Progress()
     code = code_digest(config.templates_dir, config.static_dir)
-    recall = None
+    kept, recall = recall_file(config.out_dir.resolve()), None
     with progress.stage("load and check the data"):
         if loaded is None:
-            recall = Recall.read(recall_file(config.out_dir.resolve()), code) if use_cache else None
+            recall = Recall.read(kept, code) if use_cache else None
             loaded = load_site(config, recall), None
         site = loaded[0]
         outlines = load_outlines(boundaries_dir(config), site.jurisdictions) if loaded[1] is None else loaded[1]
@@ -103,7 +103,7 @@ def build(
     finally:
         gc.unfreeze()  # a preview builds again and again in one process
     if recall is not None:
-        recall.write(recall_file(config.out_dir.resolve()), code)
+        recall.write(kept, code)
     return files
 
 

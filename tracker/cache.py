@@ -179,10 +179,21 @@ class Cache:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             data = {"format": FORMAT, "code": self.code, "search": self.search, "files": self.new}
-            temporary = target.with_suffix(".tmp")
-            temporary.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True), encoding="utf-8")
-            temporary.replace(target)
+            replace_file(target, json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
             if self.parts_consistent:
                 parts_stamp(self.out_dir).touch()
         except OSError:
             pass  # the site is built; without records the next build is simply a cold one
+
+
+def replace_file(target: Path, *pieces: bytes) -> None:
+    """Write the pieces to `target` all at once: a reader sees the old file or the whole new one, never half."""
+    temporary = target.with_name(target.name + ".tmp")
+    try:
+        with temporary.open("wb") as out:
+            for piece in pieces:  # tens of MB need no copy just to join them
+                out.write(piece)
+        temporary.replace(target)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise

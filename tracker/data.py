@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tracker.cache import digest
+from tracker.cache import digest, replace_file
 from tracker.checks import CHECKS, CROSS_CHECKS, RECORD_CHECKS, Check, rule_problems
 from tracker.errors import DataError, Problem
 from tracker.fastyaml import Fast, Kept, read_fast
@@ -32,7 +33,7 @@ def load_document(file: Path, recall: Recall | None = None) -> Located:
 
     Data without mistakes takes the fast reader; anything it can't be sure of, and any file with a
     problem, is read by the sure reader, whose positions name the line of every mistake. With `recall`
-    (a preview), records read last time are not parsed again, nor checked again if they were found clean.
+    (a preview, or a cached build), records read last time are not parsed again, nor checked again if they were found clean.
     """
     display = display_path(file)
     text = read_yaml_file(file, display)
@@ -143,7 +144,7 @@ def make_jurisdiction(raw: dict[str, Any], known: dict[str, Source]) -> Jurisdic
 class Recall:
     """What a preview keeps from one read of the data to the next, so that a save re-makes only what changed.
 
-    A cached build keeps the records' texts and the clean ones in a file (tracker/cache.py, recall_file).
+    A cached build keeps the records and which were clean in a file (tracker/cache.py, recall_file).
     """
 
     items: Kept = field(default_factory=dict)  # the records as read last time, by their text (tracker/fastyaml.py)
@@ -164,16 +165,10 @@ class Recall:
         return cls()
 
     def write(self, file: Path, code: str) -> None:
-        """Keep the records' texts for the next build (a failure only makes that build read them all again)."""
+        """Keep the records as read for the next build (a failure only makes that build read them all again)."""
         payload = marshal.dumps((code, self.items, self.clean))
-        temporary = file.with_name(file.name + ".tmp")
-        try:
-            with temporary.open("wb") as out:  # two writes: a copy of tens of MB just to join them is not needed
-                out.write(hashlib.sha256(payload).digest())
-                out.write(payload)
-            temporary.replace(file)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            replace_file(file, hashlib.sha256(payload).digest(), payload)
 
 
 class Loaded(NamedTuple):

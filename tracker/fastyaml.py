@@ -175,22 +175,24 @@ def _load_in_batches(text: str, texts: Texts, kept: Kept | None = None) -> Any:
     value = _load_piece(rest, texts)
     if not isinstance(value, dict) or value.get(key) != []:
         raise GiveUp
-    bounds = [*items, end]
-    if kept is not None:
-        pieces = [text[a:b] for a, b in itertools.pairwise(bounds)]
+    pieces = [text[a:b] for a, b in itertools.pairwise([*items, end])]
+    if kept is None:
+        value[key] = list(_load_items(pieces, texts))
+    else:
         texts.listed = Listed(key, tuple(map(item_key, pieces)), item_key(rest))
         value[key] = _load_kept(pieces, texts.listed.items, texts, kept)
-        return value
-    firsts = range(0, len(items), BATCH)
-    pieces = [text[bounds[first] : bounds[min(first + BATCH, len(items))]] for first in firsts]
-    found: list[Any] = []
-    for first, (batch, batch_texts, nan) in zip(firsts, _load_pieces(pieces), strict=True):
-        if not isinstance(batch, list) or len(batch) != min(BATCH, len(items) - first):
-            raise GiveUp  # the items did not split where expected: the whole file decides
-        found += batch
-        texts.merge(batch_texts, nan)
-    value[key] = found
     return value
+
+
+def _load_items(items: list[str], texts: Texts) -> Iterator[Any]:
+    """The items' values in order, parsed BATCH at a time (a file's records, or the ones not kept)."""
+    firsts = range(0, len(items), BATCH)
+    pieces = ["".join(items[first : first + BATCH]) for first in firsts]
+    for first, (batch, batch_texts, nan) in zip(firsts, _load_pieces(pieces), strict=True):
+        if not isinstance(batch, list) or len(batch) != len(items[first : first + BATCH]):
+            raise GiveUp  # the items did not split where expected: the whole file decides
+        texts.merge(batch_texts, nan)
+        yield from batch
 
 
 _NOT_PARSED = object()
@@ -203,7 +205,7 @@ def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Ke
     when they need them), so a read that reuses any item leaves `texts` incomplete.
     """
     missing = {key: item for item, key in zip(items, keys, strict=True) if key not in kept}
-    parsed = dict(_parse_items(list(missing.items()), texts))
+    parsed = dict(zip(missing, _load_items(list(missing.values()), texts), strict=True))
     fresh: Kept = {}
     values = []
     for key in keys:
@@ -218,18 +220,6 @@ def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Ke
     kept.clear()
     kept.update(fresh)
     return values
-
-
-def _parse_items(missing: list[tuple[bytes, str]], texts: Texts) -> Iterator[tuple[bytes, Any]]:
-    """Each item's value, parsed in batches (all of them, on a first read) as a whole file is."""
-    firsts = range(0, len(missing), BATCH)
-    pieces = ["".join(item for _, item in missing[first : first + BATCH]) for first in firsts]
-    for first, (batch, batch_texts, nan) in zip(firsts, _load_pieces(pieces), strict=True):
-        part = missing[first : first + BATCH]
-        if not isinstance(batch, list) or len(batch) != len(part):
-            raise GiveUp  # the items did not split where expected: the whole file decides
-        texts.merge(batch_texts, nan)
-        yield from zip((key for key, _ in part), batch, strict=True)
 
 
 def _load_pieces(pieces: list[str]) -> Iterator[tuple[Any, list[str], bool]]:

@@ -21,7 +21,7 @@ from tracker.boundaries import Outlines
 from tracker.cache import Cache, digest
 from tracker.config import SiteConfig
 from tracker.progress import Progress
-from tracker.render import Common, Sheet, in_workers, layout_of, render_sheet
+from tracker.render import Common, Sheet, contexts, in_workers, render_sheet
 from tracker.search import BUNDLE, index_folder, part_of
 from tracker.site import Site
 from tracker.urls import Urls
@@ -91,8 +91,7 @@ def _remove_other_parts(parts: Path, keep: set[str]) -> None:
 def page_job(
     site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, staging: Path, update: bool, parts: Path
 ) -> PageJob:
-    common = Common(site, config, urls, outlines)
-    cached = Common(layout_of(site), config, urls, outlines)  # type: ignore[arg-type]
+    common, cached = contexts(site, config, urls, outlines)
     return PageJob(common, cached, staging, config.out_dir.resolve(), update, parts)
 
 

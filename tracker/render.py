@@ -332,10 +332,15 @@ def plan_sheets(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) 
     return map_sheets(site, map_parts) + section_sheets(site) + record_sheets(site, outlines)
 
 
+def contexts(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> tuple[Common, Common]:
+    """What a page about the whole site sees, and what a cached page sees (`site` is only the Layout)."""
+    cached = Common(layout_of(site), config, urls, outlines)  # type: ignore[arg-type]
+    return Common(site, config, urls, outlines), cached
+
+
 def render_pages(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> Iterator[tuple[str, bytes, str]]:
     """Yield (output path, bytes, what produced it) for every HTML page, in a fixed order (in memory)."""
-    common = Common(site, config, urls, outlines)
-    cached = Common(layout_of(site), config, urls, outlines)  # type: ignore[arg-type]
+    common, cached = contexts(site, config, urls, outlines)
     sheets = plan_sheets(site, config, urls, outlines)
     yield from in_workers(_render_one, config, (common, cached), sheets)
 

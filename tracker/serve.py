@@ -37,7 +37,7 @@ from tracker.data import Recall
 from tracker.errors import BuildError, DataError
 from tracker.models import Jurisdiction
 from tracker.progress import Progress
-from tracker.render import Common, Sheet, jurisdiction_sheet, layout_of, make_env, plan_sheets, render_sheet
+from tracker.render import Common, Sheet, contexts, jurisdiction_sheet, make_env, plan_sheets, render_sheet
 from tracker.site import Site
 from tracker.urls import Urls
 
@@ -192,8 +192,7 @@ class Preview:
     def live(self, site: Site, outlines: Outlines) -> Live:
         config = self.config
         urls = Urls(config.base_url, config.site_url)
-        common = Common(site, config, urls, outlines)
-        cached = Common(layout_of(site), config, urls, outlines)  # type: ignore[arg-type]
+        common, cached = contexts(site, config, urls, outlines)
         records = {urls.file_for(urls.jurisdiction(j)): j for j in site.jurisdictions}
         return Live(self.templates(), common, cached, records)
 
