@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,10 +19,22 @@ Output = tuple[str, Content, str]  # (path relative to the site root, content, w
 SITE_MARKERS = ("index.html", "sitemap.xml")
 
 
-def _outside(path: str) -> bool:
+ODD = re.compile(r"[\x00-\x1f\\]")  # a backslash or a control character is no web path
+
+
+def _clean_parts(path: str) -> list[str] | None:
+    """The path's segments, when it is already in normal form (no empty, "." or ".." segment), else None.
+
+    Nearly every path the build makes is: it skips PurePosixPath, which cost a second per 20,000 paths.
+    """
+    parts = path.split("/")
+    return None if "" in parts or "." in parts or ".." in parts else parts
+
+
+def _normal_form(path: str) -> str | None:
+    """The path as PurePosixPath spells it, or None when it escapes the output folder."""
     pure = PurePosixPath(path)
-    odd = "\\" in path or any(ord(c) < 32 for c in path)  # a backslash or a control character is no web path
-    return pure.is_absolute() or ".." in pure.parts or not pure.parts or odd
+    return None if pure.is_absolute() or ".." in pure.parts or not pure.parts else pure.as_posix()
 
 
 def check_paths(outputs: Iterable[Output]) -> dict[str, Content]:
@@ -30,24 +43,27 @@ def check_paths(outputs: Iterable[Output]) -> dict[str, Content]:
     owners: dict[str, str] = {}
     folders: dict[str, tuple[str, str]] = {}  # folder key -> (a path inside it, its producer)
     for path, content, producer in outputs:
-        if _outside(path):
+        parts = _clean_parts(path)
+        normal = path if parts is not None else _normal_form(path)
+        if normal is None or ODD.search(path):
             raise BuildError(f'{producer} would write to "{path}", which is outside the output folder.')
-        pure = PurePosixPath(path)
-        key = pure.as_posix().casefold()  # two names differing only in case collide on some hosts
+        parts = parts or normal.split("/")
+        key = normal.casefold()  # two names differing only in case collide on some hosts
         if key in owners:
             raise BuildError(f'two things would be written to "{path}": {owners[key]} and {producer}.')
         if key in folders:
             inner, other = folders[key]
             raise BuildError(f'"{path}" would be both a file ({producer}) and a folder holding "{inner}" ({other}).')
-        for parent in pure.parents[:-1]:
-            folder = parent.as_posix().casefold()
+        for depth in range(len(parts) - 1, 0, -1):
+            parent = "/".join(parts[:depth])
+            folder = parent.casefold()
             if folder in owners:
                 raise BuildError(
                     f'"{parent}" would be both a file ({owners[folder]}) and a folder holding "{path}" ({producer}).'
                 )
             folders.setdefault(folder, (path, producer))
         owners[key] = producer
-        files[pure.as_posix()] = content
+        files[normal] = content
     return files
 
 

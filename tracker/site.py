@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 
 from tracker.models import (
     Case,
@@ -39,9 +40,8 @@ class TimelineItem:
     case: Case | None = None
     wave: Wave | None = None
 
-    @property
-    def sort_key(self) -> tuple:
-        return (self.date, self.kind, self.summary)
+
+TIMELINE_ORDER = attrgetter("date", "kind", "summary")  # a timeline entry's place: date, then kind, then text
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ class Site:
         ]
         items += [TimelineItem(w.date, "letter", f"{w.name}: {w.demand}", w.sources, wave=w) for w in self.waves]
         items += [ruling_item(c, r) for c in self.cases for r in c.rulings]
-        return tuple(sorted(items, key=lambda i: i.sort_key))
+        return tuple(sorted(items, key=TIMELINE_ORDER))
 
     @cached_property
     def ledger(self) -> Ledger:
