@@ -79,6 +79,11 @@ EDITS: dict[str, tuple[str, str, str]] = {
         "Demands Documents and Threatens to Subpoena 23",
         "Demands Records and Threatens to Subpoena 23",
     ),
+    "a status the map colours": (
+        "data/jurisdictions.yaml",
+        "status: responded\n    status_date: 2017-06-29\n",
+        "status: cleared\n    status_date: 2017-06-29\n",
+    ),
     "a lawsuit": ("data/cases.yaml", "id: chicago-v-sessions-2017", "id: chicago-v-sessions-2017-x"),
     "an explainer": ("content/about.md", "## Scope", "A new paragraph.\n\n## Scope"),
     "a template": ("templates/jurisdiction.html", "Send a correction", "Send us a correction"),
@@ -251,4 +256,26 @@ def test_the_records_kept_for_the_next_build_are_used_only_when_intact(damage: s
     if damage == "none":  # the kept records are trusted: this is how a damaged file, if used, would show
         assert b"Not from the file." in (site.out_dir / PAGE).read_bytes()
         return
+    same_as_cold(tree, site)
+
+
+@pytest.mark.parametrize("damage", ["none", "another version of the code", "a cut-off file"])
+def test_the_map_kept_for_the_next_build_is_used_only_when_intact(damage: str, tree: Path) -> None:
+    """A build draws the map again (folium, half a second) only when what it shows or the code changed."""
+    site = config_for(tree, "site")
+    build(site)
+    file = cache.map_file(site.out_dir.resolve())
+    key, fields = marshal.loads(file.read_bytes())
+    fields = (fields[0], fields[1].replace("folium-map", "kept-map"), *fields[2:])
+    code = cache.code_digest(site.templates_dir, site.static_dir)
+    file.write_bytes(marshal.dumps((key if damage == "none" else "another", fields)))
+    if damage == "a cut-off file":
+        file.write_bytes(file.read_bytes()[:40])
+    build(site)  # the home page is always made again
+    home = (site.out_dir / "index.html").read_text(encoding="utf-8")
+    if damage == "none":  # the kept map is trusted: this is how a stale one, if used, would show
+        assert "kept-map" in home and key == marshal.loads(file.read_bytes())[0]
+        return
+    assert "kept-map" not in home
+    assert marshal.loads(file.read_bytes())[0] == key != code
     same_as_cold(tree, site)

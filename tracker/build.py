@@ -12,7 +12,7 @@ import xstatic.pkg.leaflet as leaflet
 
 from tracker import render
 from tracker.boundaries import Outlines, load_outlines
-from tracker.cache import Cache, code_digest, parts_folder, recall_file
+from tracker.cache import Cache, code_digest, map_file, parts_folder, recall_file
 from tracker.config import ROOT, SiteConfig
 from tracker.content import load_pages
 from tracker.data import Recall, load_jurisdictions
@@ -110,7 +110,8 @@ def build(
 def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: Progress, cache: Cache) -> list[str]:
     urls = Urls(config.base_url, config.site_url)
     with progress.stage("plan the pages"):
-        sheets = plan_sheets(site, config, urls, outlines)
+        kept_map = (map_file(config.out_dir.resolve()), cache.code) if cache.enabled else None
+        sheets = plan_sheets(site, config, urls, outlines, kept_map)
         claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [(SEARCH_ENTRY, b"", "the search index")]
         check_paths(claims)
     with progress.stage("compare with the previous build"):

@@ -15,6 +15,7 @@ import json
 import os
 import pickle
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -93,6 +94,11 @@ def parts_folder(out_dir: Path) -> Path:
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.search"
 
 
+def map_file(out_dir: Path) -> Path:
+    """The home page's map as last drawn (maps.build_map): drawing it needs folium, whose import alone is 0.5 s."""
+    return out_dir.parent / ".build-cache" / f"{out_dir.name}.map"
+
+
 def recall_file(out_dir: Path) -> Path:
     """The data's records as the last build read them (data.Recall): a build reads only the edited ones anew."""
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.recall"
@@ -103,9 +109,19 @@ def parts_stamp(out_dir: Path) -> Path:
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.search-complete"
 
 
-def stat_of(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
+def stat_of(path: Path | str) -> tuple[int, int, int]:
+    st = os.stat(path)
     return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def files_under(root: str, prefix: str = "") -> Iterator[str]:
+    """The paths of all files under `root`, relative to it with "/" ("a/b.html"), in no particular order."""
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from files_under(entry.path, f"{prefix}{entry.name}/")
+            else:
+                yield prefix + entry.name
 
 
 @dataclass
@@ -114,6 +130,7 @@ class Cache:
 
     out_dir: Path
     code: str
+    enabled: bool = True  # False: a cold build (--no-cache), which neither reads nor keeps anything
     old: dict[str, Record] = field(default_factory=dict)
     old_search: str | None = None
     new: dict[str, Record] = field(default_factory=dict)
@@ -124,7 +141,7 @@ class Cache:
 
     @classmethod
     def open(cls, out_dir: Path, code: str, enabled: bool = True) -> Cache:
-        cache = cls(out_dir, code)
+        cache = cls(out_dir, code, enabled)
         stamp = parts_stamp(out_dir)
         stamped = stamp.exists()
         stamp.unlink(missing_ok=True)  # until this build finishes, the parts may be half updated
@@ -144,11 +161,7 @@ class Cache:
         """Whether out_dir holds exactly the files the previous build recorded: then it can be updated in place."""
         if not self.old or not out_dir.is_dir():
             return False
-        found = set()
-        for folder, _, files in os.walk(out_dir):
-            base = Path(folder).relative_to(out_dir).as_posix()
-            found.update(name if base == "." else f"{base}/{name}" for name in files)
-        return found == self.old.keys()
+        return set(files_under(str(out_dir))) == self.old.keys()
 
     def unchanged(self, path: str, key: str) -> bool:
         """Whether the site's file for `path` was made from `key` and is still the very file written then."""
@@ -156,7 +169,7 @@ class Cache:
         if not record or record[0] != key:
             return False
         try:
-            if list(stat_of(self.out_dir / path)) != record[1:4]:
+            if list(stat_of(f"{self.out_dir}/{path}")) != record[1:4]:  # a string: pathlib is slow at 20,000
                 return False  # changed or replaced since it was written: make it again
         except OSError:
             return False

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import marshal
 import re
-from dataclasses import dataclass
-from typing import Any
-
-import folium
-from folium.utilities import JsCode
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tracker.boundaries import CITY_KIND, Outlines
+from tracker.cache import digest, replace_file
 from tracker.models import Jurisdiction
 from tracker.money import headline_text
 from tracker.schema import STATUSES
 from tracker.urls import Urls
+
+if TYPE_CHECKING:
+    import folium
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -114,6 +117,8 @@ def outline_style(feat: dict[str, Any]) -> dict[str, Any]:
 
 
 def new_map(urls: Urls, tiles: bool) -> folium.Map:
+    import folium  # here, not at the top: with pandas it costs half a second, and a kept map needs neither
+
     m = folium.Map(location=[39.5, -98.35], zoom_start=4, tiles=None, scrollWheelZoom=False, control_scale=True)
     m.default_js = [("leaflet", urls.link(urls.static("vendor/leaflet/leaflet.js")))]
     m.default_css = [("leaflet_css", urls.link(urls.static("vendor/leaflet/leaflet.css")))]
@@ -122,12 +127,50 @@ def new_map(urls: Urls, tiles: bool) -> folium.Map:
     return m
 
 
-def build_map(jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines) -> MapParts:
-    """Draw every jurisdiction: outlines for states and counties, and one keyboard-reachable symbol each."""
-    m = new_map(urls, tiles)
+Bounds = list[list[float]]
+
+
+def build_map(
+    jurisdictions: tuple[Jurisdiction, ...],
+    urls: Urls,
+    tiles: bool,
+    outlines: Outlines,
+    kept: tuple[Path, str] | None = None,
+) -> MapParts:
+    """Draw every jurisdiction: outlines for states and counties, and one keyboard-reachable symbol each.
+
+    `kept`: (a file, the code's digest): the file holds the last map drawn with a hash of what it was drawn
+    from and the code that drew it; that map is used again while both are unchanged.
+    """
     areas = [outline_feature(j, outlines) for j in jurisdictions if j.kind != CITY_KIND]
+    lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
+    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    if kept is None:
+        return draw_map(areas, bounds, urls, tiles)
+    file, code = kept
+    key = digest(code, areas, bounds, urls, tiles)
+    try:
+        saved_key, fields = marshal.loads(file.read_bytes())
+        if saved_key == key:
+            return MapParts(tuple(fields[0]), *fields[1:])
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # none kept yet, or not readable: draw it
+    parts = draw_map(areas, bounds, urls, tiles)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(file, marshal.dumps((key, astuple(parts))))
+    except OSError:
+        pass  # the next build draws it again
+    return parts
+
+
+def draw_map(areas: list[dict[str, Any]], bounds: Bounds, urls: Urls, tiles: bool) -> MapParts:
+    from folium import GeoJson
+    from folium.utilities import JsCode
+
+    m = new_map(urls, tiles)
     # Outlines show geography only; the symbols on top carry the names, popups and keyboard access.
-    folium.GeoJson(
+    GeoJson(
         {"type": "FeatureCollection", "features": areas},
         name="Outlines",
         style_function=outline_style,
@@ -136,8 +179,7 @@ def build_map(jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, 
     ).add_to(m)
     # The symbols come from data/jurisdictions.geojson (the download), fetched by tracker.js: one cacheable
     # file instead of one JavaScript object per jurisdiction in every page that shows the map.
-    lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
-    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+    m.fit_bounds(bounds, padding=(20, 20))
     return map_parts(m)
 
 

@@ -10,6 +10,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import jinja2
@@ -326,9 +327,11 @@ def layout_of(site: Site) -> Layout:
     return Layout(site.nav_pages, site.last_updated, site.january_letter)
 
 
-def plan_sheets(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> list[Sheet]:
-    """Every HTML page to make, in a fixed order."""
-    map_parts = build_map(site.jurisdictions, urls, config.tiles, outlines)
+def plan_sheets(
+    site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, kept_map: tuple[Path, str] | None = None
+) -> list[Sheet]:
+    """Every HTML page to make, in a fixed order (kept_map: see maps.build_map)."""
+    map_parts = build_map(site.jurisdictions, urls, config.tiles, outlines, kept_map)
     return map_sheets(site, map_parts) + section_sheets(site) + record_sheets(site, outlines)
 
 
