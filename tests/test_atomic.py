@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any
 
@@ -86,20 +88,22 @@ def test_a_failing_stage_leaves_the_site(
     assert_kept(config, before)
 
 
-def fail_writes_after(monkeypatch: pytest.MonkeyPatch, count: int, error: BaseException) -> list[Path]:
-    """Let `count` files of the staged site be written, then raise on the next; return the files written.
+def fail_writes_after(monkeypatch: pytest.MonkeyPatch, count: int, error: BaseException) -> Synchronized[int]:
+    """Let `count` files of the staged site be written, then raise on every later one; return the count written.
 
     Only writes into the staging folder count: other stages (the search indexer) write temporary files too.
+    The count is shared with the process that makes the downloads (tracker/forked.py) beside the pages.
     """
     real = Path.write_bytes
-    written: list[Path] = []
+    written = multiprocessing.get_context("fork").Value("i", 0)
 
     def write_bytes(self: Path, data: bytes) -> int:
         if STAGING not in str(self):
             return real(self, data)
-        if len(written) >= count:
-            raise error
-        written.append(self)
+        with written.get_lock():
+            if written.value >= count:
+                raise error
+            written.value += 1
         return real(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", write_bytes)
@@ -121,7 +125,7 @@ def test_a_full_disk_midway_is_a_plain_message_and_keeps_the_site(
     with pytest.raises(BuildError) as caught:
         pipeline.build(config, use_cache=use_cache)
     assert str(caught.value) == FULL_DISK
-    assert len(written) == count
+    assert written.value == count
     assert_kept(config, before)
 
 

@@ -124,8 +124,8 @@ def test_ci_build_prints_one_timed_line_per_stage(tiny: Path, tmp_path: Path) ->
     stages = re.findall(r"^build: (.+) took \d+\.\d\d s$", result.stderr, flags=re.M)
     assert stages == [
         "load and check the data",
-        "plan the pages",
         "compare with the previous build",
+        "plan the pages",
         "render the pages",
         "index for search and export the data",
         "write the site",

@@ -18,6 +18,7 @@ from tracker.content import load_pages
 from tracker.data import Recall, load_jurisdictions
 from tracker.errors import DataError
 from tracker.exports import render_exports
+from tracker.forked import Forked
 from tracker.incremental import make_search, page_job, write_pages
 from tracker.output import Output, Staging, Update, check_paths, copy_tree_files
 from tracker.progress import Progress
@@ -109,22 +110,26 @@ def build(
 
 def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: Progress, cache: Cache) -> list[str]:
     urls = Urls(config.base_url, config.site_url)
-    with progress.stage("plan the pages"):
-        kept_map = (map_file(config.out_dir.resolve()), cache.code) if cache.enabled else None
-        sheets = plan_sheets(site, config, urls, outlines, kept_map)
-        claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [(SEARCH_ENTRY, b"", "the search index")]
-        check_paths(claims)
     with progress.stage("compare with the previous build"):
         update = cache.matches(config.out_dir.resolve())  # else a whole new site, swapped in at the end
-    with (Update if update else Staging)(config.out_dir) as target:
+    with (
+        (Update if update else Staging)(config.out_dir) as target,
+        downloads_made(site, config, urls, target) as others,
+    ):
+        with progress.stage("plan the pages"):
+            kept_map = (map_file(config.out_dir.resolve()), cache.code) if cache.enabled else None
+            sheets = plan_sheets(site, config, urls, outlines, kept_map)
+            claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets]
+            claims.append((SEARCH_ENTRY, b"", "the search index"))
+            check_paths(claims)
         job = page_job(site, config, urls, outlines, target.root, update, parts_folder(config.out_dir.resolve()))
         with progress.stage("render the pages"):
             pages = write_pages(sheets, job, cache, progress)
         with progress.stage("index for search and export the data"):
-            found, outputs = make_search(
-                job, cache, pages, lambda: put_all(other_outputs(site, config, urls), target, cache)
-            )
+            found, outputs = make_search(job, cache, pages, others.result)
             pages += found
+            for path, _, _ in outputs:
+                cache.wrote(path, "", None)
         with progress.stage("write the site"):
             check_paths(claims + outputs)  # the downloads' paths too, before the site is replaced
             target.commit(set(pages) | {path for path, _, _ in outputs}, set(cache.old))
@@ -133,6 +138,15 @@ def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: 
     files = sorted(pages + [path for path, _, _ in outputs])
     log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
     return files
+
+
+def downloads_made(site: Site, config: SiteConfig, urls: Urls, target: Staging) -> Forked[list[Output]]:
+    """The downloads and other files, made into the target by a second process while this one makes the pages.
+
+    At a lower priority: while pages are rendered on both cores it mostly waits, then runs beside the search
+    indexer; after one edit, when few pages are made again, it has a core to itself.
+    """
+    return Forked("the downloads", lambda: put_all(other_outputs(site, config, urls), target), nice=5)
 
 
 SEARCH_ENTRY = BUNDLE + "pagefind-entry.json"  # claims the search index's folder before it exists
@@ -147,12 +161,11 @@ def other_outputs(site: Site, config: SiteConfig, urls: Urls) -> Iterator[Output
     yield urls.states_outlines, (boundaries_dir(config) / "states.geojson").read_bytes(), "state outlines"
 
 
-def put_all(outputs: Iterable[Output], target: Staging, cache: Cache) -> list[Output]:
+def put_all(outputs: Iterable[Output], target: Staging) -> list[Output]:
     """Write each output as soon as it is made (the largest are tens of MB); return their paths and producers."""
     done = []
     for path, content, producer in outputs:
         target.put(path, content)
-        cache.wrote(path, "", None)
         done.append((path, b"", producer))
     return done
 

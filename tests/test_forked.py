@@ -1,0 +1,51 @@
+"""tracker/forked.py: a value, an error, or a plain message when the second process dies or its error cannot cross."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from tracker.errors import BuildError
+from tracker.forked import Forked
+
+
+def test_the_value_comes_back() -> None:
+    with Forked("a sum", lambda: sum(range(10))) as job:
+        assert job.result() == 45
+
+
+def test_an_error_in_the_child_is_raised_here() -> None:
+    with Forked("a file", lambda: open("/nonexistent/x")) as job, pytest.raises(FileNotFoundError):
+        job.result()
+
+
+class Unpicklable(Exception):
+    def __init__(self, a: str, b: str) -> None:  # pickling an exception calls it with args alone: it fails
+        super().__init__(f"{a} {b}")
+
+
+def raise_unpicklable() -> None:
+    raise Unpicklable("half", "done")
+
+
+def test_an_error_that_cannot_cross_still_says_what_it_was() -> None:
+    with Forked("a thing", raise_unpicklable) as job, pytest.raises(BuildError, match=r"^Unpicklable: half done$"):
+        job.result()
+
+
+def test_a_child_killed_midway_is_a_plain_message() -> None:
+    with (
+        Forked("the downloads", lambda: os.kill(os.getpid(), signal.SIGKILL)) as job,
+        pytest.raises(
+            BuildError, match=r"^the process making the downloads ended without finishing \(exit status -9\)\.$"
+        ),
+    ):
+        job.result()
+
+
+def test_leaving_early_stops_the_child() -> None:
+    with pytest.raises(RuntimeError), Forked("a nap", lambda: __import__("time").sleep(60)) as job:
+        raise RuntimeError("this process failed first")
+    assert job.process.exitcode == -signal.SIGKILL

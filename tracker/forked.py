@@ -1,0 +1,76 @@
+"""Run one function in a forked copy of this process while this one goes on; collect its value later.
+
+The build makes the downloads this way: they need only the data already read, and on a rebuild after one
+edit they are most of the work left, so the second core makes them while the first plans and renders pages.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Generic, TypeVar
+
+from tracker.errors import BuildError
+
+T = TypeVar("T")
+
+
+class Forked(Generic[T]):
+    """func() in a forked process, started on entry; result() is its value or raises what it raised.
+
+    Leaving the block stops the process if it is still running (an error or Ctrl-C in this one).
+    `nice` lowers its priority, so pages being rendered on both cores keep them.
+    """
+
+    def __init__(self, what: str, func: Callable[[], T], nice: int = 0) -> None:
+        self.what, self.func, self.nice = what, func, nice
+
+    def __enter__(self) -> Forked[T]:
+        context = multiprocessing.get_context("fork")
+        self.reader, writer = context.Pipe(duplex=False)
+        self.process = context.Process(target=_run, args=(self.func, writer, self.nice))
+        self.process.start()
+        self.received = False
+        writer.close()
+        return self
+
+    def result(self) -> T:
+        try:
+            done, value = self.reader.recv()
+        except EOFError:  # it ended without a word: killed (out of memory, say)
+            self.process.join()
+            raise BuildError(
+                f"the process making {self.what} ended without finishing (exit status {self.process.exitcode})."
+            ) from None
+        self.received = True
+        if not done:
+            raise value
+        return value
+
+    def __exit__(self, *_: object) -> None:
+        if not self.received:  # this process failed or was stopped before it needed the value
+            self.process.kill()
+        self.process.join()
+        self.reader.close()
+
+
+def _run(func: Callable[[], T], writer: Connection, nice: int) -> None:
+    os.nice(nice)
+    try:
+        outcome: tuple[bool, object] = (True, func())
+    except BaseException as e:  # Ctrl-C too: the parent decides what it means
+        outcome = (False, e if _crosses(e) else BuildError(f"{type(e).__name__}: {e}"))
+    writer.send(outcome)
+    writer.close()
+
+
+def _crosses(error: BaseException) -> bool:
+    """Whether the parent can unpickle the error (an exception whose __init__ takes other arguments cannot)."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return False
+    return True
