@@ -122,6 +122,9 @@ def run_once(cmd: list[str], out: Path, log: Path, limit_s: float, keep: bool = 
     if not keep:
         shutil.rmtree(out, ignore_errors=True)
     log.parent.mkdir(parents=True, exist_ok=True)
+    # Every run starts with nothing waiting to be written back: on this disk the writeback of the last
+    # run's 40,000 files (or of their deletion) would otherwise land on whichever tool runs next.
+    os.sync()
     with log.open("w") as sink:
         start = time.perf_counter()
         child = subprocess.Popen(cmd, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
