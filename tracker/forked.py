@@ -1,11 +1,13 @@
 """Run one function in a forked copy of this process while this one goes on; collect its value later.
 
-The build makes the downloads this way: they need only the data already read, and on a rebuild after one
-edit they are most of the work left, so the second core makes them while the first plans and renders pages.
+Used where the two halves of the work need nothing from each other until the end: the data's checks while
+the records are made (tracker/data.py), and the downloads while the pages are planned and rendered
+(tracker/build.py). The child sends back only small values: a verdict, a list of paths.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -58,6 +60,8 @@ class Forked(Generic[T]):
 
 
 def _run(func: Callable[[], T], writer: Connection, nice: int) -> None:
+    # A short-lived copy: the collector would visit, and so copy, every page of the parent's objects.
+    gc.disable()
     os.nice(nice)
     try:
         outcome: tuple[bool, object] = (True, func())
