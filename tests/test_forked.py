@@ -12,12 +12,12 @@ from tracker.forked import Forked
 
 
 def test_the_value_comes_back() -> None:
-    with Forked("a sum", lambda: sum(range(10))) as job:
+    with Forked("adding", lambda: sum(range(10))) as job:
         assert job.result() == 45
 
 
 def test_an_error_in_the_child_is_raised_here() -> None:
-    with Forked("a file", lambda: open("/nonexistent/x")) as job, pytest.raises(FileNotFoundError):
+    with Forked("opening a file", lambda: open("/nonexistent/x")) as job, pytest.raises(FileNotFoundError):
         job.result()
 
 
@@ -31,13 +31,13 @@ def raise_unpicklable() -> None:
 
 
 def test_an_error_that_cannot_cross_still_says_what_it_was() -> None:
-    with Forked("a thing", raise_unpicklable) as job, pytest.raises(BuildError, match=r"^Unpicklable: half done$"):
+    with Forked("failing", raise_unpicklable) as job, pytest.raises(BuildError, match=r"^Unpicklable: half done$"):
         job.result()
 
 
 def test_a_child_killed_midway_is_a_plain_message() -> None:
     with (
-        Forked("the downloads", lambda: os.kill(os.getpid(), signal.SIGKILL)) as job,
+        Forked("making the downloads", lambda: os.kill(os.getpid(), signal.SIGKILL)) as job,
         pytest.raises(
             BuildError, match=r"^the process making the downloads ended without finishing \(exit status -9\)\.$"
         ),
@@ -46,6 +46,6 @@ def test_a_child_killed_midway_is_a_plain_message() -> None:
 
 
 def test_leaving_early_stops_the_child() -> None:
-    with pytest.raises(RuntimeError), Forked("a nap", lambda: __import__("time").sleep(60)) as job:
+    with pytest.raises(RuntimeError), Forked("sleeping", lambda: __import__("time").sleep(60)) as job:
         raise RuntimeError("this process failed first")
     assert job.process.exitcode == -signal.SIGKILL

@@ -146,7 +146,7 @@ def downloads_made(site: Site, config: SiteConfig, urls: Urls, target: Staging) 
     At a lower priority: while pages are rendered on both cores it mostly waits, then runs beside the search
     indexer; after one edit, when few pages are made again, it has a core to itself.
     """
-    return Forked("the downloads", lambda: put_all(other_outputs(site, config, urls), target), nice=5)
+    return Forked("making the downloads", lambda: put_all(other_outputs(site, config, urls), target), nice=5)
 
 
 SEARCH_ENTRY = BUNDLE + "pagefind-entry.json"  # claims the search index's folder before it exists

@@ -213,7 +213,7 @@ def _made_if_clean(doc: Located, found: Fast, recall: Recall | None) -> Loaded |
     records = doc.value.get("jurisdictions") if isinstance(doc.value, dict) else None
     if not isinstance(records, list) or len(records) < CHECK_BESIDE_FROM:
         return None if has_problems(doc, found, recall) else make_records(doc.value, recall)
-    with Forked("the data checks", lambda: has_problems(doc, found, recall)) as checks:
+    with Forked("checking the data", lambda: has_problems(doc, found, recall)) as checks:
         try:
             loaded = make_records(doc.value, recall)
         except Exception:  # made from data the checks have not passed yet: they decide what it means

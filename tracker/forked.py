@@ -45,7 +45,7 @@ class Forked(Generic[T]):
         except EOFError:  # it ended without a word: killed (out of memory, say)
             self.process.join()
             raise BuildError(
-                f"the process making {self.what} ended without finishing (exit status {self.process.exitcode})."
+                f"the process {self.what} ended without finishing (exit status {self.process.exitcode})."
             ) from None
         self.received = True
         if not done:
