@@ -211,11 +211,12 @@ CHECK_BESIDE_FROM = 2000  # records: below this, starting a second process costs
 def _made_if_clean(doc: Located, found: Fast, recall: Recall | None) -> Loaded | None:
     """The records of a fast read, or None if the checks find anything (the sure reader then says where)."""
     records = doc.value.get("jurisdictions") if isinstance(doc.value, dict) else None
+    keys = found.listed.items if found.listed is not None and found.listed.key == "jurisdictions" else None
     if not isinstance(records, list) or len(records) < CHECK_BESIDE_FROM:
-        return None if has_problems(doc, found, recall) else make_records(doc.value, recall)
+        return None if has_problems(doc, found, recall) else make_records(doc.value, recall, keys)
     with Forked("checking the data", lambda: has_problems(doc, found, recall)) as checks:
         try:
-            loaded = make_records(doc.value, recall)
+            loaded = make_records(doc.value, recall, keys)
         except Exception:  # made from data the checks have not passed yet: they decide what it means
             if checks.result():
                 return None
@@ -223,13 +224,18 @@ def _made_if_clean(doc: Located, found: Fast, recall: Recall | None) -> Loaded |
         return None if checks.result() else loaded
 
 
-def make_records(value: dict[str, Any], recall: Recall | None) -> Loaded:
-    """The records of a document that passed every check (records made before from the same values are reused)."""
+def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes, ...] | None = None) -> Loaded:
+    """The records of a document that passed every check (records made before from the same values are reused).
+
+    `keys`: each record's text by fastyaml.item_key, when the fast reader gives them (see fingerprint).
+    """
     shared = {s["id"]: make_source(s) for s in value.get("shared_sources", [])}
     own = {s["id"]: s for raw in value["jurisdictions"] for s in raw["sources"]}
     known = shared | {ref: make_source(s) for ref, s in own.items()}
     raw_sources = {s["id"]: s for s in value.get("shared_sources", [])} | own
-    fingerprints = {raw["id"]: fingerprint(raw, raw_sources) for raw in value["jurisdictions"]}
+    raws = value["jurisdictions"]
+    by_text: tuple[bytes | None, ...] = keys or (None,) * len(raws)
+    fingerprints = {raw["id"]: fingerprint(raw, raw_sources, key) for raw, key in zip(raws, by_text, strict=True)}
     made = {} if recall is None else recall.made
     records = [made.get(fingerprints[raw["id"]]) or make_jurisdiction(raw, known) for raw in value["jurisdictions"]]
     if recall is not None:
@@ -238,12 +244,15 @@ def make_records(value: dict[str, Any], recall: Recall | None) -> Loaded:
     return Loaded(tuple(records), tuple(shared.values()), to_date(value["last_updated"]), fingerprints)
 
 
-def fingerprint(raw: dict[str, Any], raw_sources: dict[str, dict[str, Any]]) -> str:
+def fingerprint(raw: dict[str, Any], raw_sources: dict[str, dict[str, Any]], key: bytes | None = None) -> str:
     """A hash of a record and of every source it cites: the values its Jurisdiction is made from.
 
-    Hashing these plain values is far cheaper than hashing the built Jurisdiction (tracker/cache.py).
+    Hashing these plain values is far cheaper than hashing the built Jurisdiction (tracker/cache.py). `key`, the
+    hash of the record's text, stands for the record's own values when given: the fast reader reads a text as
+    the same values whatever the rest of the file (tracker/fastyaml.py keeps values by it), and a preview
+    saves the pickling of every record at every read.
     """
     refs = {raw["status_source"], *(s["id"] for s in raw["sources"])}
     refs |= {x["source"] for x in raw["letters"]} | {g["source"] for g in raw["grants"]}
     refs |= {ref for e in raw["events"] for ref in e["sources"]}
-    return digest(raw, [raw_sources[ref] for ref in sorted(refs - {None})])
+    return digest(raw if key is None else key, [raw_sources[ref] for ref in sorted(refs - {None})])

@@ -105,7 +105,7 @@ def item_key(text: str) -> bytes:
 class Fast(NamedTuple):
     value: Any
     scan: tuple[str, bool] | None  # what Located.scan() gives for these values, when gathered while reading them
-    listed: Listed | None = None  # only when read with `kept`
+    listed: Listed | None = None  # when the file has a top-level list (its records)
 
 
 def load_fast(text: str) -> Any | None:
@@ -176,10 +176,10 @@ def _load_in_batches(text: str, texts: Texts, kept: Kept | None = None) -> Any:
     if not isinstance(value, dict) or value.get(key) != []:
         raise GiveUp
     pieces = [text[a:b] for a, b in itertools.pairwise([*items, end])]
+    texts.listed = Listed(key, tuple(map(item_key, pieces)), item_key(rest))
     if kept is None:
         value[key] = list(_load_items(pieces, texts))
     else:
-        texts.listed = Listed(key, tuple(map(item_key, pieces)), item_key(rest))
         value[key] = _load_kept(pieces, texts.listed.items, texts, kept)
     return value
 
