@@ -231,8 +231,9 @@ def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes
     """
     shared = {s["id"]: make_source(s) for s in value.get("shared_sources", [])}
     own = {s["id"]: s for raw in value["jurisdictions"] for s in raw["sources"]}
-    known = shared | {ref: make_source(s) for ref, s in own.items()}
     raw_sources = {s["id"]: s for s in value.get("shared_sources", [])} | own
+    known = Sources(raw_sources)
+    known.update((ref, source) for ref, source in shared.items() if ref not in own)
     raws = value["jurisdictions"]
     by_text: tuple[bytes | None, ...] = keys or (None,) * len(raws)
     fingerprints = {raw["id"]: fingerprint(raw, raw_sources, key) for raw, key in zip(raws, by_text, strict=True)}
@@ -242,6 +243,18 @@ def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes
         recall.made = {fingerprints[j.id]: j for j in records}
     records.sort(key=lambda j: (j.name.casefold(), j.state))
     return Loaded(tuple(records), tuple(shared.values()), to_date(value["last_updated"]), fingerprints)
+
+
+class Sources(dict[str, Source]):
+    """Every source of the file by id, each made when first cited: a reread makes only the edited records."""
+
+    def __init__(self, raw: dict[str, dict[str, Any]]) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def __missing__(self, ref: str) -> Source:
+        source = self[ref] = make_source(self.raw[ref])
+        return source
 
 
 def fingerprint(raw: dict[str, Any], raw_sources: dict[str, dict[str, Any]], key: bytes | None = None) -> str:
