@@ -118,7 +118,7 @@ def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: 
     ):
         with progress.stage("plan the pages"):
             kept_map = (map_file(config.out_dir.resolve()), cache.code) if cache.enabled else None
-            sheets = plan_sheets(site, config, urls, outlines, kept_map)
+            sheets = plan_sheets(site, config, urls, outlines, kept_map, beside=True)
             claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets]
             claims.append((SEARCH_ENTRY, b"", "the search index"))
             check_paths(claims)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import marshal
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.boundaries import CITY_KIND, Outlines
 from tracker.cache import digest, replace_file
+from tracker.forked import Forked
 from tracker.models import Jurisdiction
 from tracker.money import headline_text
 from tracker.schema import STATUSES
@@ -128,6 +131,7 @@ def new_map(urls: Urls, tiles: bool) -> folium.Map:
 
 
 Bounds = list[list[float]]
+Kept = tuple[Path, str]  # the file a map is kept in, and the digest of the code
 
 
 def build_map(
@@ -135,33 +139,71 @@ def build_map(
     urls: Urls,
     tiles: bool,
     outlines: Outlines,
-    kept: tuple[Path, str] | None = None,
+    kept: Kept | None = None,
 ) -> MapParts:
     """Draw every jurisdiction: outlines for states and counties, and one keyboard-reachable symbol each.
 
     `kept`: (a file, the code's digest): the file holds the last map drawn with a hash of what it was drawn
     from and the code that drew it; that map is used again while both are unchanged.
     """
-    areas = [outline_feature(j, outlines) for j in jurisdictions if j.kind != CITY_KIND]
-    lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
-    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
-    if kept is None:
-        return draw_map(areas, bounds, urls, tiles)
-    file, code = kept
-    key = digest(code, areas, bounds, urls, tiles)
-    try:
-        saved_key, fields = marshal.loads(file.read_bytes())
-        if saved_key == key:
-            return MapParts(tuple(fields[0]), *fields[1:])
-    except (OSError, ValueError, EOFError, TypeError):
-        pass  # none kept yet, or not readable: draw it
-    parts = draw_map(areas, bounds, urls, tiles)
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(file, marshal.dumps((key, astuple(parts))))
-    except OSError:
-        pass  # the next build draws it again
-    return parts
+    plan = MapPlan(jurisdictions, urls, tiles, outlines, kept)
+    return plan.kept() or plan.draw()
+
+
+@contextlib.contextmanager
+def map_beside(
+    jurisdictions: tuple[Jurisdiction, ...],
+    urls: Urls,
+    tiles: bool,
+    outlines: Outlines,
+    kept: Kept | None = None,
+) -> Iterator[Callable[[], MapParts]]:
+    """build_map's map, as a function to call later: unless kept, it is drawn by a second process meanwhile.
+
+    Drawing needs folium and pandas (about a second with their import): a build plans the other pages meanwhile.
+    """
+    plan = MapPlan(jurisdictions, urls, tiles, outlines, kept)
+    parts = plan.kept()
+    if parts is not None:
+        yield lambda: parts
+        return
+    with Forked("drawing the map", plan.draw) as drawing:
+        yield drawing.result
+
+
+class MapPlan:
+    """What the map shows, and the kept map when that and the code are unchanged (see build_map)."""
+
+    def __init__(
+        self, jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: Kept | None
+    ) -> None:
+        self.areas = [outline_feature(j, outlines) for j in jurisdictions if j.kind != CITY_KIND]
+        lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
+        self.bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+        self.urls, self.tiles, self.file = urls, tiles, kept and kept[0]
+        self.key = kept and digest(kept[1], self.areas, self.bounds, urls, tiles)
+
+    def kept(self) -> MapParts | None:
+        if self.file is None:
+            return None
+        try:
+            saved_key, fields = marshal.loads(self.file.read_bytes())
+            if saved_key == self.key:
+                return MapParts(tuple(fields[0]), *fields[1:])
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # none kept yet, or not readable: draw it
+        return None
+
+    def draw(self) -> MapParts:
+        """Draw the map, and keep it for the next build when asked to."""
+        parts = draw_map(self.areas, self.bounds, self.urls, self.tiles)
+        if self.file is not None:
+            try:
+                self.file.parent.mkdir(parents=True, exist_ok=True)
+                replace_file(self.file, marshal.dumps((self.key, astuple(parts))))
+            except OSError:
+                pass  # the next build draws it again
+        return parts
 
 
 def draw_map(areas: list[dict[str, Any]], bounds: Bounds, urls: Urls, tiles: bool) -> MapParts:
