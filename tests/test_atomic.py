@@ -129,6 +129,24 @@ def test_a_full_disk_midway_is_a_plain_message_and_keeps_the_site(
     assert_kept(config, before)
 
 
+def test_a_full_disk_while_the_second_process_writes_the_downloads_is_the_same_plain_message(
+    config: SiteConfig, before: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the CSV downloads fail, so the error can only come from the process that makes them (tracker/forked.py)."""
+    real = Path.write_bytes
+
+    def write_bytes(self: Path, data: bytes) -> int:
+        if STAGING in str(self) and self.suffix == ".csv":
+            raise ENOSPC
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    with pytest.raises(BuildError) as caught:
+        pipeline.build(config, use_cache=False)  # a new site: an update in place writes no unchanged download
+    assert str(caught.value) == FULL_DISK
+    assert_kept(config, before)
+
+
 def test_ctrl_c_while_writing_keeps_the_site(
     config: SiteConfig, before: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from tracker.errors import BuildError
+from tracker.errors import BuildError, DataError, Problem
 from tracker.forked import Forked
 
 
@@ -49,3 +49,25 @@ def test_leaving_early_stops_the_child() -> None:
     with pytest.raises(RuntimeError), Forked("sleeping", lambda: __import__("time").sleep(60)) as job:
         raise RuntimeError("this process failed first")
     assert job.process.exitcode == -signal.SIGKILL
+
+
+def raise_data_error() -> None:
+    raise DataError([Problem("data/jurisdictions.yaml", 12, 3, "the id is used twice.", subject="chicago-il")])
+
+
+def test_a_data_error_arrives_with_every_problem() -> None:
+    with Forked("checking", raise_data_error) as job, pytest.raises(DataError) as caught:
+        job.result()
+    assert caught.value.problems == [
+        Problem("data/jurisdictions.yaml", 12, 3, "the id is used twice.", subject="chicago-il")
+    ]
+
+
+def interrupted_then_done() -> int:
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C reaches the whole process group: the parent handles it
+    return 42
+
+
+def test_ctrl_c_is_left_to_the_parent() -> None:
+    with Forked("counting", interrupted_then_done) as job:
+        assert job.result() == 42

@@ -161,7 +161,10 @@ class Cache:
         """Whether out_dir holds exactly the files the previous build recorded: then it can be updated in place."""
         if not self.old or not out_dir.is_dir():
             return False
-        return set(files_under(str(out_dir))) == self.old.keys()
+        try:
+            return set(files_under(str(out_dir))) == self.old.keys()
+        except OSError:  # a folder that cannot be read or vanished meanwhile: build a whole new site
+            return False
 
     def unchanged(self, path: str, key: str) -> bool:
         """Whether the site's file for `path` was made from `key` and is still the very file written then."""

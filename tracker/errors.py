@@ -37,6 +37,9 @@ class DataError(TrackerError):
         self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0, p.col or 0))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[DataError], tuple[list[Problem]]]:
+        return (DataError, (self.problems,))  # so that one raised in a second process arrives whole
+
 
 class BuildError(TrackerError):
     """The inputs were valid but the site could not be produced (templates, paths, disk)."""

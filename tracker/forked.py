@@ -11,6 +11,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
@@ -34,15 +35,20 @@ class Forked(Generic[T]):
         context = multiprocessing.get_context("fork")
         self.reader, writer = context.Pipe(duplex=False)
         self.process = context.Process(target=_run, args=(self.func, writer, self.nice))
-        self.process.start()
+        try:
+            self.process.start()
+        except OSError as e:  # no memory or processes left to fork
+            self.reader.close()
+            raise BuildError(f"could not start the process {self.what}: {e.strerror or e}.") from e
+        finally:
+            writer.close()
         self.received = False
-        writer.close()
         return self
 
     def result(self) -> T:
         try:
             done, value = self.reader.recv()
-        except EOFError:  # it ended without a word: killed (out of memory, say)
+        except (EOFError, OSError):  # it ended without a word, or in the middle of one: killed (out of memory, say)
             self.process.join()
             raise BuildError(
                 f"the process {self.what} ended without finishing (exit status {self.process.exitcode})."
@@ -60,12 +66,14 @@ class Forked(Generic[T]):
 
 
 def _run(func: Callable[[], T], writer: Connection, nice: int) -> None:
+    # Ctrl-C is the parent's to handle: it stops this process when it leaves the block.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A short-lived copy: the collector would visit, and so copy, every page of the parent's objects.
     gc.disable()
     os.nice(nice)
     try:
         outcome: tuple[bool, object] = (True, func())
-    except BaseException as e:  # Ctrl-C too: the parent decides what it means
+    except BaseException as e:  # SystemExit too: the parent decides what it means
         outcome = (False, e if _crosses(e) else BuildError(f"{type(e).__name__}: {e}"))
     writer.send(outcome)
     writer.close()

@@ -337,7 +337,8 @@ def plan_sheets(
 ) -> list[Sheet]:
     """Every HTML page to make, in a fixed order (kept_map: see maps.build_map).
 
-    `beside`: a map that is not kept is drawn by a second process meanwhile (a build; never a preview's thread).
+    `beside`: a map that is not kept is drawn by a second process meanwhile (a build; the preview plans in a
+    request thread and draws there).
     """
     if not beside:
         map_parts = build_map(site.jurisdictions, urls, config.tiles, outlines, kept_map)
