@@ -95,7 +95,7 @@ def parts_folder(out_dir: Path) -> Path:
 
 
 def map_file(out_dir: Path) -> Path:
-    """The home page's map as last drawn (maps.build_map): drawing it needs folium, whose import alone is 0.5 s."""
+    """The home page's map as last drawn (maps.drawn_map): drawing it needs folium, whose import alone is 0.5 s."""
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.map"
 
 

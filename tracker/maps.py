@@ -134,45 +134,33 @@ Bounds = list[list[float]]
 Kept = tuple[Path, str]  # the file a map is kept in, and the digest of the code
 
 
-def build_map(
+@contextlib.contextmanager
+def drawn_map(
     jurisdictions: tuple[Jurisdiction, ...],
     urls: Urls,
     tiles: bool,
     outlines: Outlines,
     kept: Kept | None = None,
-) -> MapParts:
-    """Draw every jurisdiction: outlines for states and counties, and one keyboard-reachable symbol each.
+    beside: bool = False,
+) -> Iterator[Callable[[], MapParts]]:
+    """The map of every jurisdiction (outlines for states and counties, one keyboard-reachable symbol each),
+    as a function to call once the rest of the plan is made.
 
     `kept`: (a file, the code's digest): the file holds the last map drawn with a hash of what it was drawn
-    from and the code that drew it; that map is used again while both are unchanged.
-    """
-    plan = MapPlan(jurisdictions, urls, tiles, outlines, kept)
-    return plan.kept() or plan.draw()
-
-
-@contextlib.contextmanager
-def map_beside(
-    jurisdictions: tuple[Jurisdiction, ...],
-    urls: Urls,
-    tiles: bool,
-    outlines: Outlines,
-    kept: Kept | None = None,
-) -> Iterator[Callable[[], MapParts]]:
-    """build_map's map, as a function to call later: unless kept, it is drawn by a second process meanwhile.
-
-    Drawing needs folium and pandas (about a second with their import): a build plans the other pages meanwhile.
+    from and the code that drew it; that map is used again while both are unchanged. `beside`: a map that is
+    not kept is drawn by a second process meanwhile (folium and pandas take about a second to load and draw).
     """
     plan = MapPlan(jurisdictions, urls, tiles, outlines, kept)
     parts = plan.kept()
-    if parts is not None:
-        yield lambda: parts
+    if parts is not None or not beside:
+        yield lambda: parts or plan.draw()
         return
     with Forked("drawing the map", plan.draw) as drawing:
         yield drawing.result
 
 
 class MapPlan:
-    """What the map shows, and the kept map when that and the code are unchanged (see build_map)."""
+    """What the map shows, and the kept map when that and the code are unchanged (see drawn_map)."""
 
     def __init__(
         self, jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: Kept | None

@@ -20,7 +20,7 @@ from tracker.chart import fy2016_chart
 from tracker.config import SiteConfig
 from tracker.dictionary import FILES, fields
 from tracker.errors import BuildError
-from tracker.maps import MapParts, build_map, legend_items, map_beside, symbols_json
+from tracker.maps import MapParts, drawn_map, legend_items, symbols_json
 from tracker.models import Jurisdiction
 from tracker.money import NOT_RECORDED, dollars, grant_text, headline_text, long_date, total_text
 from tracker.schema import BATCHES, CONFIDENCES, STATUSES
@@ -335,15 +335,11 @@ def plan_sheets(
     kept_map: tuple[Path, str] | None = None,
     beside: bool = False,
 ) -> list[Sheet]:
-    """Every HTML page to make, in a fixed order (kept_map: see maps.build_map).
+    """Every HTML page to make, in a fixed order (kept_map, beside: see maps.drawn_map).
 
-    `beside`: a map that is not kept is drawn by a second process meanwhile (a build; the preview plans in a
-    request thread and draws there).
+    `beside` is for a build; the preview plans in a request thread and draws there.
     """
-    if not beside:
-        map_parts = build_map(site.jurisdictions, urls, config.tiles, outlines, kept_map)
-        return map_sheets(site, map_parts) + section_sheets(site) + record_sheets(site, outlines)
-    with map_beside(site.jurisdictions, urls, config.tiles, outlines, kept_map) as drawn:
+    with drawn_map(site.jurisdictions, urls, config.tiles, outlines, kept_map, beside) as drawn:
         others = section_sheets(site) + record_sheets(site, outlines)
         return map_sheets(site, drawn()) + others
 
