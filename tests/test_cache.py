@@ -45,10 +45,10 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     made: list[str] = []
     real = incremental.in_workers
 
-    def spy(func: Callable, config: SiteConfig, job: object, sheets: list[render.Sheet]) -> object:
+    def spy(func: Callable, config: SiteConfig, job: object, sheets: list[render.Sheet], *rest: object) -> object:
         made.clear()
         made.extend(job.common.urls.file_for(s.path) for s in sheets)  # type: ignore[attr-defined]
-        return real(func, config, job, sheets)
+        return real(func, config, job, sheets, *rest)
 
     monkeypatch.setattr(incremental, "in_workers", spy)
     return made
@@ -278,4 +278,39 @@ def test_the_map_kept_for_the_next_build_is_used_only_when_intact(damage: str, t
         return
     assert "kept-map" not in home
     assert marshal.loads(file.read_bytes())[0] == key != code
+    same_as_cold(tree, site)
+
+
+@pytest.mark.parametrize("damage", ["cut off", "cut in its header", "a flipped byte", "emptied"])
+def test_templates_compiled_by_the_last_build_are_used_only_when_intact(damage: str, tree: Path) -> None:
+    """Kept compiled templates save a rebuild their compiling; a damaged one is compiled again, never fails it."""
+    site = config_for(tree, "site")
+    build(site)
+    folder = cache.templates_folder(site.out_dir.resolve())
+    code = cache.code_digest(site.templates_dir, site.static_dir)
+    kept = sorted(folder.iterdir())
+    assert kept and all(f.name.startswith(code[:32]) for f in kept)
+    for f in kept:
+        blob = f.read_bytes()
+        if damage == "cut off":
+            f.write_bytes(blob[: len(blob) // 3])
+        elif damage == "cut in its header":  # Jinja's own reader raises on this one
+            f.write_bytes(blob[:18])
+        elif damage == "a flipped byte":
+            f.write_bytes(blob[:40] + bytes([blob[40] ^ 0x55]) + blob[41:])
+        else:
+            f.write_bytes(b"")
+    (folder / "another-code.cache").write_bytes(b"compiled by another version of the code")
+    edit(tree / "data" / "jurisdictions.yaml", "permanent injunction in 2018", "permanent injunction in late 2018")
+    build(site)
+    assert not (folder / "another-code.cache").exists()
+    same_as_cold(tree, site)
+
+
+def test_a_template_edit_is_never_hidden_by_a_compiled_copy(tree: Path) -> None:
+    site = config_for(tree, "site")
+    build(site)
+    edit(tree / "templates" / "macros.html", "</a>", "</a><!-- edited -->")  # a template others import
+    build(site)
+    assert b"<!-- edited -->" in (site.out_dir / PAGE).read_bytes()
     same_as_cold(tree, site)

@@ -9,6 +9,7 @@ the same bytes as a cold one; tests/test_cache.py checks this edit by edit.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -20,6 +21,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import jinja2
+import jinja2.bccache
 
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
@@ -104,6 +108,38 @@ def recall_file(out_dir: Path) -> Path:
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.recall"
 
 
+def templates_folder(out_dir: Path) -> Path:
+    return out_dir.parent / ".build-cache" / f"{out_dir.name}.templates"
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """The templates as compiled by the last build with the same code: compiling them all takes about 0.3 s, a
+    twentieth of a rebuild after one edit at 10,000 records.
+
+    The files are named by the code's digest (code_digest covers the templates and the environment's settings in
+    tracker/render.py), and Jinja checks each one's source checksum and its own version before using it.
+    """
+
+    def __init__(self, folder: Path, code: str) -> None:
+        prefix = code[:32]
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in os.scandir(folder):  # compiled for other code: never to be read again
+                if not old.name.startswith(prefix):
+                    os.unlink(old.path)
+        super().__init__(str(folder), f"{prefix}-%s.cache")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # whatever a damaged or unreadable file raises (Jinja lets a cut-off header's through)
+            bucket.reset()  # compiled again
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # not kept (a full disk, say): the next build compiles it again
+            super().dump_bytecode(bucket)
+
+
 def parts_stamp(out_dir: Path) -> Path:
     """Present only between a build that finished and the start of the next."""
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.search-complete"
@@ -165,6 +201,10 @@ class Cache:
             return set(files_under(str(out_dir))) == self.old.keys()
         except OSError:  # a folder that cannot be read or vanished meanwhile: build a whole new site
             return False
+
+    def compiled_templates(self) -> CompiledTemplates | None:
+        """Where this build finds and keeps compiled templates (a cold build compiles them all)."""
+        return CompiledTemplates(templates_folder(self.out_dir), self.code) if self.enabled else None
 
     def unchanged(self, path: str, key: str) -> bool:
         """Whether the site's file for `path` was made from `key` and is still the very file written then."""

@@ -43,8 +43,9 @@ class Common:
     outlines: Outlines
 
 
-def make_env(config: SiteConfig) -> jinja2.Environment:
+def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
+        bytecode_cache=compiled,
         loader=jinja2.FileSystemLoader(config.templates_dir),
         autoescape=jinja2.select_autoescape(default=True),
         undefined=jinja2.StrictUndefined,
@@ -366,20 +367,27 @@ PARALLEL_FROM = 400  # below this, starting worker processes costs more than it 
 WORKERS = min(os.cpu_count() or 1, 8)
 CHUNK = 200
 # Set just before forking; the workers inherit it, nothing is pickled.
-_JOB: tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any]] | None = None
+_JOB: tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any], Any] | None = None
 _ENV: jinja2.Environment | None = None  # one per worker process: templates are compiled once
 
 
 def in_workers(
-    func: Callable[[jinja2.Environment, Any, Any], T], config: SiteConfig, job: Any, items: list[Any]
+    func: Callable[[jinja2.Environment, Any, Any], T],
+    config: SiteConfig,
+    job: Any,
+    items: list[Any],
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> Iterator[T]:
-    """func(env, job, item) for each item, in order; in forked worker processes when there are many."""
+    """func(env, job, item) for each item, in order; in forked worker processes when there are many.
+
+    `compiled`: templates compiled by an earlier build (tracker/cache.py, CompiledTemplates).
+    """
     if len(items) < PARALLEL_FROM or WORKERS < 2:
-        env = make_env(config)
+        env = make_env(config, compiled)
         yield from (func(env, job, item) for item in items)
         return
     global _JOB
-    _JOB = (func, config, job, items)
+    _JOB = (func, config, job, items, compiled)
     try:
         with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
             for chunk in pool.imap(_work_slice, range(0, len(items), CHUNK)):
@@ -391,6 +399,6 @@ def in_workers(
 def _work_slice(start: int) -> list[Any]:
     global _ENV
     assert _JOB is not None
-    func, config, job, items = _JOB
-    _ENV = _ENV or make_env(config)
+    func, config, job, items, compiled = _JOB
+    _ENV = _ENV or make_env(config, compiled)
     return [func(_ENV, job, item) for item in items[start : start + CHUNK]]
