@@ -155,6 +155,7 @@ def downloads_made(site: Site, config: SiteConfig, urls: Urls, target: Staging) 
     making them all after it has finished.
     """
     halves = (render_exports(site, urls, config.title), table_outputs(site, config, urls))
+    site.timeline, site.ledger  # noqa: B018 - used by the tables and the pages alike: made once, before forking
     with (
         Forked("making the downloads", lambda: put_all(halves[0], target), nice=5) as first,
         Forked("making the tables", lambda: put_all(halves[1], target), nice=5) as second,
