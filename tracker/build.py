@@ -105,7 +105,7 @@ def build(
             outlines = load_outlines(boundaries_dir(config), site.jurisdictions) if loaded[1] is None else loaded[1]
         files = _build_loaded(site, outlines, config, progress, Cache.open(config.out_dir, code, use_cache))
     finally:
-        if collecting:  # a preview reads again and again in one process
+        if collecting:  # for a caller that goes on in this process (the tests build many sites in one)
             gc.enable()
     if recall is not None:
         recall.write(kept, code)
@@ -116,6 +116,7 @@ def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: 
     urls = Urls(config.base_url, config.site_url)
     with progress.stage("compare with the previous build"):
         update = cache.matches(config.out_dir.resolve())  # else a whole new site, swapped in at the end
+    site.made_once()  # before the downloads processes fork: the pages and the tables use the same values
     with (
         (Update if update else Staging)(config.out_dir) as target,
         downloads_made(site, config, urls, target) as others,
@@ -155,7 +156,6 @@ def downloads_made(site: Site, config: SiteConfig, urls: Urls, target: Staging) 
     making them all after it has finished.
     """
     halves = (render_exports(site, urls, config.title), table_outputs(site, config, urls))
-    site.timeline, site.ledger  # noqa: B018 - used by the tables and the pages alike: made once, before forking
     with (
         Forked("making the downloads", lambda: put_all(halves[0], target), nice=5) as first,
         Forked("making the tables", lambda: put_all(halves[1], target), nice=5) as second,

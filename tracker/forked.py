@@ -35,14 +35,20 @@ class Forked(Generic[T]):
         context = multiprocessing.get_context("fork")
         self.reader, writer = context.Pipe(duplex=False)
         self.process = context.Process(target=_run, args=(self.func, writer, self.nice))
+        self.received = False
         try:
             self.process.start()
         except OSError as e:  # no memory or processes left to fork
             self.reader.close()
             raise BuildError(f"could not start the process {self.what}: {e.strerror or e}.") from e
+        except BaseException:  # Ctrl-C as it started: __exit__ will not run, and the child ignores Ctrl-C
+            if self.process.pid is not None:
+                self.process.kill()
+                self.process.join()
+            self.reader.close()
+            raise
         finally:
             writer.close()
-        self.received = False
         return self
 
     def result(self) -> T:

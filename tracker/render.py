@@ -367,7 +367,9 @@ PARALLEL_FROM = 400  # below this, starting worker processes costs more than it 
 WORKERS = min(os.cpu_count() or 1, 8)
 CHUNK = 200
 # Set just before forking; the workers inherit it, nothing is pickled.
-_JOB: tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any], Any] | None = None
+_JOB: (
+    tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any], jinja2.BytecodeCache | None] | None
+) = None
 _ENV: jinja2.Environment | None = None  # one per worker process: templates are compiled once
 
 
