@@ -49,6 +49,7 @@ class Run:
     rss_mib: float
     status: str  # ok, failed (exit N), timeout
     load: float  # the machine's 1-minute load average when the run ended
+    total_mib: float = 0.0  # the most that all its processes held at once (proportional set size, sampled)
 
 
 @dataclass
@@ -70,6 +71,10 @@ class Timed:
     @property
     def rss_mib(self) -> float:
         return max(r.rss_mib for r in self.runs)
+
+    @property
+    def total_mib(self) -> float:
+        return max(r.total_mib for r in self.runs)
 
     @property
     def status(self) -> str:
@@ -98,6 +103,7 @@ class Site:
 class Row:
     n: int
     tracker: Timed | None = None
+    tracker_total_mib: float = 0.0  # all the tracker's processes at once, from one more (untimed) cold build
     site: Site | None = None
     map: dict[str, object] | None = None
     hugo: Timed | None = None
@@ -117,8 +123,11 @@ def kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def run_once(cmd: list[str], out: Path, log: Path, limit_s: float, keep: bool = False) -> Run:
-    """One run: delete the output (unless `keep`), start the child, wait for it with wait4 to get its own rusage."""
+def run_once(cmd: list[str], out: Path, log: Path, limit_s: float, keep: bool = False, tree: bool = False) -> Run:
+    """One run: delete the output (unless `keep`), start the child, wait for it with wait4 to get its own rusage.
+
+    `tree`: also sample the memory of all its processes (TreeMemory), which slows the run a little.
+    """
     if not keep:
         shutil.rmtree(out, ignore_errors=True)
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -130,24 +139,83 @@ def run_once(cmd: list[str], out: Path, log: Path, limit_s: float, keep: bool = 
         child = subprocess.Popen(cmd, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
         timer = threading.Timer(limit_s, kill_group, (child.pid,))
         timer.start()
+        sampler = TreeMemory(child.pid if tree else None)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         timer.cancel()
+        sampler.stop()
     child.returncode = code = os.waitstatus_to_exitcode(status)
     verdict = "ok" if code == 0 else "timeout" if wall >= limit_s else f"failed (exit {code}, see {log})"
     # ru_maxrss is in KiB on Linux: the largest resident set of the child or any descendant it waited for.
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, verdict, os.getloadavg()[0])
+    rss = usage.ru_maxrss / 1024
+    return Run(wall, usage.ru_utime + usage.ru_stime, rss, verdict, os.getloadavg()[0], sampler.peak_kib / 1024)
 
 
-def timed(name: str, cmd: list[str], out: Path, repeat: int, limit_s: float) -> Timed:
-    runs: list[Run] = []
+class TreeMemory(threading.Thread):
+    """The most memory a process and its descendants held at once, sampled every 0.1 s (nothing for pid None).
+
+    ru_maxrss is the largest single process; a build that forks workers holds more than that. Each process's
+    proportional set size (PSS) counts pages it shares with others (a forked child's copy of its parent's data)
+    in shares, so the sum is what the tree as a whole keeps in memory. Reading it walks every page table (about
+    45 ms for a 10,000-record build's five processes), so timed runs do not sample.
+    """
+
+    def __init__(self, pid: int | None) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kib, self.done = pid, 0, threading.Event()
+        if pid is not None:
+            self.start()
+
+    def run(self) -> None:
+        assert self.pid is not None
+        while not self.done.wait(0.1):
+            self.peak_kib = max(self.peak_kib, sum(map(pss_kib, descendants(self.pid))))
+
+    def stop(self) -> None:
+        self.done.set()
+        if self.pid is not None:
+            self.join()
+
+
+def descendants(pid: int) -> list[int]:
+    """The process and all its descendants, from /proc (empty once it has ended)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as f:
+                todo += map(int, f.read().split())
+        except OSError:
+            continue
+        found.append(current)
+    return found
+
+
+def pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def timed_in_turn(builds: list[tuple[str, list[str], Path]], repeat: int, limit_s: float) -> list[Timed]:
+    """Each (name, command, output) `repeat` times, in rounds: one run of each build per round, in turn.
+
+    The targets are ratios between builds, and this machine's speed drifts over minutes (its disk above all):
+    taken in turn, a slow minute slows every build alike instead of the one whose runs fell in it.
+    """
+    runs: list[list[Run]] = [[] for _ in builds]
     for k in range(repeat):
-        run = run_once(cmd, out, CACHE / "logs" / f"{name}-{k + 1}.log", limit_s)
-        runs.append(run)
-        print(f"  {name} run {k + 1}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss_mib:.0f} MiB, {run.status}")
-        if run.status != "ok" or run.wall > SLOW_S:
-            break  # a failure repeats itself; a slow run is timed once
-    return Timed(runs)
+        for (name, cmd, out), done in zip(builds, runs, strict=True):
+            if done and (done[-1].status != "ok" or done[-1].wall > SLOW_S):
+                continue  # a failure repeats itself; a slow run is timed once
+            run = run_once(cmd, out, CACHE / "logs" / f"{name}-{k + 1}.log", limit_s)
+            done.append(run)
+            print(
+                f"  {name} run {k + 1}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.rss_mib:.0f} MiB, {run.status}"
+            )
+    return [Timed(done) for done in runs]
 
 
 # ---- trees -------------------------------------------------------------------------------------------------------
@@ -269,19 +337,30 @@ class Options:
     notes: list[str] = field(default_factory=list)  # notes about the whole run
 
 
-def bench_tracker(row: Row, opts: Options) -> None:
-    tree = synthetic_tree(row.n, opts.seed)
-    out = CACHE / "out" / f"tracker-n{row.n}"
+def tracker_build(n: int, opts: Options) -> tuple[str, list[str], Path]:
+    """The tracker's cold build of N records: (name, command, output)."""
+    tree = synthetic_tree(n, opts.seed)
+    out = CACHE / "out" / f"tracker-n{n}"
     cmd = [PYTHON, "build.py", "--data", str(tree / "data"), "--content", str(tree / "content"), "--out", str(out)]
-    row.tracker = timed(f"tracker-n{row.n}", [*cmd, "--no-tiles", "--no-cache"], out, opts.repeat, opts.limit_s)
+    return f"tracker-n{n}", [*cmd, "--no-tiles", "--no-cache"], out
+
+
+def bench_tracker(row: Row, build: tuple[str, list[str], Path], timing: Timed, opts: Options) -> None:
+    """After the cold builds: the memory of all its processes, the site, its map, rebuilds after one edit and
+    the preview."""
+    name, cmd, out = build
+    row.tracker = timing
     if row.tracker.status == "timeout":
         opts.state["tracker"] = f"a tracker build took over {opts.limit_s:.0f} s at N = {row.n:,}"
     if not row.tracker.ok:
         return
+    print("  memory of all its processes (one more cold build, sampled)...")
+    row.tracker_total_mib = run_once(cmd, out, CACHE / "logs" / f"{name}-memory.log", opts.limit_s, tree=True).total_mib
     row.site = inspect_site(out, jurisdiction_id(1))
     if not opts.skip_map:
         print(f"  map timing (cap {opts.map_timeout_s:.0f} s)...")
         row.map = map_timing(out, opts.map_timeout_s)
+    tree = synthetic_tree(row.n, opts.seed)
     row.edits = bench_edits(tree, row.n, opts)
     if row.n <= SERVE_UP_TO and not opts.skip_map:
         print("  preview: one-record edit until the browser shows it...")
@@ -335,34 +414,39 @@ def serve_timing(tree: Path) -> dict[str, object]:
         return {"status": f"error: {type(error).__name__}"}
 
 
-def bench_anchor(kind: str, row: Row, opts: Options) -> tuple[Timed, int]:
+def anchor_build(kind: str, n: int, opts: Options) -> tuple[str, list[str], Path]:
+    """Hugo's or Pelican's build of N equivalent pages: (name, command, output)."""
     assert opts.tools is not None
-    tree = anchor_tree(kind, row.n, opts.seed)
-    out = CACHE / "out" / f"{kind}-n{row.n}"
+    tree = anchor_tree(kind, n, opts.seed)
+    out = CACHE / "out" / f"{kind}-n{n}"
     make = anchors.hugo_command if kind == "hugo" else anchors.pelican_command
-    result = timed(f"{kind}-n{row.n}", make(opts.tools, tree, out), out, opts.repeat, opts.limit_s)
-    return result, walk_sizes(out)[0]
-
-
-def bench_anchors(row: Row, opts: Options) -> None:
-    row.hugo, row.hugo_pages = bench_anchor("hugo", row, opts)
-    if row.n > PELICAN_CAP and "pelican" in opts.state:
-        row.notes.append(f"Pelican skipped at N = {row.n:,}: {opts.state['pelican']}.")
-        return
-    row.pelican, row.pelican_pages = bench_anchor("pelican", row, opts)
-    if row.pelican.wall > SLOW_S or not row.pelican.ok:
-        opts.state["pelican"] = f"it took over {SLOW_S:.0f} s (or failed) at N = {row.n:,}"
+    return f"{kind}-n{n}", make(opts.tools, tree, out), out
 
 
 def bench_size(n: int, opts: Options) -> Row:
+    """The cold builds of the tracker, Hugo and Pelican in turn, then the tracker's other measurements."""
     row = Row(n)
     print(f"N = {n:,}")
+    builds: dict[str, tuple[str, list[str], Path]] = {}
     if "tracker" in opts.state:
         row.notes.append(f"Tracker skipped at N = {n:,}: {opts.state['tracker']}.")
     else:
-        bench_tracker(row, opts)
+        builds["tracker"] = tracker_build(n, opts)
     if opts.tools is not None:
-        bench_anchors(row, opts)
+        builds["hugo"] = anchor_build("hugo", n, opts)
+        if n > PELICAN_CAP and "pelican" in opts.state:
+            row.notes.append(f"Pelican skipped at N = {n:,}: {opts.state['pelican']}.")
+        else:
+            builds["pelican"] = anchor_build("pelican", n, opts)
+    timings = dict(zip(builds, timed_in_turn(list(builds.values()), opts.repeat, opts.limit_s), strict=True))
+    if "hugo" in timings:
+        row.hugo, row.hugo_pages = timings["hugo"], walk_sizes(builds["hugo"][2])[0]
+    if "pelican" in timings:
+        row.pelican, row.pelican_pages = timings["pelican"], walk_sizes(builds["pelican"][2])[0]
+        if row.pelican.wall > SLOW_S or not row.pelican.ok:
+            opts.state["pelican"] = f"it took over {SLOW_S:.0f} s (or failed) at N = {n:,}"
+    if "tracker" in timings:
+        bench_tracker(row, builds["tracker"], timings["tracker"], opts)
     return row
 
 
@@ -397,13 +481,12 @@ def tracker_table(rows: list[Row]) -> str:
     for r in rows:
         t, s = r.tracker, r.site
         if t is None or s is None:
-            body.append([f"{r.n:,}", "-", timed_cell(t), "-", "-", "-", "-"])
+            body.append([f"{r.n:,}", "-", timed_cell(t), "-", "-", "-", "-", "-"])
             continue
         rate = f"{s.pages / t.wall:,.0f}"
-        body.append(
-            [f"{r.n:,}", f"{s.pages:,}", timed_cell(t), secs(t.cpu), f"{t.rss_mib:,.0f} MiB", rate, size(s.total_bytes)]
-        )
-    head = ["N", "pages", "wall (median)", "CPU (median)", "peak memory", "pages/s", "output"]
+        memory = [f"{t.rss_mib:,.0f} MiB", f"{r.tracker_total_mib:,.0f} MiB"]
+        body.append([f"{r.n:,}", f"{s.pages:,}", timed_cell(t), secs(t.cpu), *memory, rate, size(s.total_bytes)])
+    head = ["N", "pages", "wall (median)", "CPU (median)", "peak memory", "all processes", "pages/s", "output"]
     return table(head, body)
 
 
@@ -504,7 +587,10 @@ def targets(rows: list[Row]) -> str:
         checks.append(
             ("≥ 4 × faster than Pelican", f"{row.pelican.wall / t.wall:.1f} ×", row.pelican.wall >= 4 * t.wall)
         )
-    checks.append(("peak memory ≤ 400 MB", f"{t.rss_mib * 1.048576:,.0f} MB", t.rss_mib * 1.048576 <= 400))
+    # Judged on all the build's processes together (Hugo's figure is its one process): the largest alone is shown too.
+    total, largest = row.tracker_total_mib * 1.048576, t.rss_mib * 1.048576
+    memory = f"{total:,.0f} MB all processes (largest one {largest:,.0f} MB)"
+    checks.append(("peak memory ≤ 400 MB", memory, 0 < total <= 400))
     for label, run in row.edits.items():
         share = run.wall / t.wall
         checks.append((f"rebuild after editing {label} ≤ 10 % of cold", f"{share:.0%}", share <= 0.10))
