@@ -58,7 +58,8 @@ def test_the_memory_of_all_processes_counts_a_forked_child(tmp_path: Path) -> No
     command = [sys.executable, "-c", TWO_PROCESSES]
     sampled = bench.run_once(command, tmp_path / "out", tmp_path / "log", limit_s=60, tree=True)
     assert sampled.status == "ok"
-    assert 50 < sampled.rss_mib < 100, "the largest process alone"
-    assert sampled.total_mib > sampled.rss_mib + 40, "the child's own 60 MB on top"
+    # Both processes' 60 MB. (Not compared with rss_mib: a child forked from a large process, such as pytest,
+    # counts the pages it shared with it before exec in its maximum resident set.)
+    assert 110 < sampled.total_mib < 200
     unsampled = bench.run_once(command, tmp_path / "out", tmp_path / "log", limit_s=60)
     assert unsampled.total_mib == 0, "timed runs are not slowed by sampling"
