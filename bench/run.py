@@ -111,7 +111,7 @@ class Row:
     pelican: Timed | None = None
     pelican_pages: int = 0
     notes: list[str] = field(default_factory=list)
-    edits: dict[str, Run] = field(default_factory=dict)  # cached rebuilds after one edit
+    edits: dict[str, Timed] = field(default_factory=dict)  # cached rebuilds after one edit
     serve: dict[str, object] | None = None  # bench/serve_timing.py
 
 
@@ -383,8 +383,11 @@ EDITS = [
 ]
 
 
-def bench_edits(tree: Path, n: int, opts: Options) -> dict[str, Run]:
-    """Cached rebuilds after one edit each, on a copy of the tree with a site already built from it."""
+def bench_edits(tree: Path, n: int, opts: Options) -> dict[str, Timed]:
+    """Cached rebuilds after one edit each, on a copy of the tree with a site already built from it.
+
+    Each edit is timed `repeat` times: made, undone, made again (each a one-record edit of the same kind).
+    """
     work = CACHE / "edits" / f"n{n}"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(tree, work / "tree")
@@ -392,16 +395,21 @@ def bench_edits(tree: Path, n: int, opts: Options) -> dict[str, Run]:
     cmd = [PYTHON, "build.py", "--data", str(work / "tree" / "data"), "--content", str(work / "tree" / "content")]
     cmd += ["--out", str(out), "--no-tiles"]
     first = run_once(cmd, out, CACHE / "logs" / f"edits-n{n}-first.log", opts.limit_s)
-    results: dict[str, Run] = {}
+    results: dict[str, Timed] = {}
     data = work / "tree" / "data" / "jurisdictions.yaml"
     for label, old, new in EDITS if first.status == "ok" else []:
-        text = data.read_text(encoding="utf-8")
-        if old not in text:
+        if old not in data.read_text(encoding="utf-8"):
             continue
-        data.write_text(text.replace(old, new, 1), encoding="utf-8")
-        run = run_once(cmd, out, CACHE / "logs" / f"edits-n{n}-{len(results)}.log", opts.limit_s, keep=True)
-        print(f"  after editing {label}: {run.wall:.2f} s wall, {run.rss_mib:.0f} MiB, {run.status}")
-        results[label] = run
+        runs: list[Run] = []
+        for k in range(opts.repeat):
+            before, after = (old, new) if k % 2 == 0 else (new, old)
+            data.write_text(data.read_text(encoding="utf-8").replace(before, after, 1), encoding="utf-8")
+            log = CACHE / "logs" / f"edits-n{n}-{len(results)}-{k + 1}.log"
+            runs.append(run := run_once(cmd, out, log, opts.limit_s, keep=True))
+            print(f"  after editing {label} ({k + 1}): {run.wall:.2f} s wall, {run.rss_mib:.0f} MiB, {run.status}")
+            if run.status != "ok":
+                break
+        results[label] = Timed(runs)
     return results
 
 
@@ -549,18 +557,11 @@ def edits_table(rows: list[Row]) -> str:
     body = []
     for r in rows:
         cold = r.tracker.wall if r.tracker and r.tracker.ok else None
-        for label, run in r.edits.items():
-            share = f"{run.wall / cold:.0%}" if cold and run.status == "ok" else "-"
-            body.append(
-                [
-                    f"{r.n:,}",
-                    label,
-                    secs(run.wall) if run.status == "ok" else run.status,
-                    share,
-                    f"{run.rss_mib:,.0f} MiB",
-                ]
-            )
-    return table(["N", "one record's edit", "cached rebuild", "of the cold build", "peak memory"], body)
+        for label, timed in r.edits.items():
+            share = f"{timed.wall / cold:.0%}" if cold and timed.ok else "-"
+            body.append([f"{r.n:,}", label, timed_cell(timed), share, f"{timed.rss_mib:,.0f} MiB"])
+    head = ["N", "one record's edit", "cached rebuild (median)", "of the cold build", "peak memory"]
+    return table(head, body)
 
 
 def serve_lines(rows: list[Row]) -> str:
