@@ -135,24 +135,16 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            blob = self.file(bucket).read_bytes()
-            if hashlib.sha256(blob[32:]).digest() == blob[:32]:
-                bucket.bytecode_from_string(blob[32:])
+            payload = read_sealed(self.file(bucket))
+            if payload is not None:
+                bucket.bytecode_from_string(payload)
         except Exception:  # unreadable, or what an intact file of another Jinja can raise: compiled again
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = bucket.bytecode_to_string()
-        target = self.file(bucket)
-        # Each render worker compiles for itself: a name of its own, then all at once into place.
-        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        try:
+        with contextlib.suppress(OSError):  # not kept (a full disk, say): the next build compiles it again
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(hashlib.sha256(payload).digest() + payload)
-            temporary.replace(target)
-        except OSError:  # not kept (a full disk, say): the next build compiles it again
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+            write_sealed(self.file(bucket), bucket.bytecode_to_string())
 
 
 def parts_stamp(out_dir: Path) -> Path:
@@ -258,8 +250,11 @@ class Cache:
 
 
 def replace_file(target: Path, *pieces: bytes) -> None:
-    """Write the pieces to `target` all at once: a reader sees the old file or the whole new one, never half."""
-    temporary = target.with_name(target.name + ".tmp")
+    """Write the pieces to `target` all at once: a reader sees the old file or the whole new one, never half.
+
+    The temporary file is named by this process: two render workers may keep the same compiled template at once.
+    """
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as out:
             for piece in pieces:  # tens of MB need no copy just to join them
@@ -268,3 +263,15 @@ def replace_file(target: Path, *pieces: bytes) -> None:
     except OSError:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def write_sealed(target: Path, payload: bytes) -> None:
+    """replace_file, with the payload's hash ahead of it (read_sealed)."""
+    replace_file(target, hashlib.sha256(payload).digest(), payload)
+
+
+def read_sealed(file: Path) -> bytes | None:
+    """A write_sealed file's payload, or None when it is damaged: a cut-off or altered file must not become data
+    or code. OSError when it cannot be read."""
+    blob = file.read_bytes()
+    return blob[32:] if hashlib.sha256(blob[32:]).digest() == blob[:32] else None

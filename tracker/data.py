@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tracker.cache import digest, replace_file
+from tracker.cache import digest, read_sealed, write_sealed
 from tracker.checks import CHECKS, CROSS_CHECKS, RECORD_CHECKS, Check, rule_problems
 from tracker.errors import DataError, Problem
 from tracker.fastyaml import Fast, Kept, read_fast
@@ -165,9 +164,9 @@ class Recall:
     def read(cls, file: Path, code: str) -> Recall:
         """What the last build with this code read (nothing, when the file is missing, damaged or stale)."""
         try:
-            blob = file.read_bytes()
-            if hashlib.sha256(blob[32:]).digest() == blob[:32]:  # a damaged file must not become data
-                saved, items, clean = marshal.loads(blob[32:])
+            payload = read_sealed(file)
+            if payload is not None:
+                saved, items, clean = marshal.loads(payload)
                 if saved == code:
                     return cls(items, clean)
         except (OSError, ValueError, EOFError, TypeError):
@@ -178,7 +177,7 @@ class Recall:
         """Keep the records as read for the next build (a failure only makes that build read them all again)."""
         payload = marshal.dumps((code, self.items, self.clean))
         with contextlib.suppress(OSError):
-            replace_file(file, hashlib.sha256(payload).digest(), payload)
+            write_sealed(file, payload)
 
 
 class Loaded(NamedTuple):
