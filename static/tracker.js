@@ -43,8 +43,9 @@
         if (event.key === "Escape") layer.closePopup();
       });
       var link = e.popup.getElement().querySelector("a[href]");
+      if (!link) return;
       if (linkTarget) link.target = linkTarget;
-      if (link) link.focus();
+      link.focus();
     });
     layer.on("popupclose", function (e) {
       // Escape or the close button: give focus back to the symbol the reader came from.
@@ -74,9 +75,12 @@
   }
 
   function showFromHash(map) {
-    var id = decodeURIComponent(location.hash.replace(/^#/, ""));
+    // "#row-<id>" is the table row (where the link lands without JavaScript); "#<id>" is the older form.
+    var id = decodeURIComponent(location.hash.replace(/^#(row-)?/, ""));
     var marker = markers[id];
     if (!marker) return;
+    var row = document.getElementById("row-" + id), form = document.getElementById("filters");
+    if (row && row.hidden && form) form.reset(); // a filter hid it: show everything rather than nothing
     var outline = outlines[id];
     if (outline && outline.getBounds) map.fitBounds(outline.getBounds(), { maxZoom: 8 });
     else map.setView(marker.getLatLng(), 8);

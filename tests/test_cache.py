@@ -81,8 +81,8 @@ EDITS: dict[str, tuple[str, str, str]] = {
     ),
     "a status the map colours": (
         "data/jurisdictions.yaml",
-        "status: responded\n    status_date: 2017-06-29\n",
-        "status: cleared\n    status_date: 2017-06-29\n",
+        "status: responded\n    status_date: 2018-04-13\n",
+        "status: cleared\n    status_date: 2018-04-13\n",
     ),
     "a lawsuit": ("data/cases.yaml", "id: chicago-v-sessions-2017", "id: chicago-v-sessions-2017-x"),
     "an explainer": ("content/about.md", "## Scope", "A new paragraph.\n\n## Scope"),
@@ -117,7 +117,7 @@ def test_an_unchanged_build_renders_only_the_pages_about_the_whole_site(tree: Pa
     build(site)
     inode = (site.out_dir / PAGE).stat().st_ino
     files = build(site)
-    assert PAGE not in rendered and 0 < len(rendered) < 20 < len(files)
+    assert PAGE not in rendered and 0 < len(rendered) < 60 < len(files)
     assert (site.out_dir / PAGE).stat().st_ino == inode, "an unchanged page is left where it is"
     same_as_cold(tree, site)
 

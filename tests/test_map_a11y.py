@@ -35,7 +35,15 @@ PAGE_TYPES = [
     "states/",
     "states/ca/",
     "data/dictionary/",
+    "second-round/",
+    "targeted-twice/",
+    "lists/doj-2025-08-05/",
+    "measures/eo-14159/",
+    "jurisdictions/boston-ma/",
+    "cases/san-francisco-v-trump-2025/",
 ]
+JANUARY_2018 = [j["id"] for j in DATA if any(x["batch"] == "2018-01" for x in j["letters"])]
+LISTED = {e["jurisdiction"] for e in yaml.safe_load((ROOT / "data" / "lists.yaml").read_text())["lists"][-1]["entries"]}
 
 
 def axe_violations(page: Page) -> list[str]:
@@ -79,14 +87,15 @@ def test_axe_with_a_popup_open(audit: Page, served_site: str, path: str) -> None
 def test_every_symbol_is_reachable_with_tab(reader, served_site: str) -> None:
     page, _, _ = reader
     page.goto(served_site)
+    page.locator("select[name=batch]").select_option("2018-01")  # fewer symbols than tabs below
     page.locator(".leaflet-container").focus()
     reached = set()
-    for _ in range(60):
+    for _ in range(len(JANUARY_2018) + 10):
         page.keyboard.press("Tab")
         ident = page.evaluate("document.activeElement.dataset.id || ''")
         if ident:
             reached.add(ident)
-    assert len(reached) == 23  # the symbols the default filter (the January 2018 letters) shows
+    assert reached == set(JANUARY_2018)  # every symbol the filter shows, and no hidden one
 
 
 def test_escape_closes_the_popup_and_returns_focus(reader, served_site: str) -> None:
@@ -123,16 +132,59 @@ def test_wheel_scrolls_the_page_until_the_reader_uses_the_map(reader, served_sit
 def test_filters_apply_to_map_and_table_together(reader, served_site: str) -> None:
     page, _, _ = reader
     page.goto(served_site)
+    california = [j for j in DATA if j["state"] == "CA"]
     page.locator("select[name=state]").select_option("CA")
     rows = page.locator("table.jurisdictions tbody tr:not([hidden])")
-    expect(rows).to_have_count(9)
-    expect(page.locator(".filter-count")).to_have_text(f"Showing 9 of {len(DATA)} jurisdictions.")
+    expect(rows).to_have_count(len(california))
+    expect(page.locator(".filter-count")).to_have_text(f"Showing {len(california)} of {len(DATA)} jurisdictions.")
     visible = page.locator(".jm").evaluate_all("els => els.filter(e => e.style.display !== 'none').length")
-    assert visible == 9
+    assert visible == len(california)
     page.locator("select[name=kind]").select_option("county")
-    expect(rows).to_have_count(3)
+    expect(rows).to_have_count(sum(1 for j in california if j["kind"] == "county"))
     page.get_by_role("button", name="Show all").click()
     expect(rows).to_have_count(len(DATA))
+
+
+def test_round_and_list_filters_show_who_was_targeted_twice(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site)
+    rows = page.locator("table.jurisdictions tbody tr:not([hidden])")
+    page.locator("select[name=list]").select_option("listed")
+    expect(rows).to_have_count(len(LISTED))
+    page.locator("select[name=batch]").select_option("2018-01")
+    twice = sorted(set(JANUARY_2018) & LISTED)
+    expect(rows).to_have_count(len(twice))
+    assert sorted(rows.evaluate_all("rs => rs.map(r => r.dataset.id)")) == twice
+    page.locator("select[name=batch]").select_option("")
+    page.locator("select[name=list]").select_option("")
+    page.locator("select[name=round]").select_option("2017")
+    first_only = [j["id"] for j in DATA if not j["letters"]]
+    assert all(page.locator(f"#row-{jid}").is_hidden() for jid in first_only)
+
+
+def test_show_on_the_main_map_lands_on_the_row_without_javascript(browser, served_site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_site + "jurisdictions/boston-ma/")
+    page.get_by_role("link", name="Show on the main map").click()
+    assert page.url.endswith("#row-boston-ma")
+    row = page.locator("#row-boston-ma")
+    expect(row).to_be_in_viewport()
+    expect(row).to_contain_text("Boston, MA")
+    context.close()
+
+
+def test_show_on_the_main_map_opens_the_popup_even_when_a_filter_hid_it(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.goto(served_site + "jurisdictions/boston-ma/")
+    page.get_by_role("link", name="Show on the main map").click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Boston, MA")
+    page.locator("select[name=state]").select_option("CA")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)  # the filter closed Boston's popup
+    page.evaluate("location.hash = '#row-paterson-nj'")
+    expect(page.locator(".leaflet-popup")).to_have_count(1)
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Paterson, NJ")
+    expect(page.locator("#row-paterson-nj")).to_be_visible()
 
 
 def test_without_javascript_there_is_no_dead_filter_form(browser, served_site: str) -> None:

@@ -20,6 +20,8 @@ JURISDICTIONS = yaml.safe_load((DATA / "jurisdictions.yaml").read_text(encoding=
 WAVES = yaml.safe_load((DATA / "waves.yaml").read_text(encoding="utf-8"))["waves"]
 CASES = yaml.safe_load((DATA / "cases.yaml").read_text(encoding="utf-8"))["cases"]
 CHANGES = yaml.safe_load((DATA / "changelog.yaml").read_text(encoding="utf-8"))["entries"]
+MEASURES = yaml.safe_load((DATA / "measures.yaml").read_text(encoding="utf-8"))["measures"]
+LISTS = yaml.safe_load((DATA / "lists.yaml").read_text(encoding="utf-8"))["lists"]
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
@@ -80,6 +82,7 @@ def test_grants_ledger_lists_every_figure_and_explains_its_totals(real_site: Pat
 def test_timeline_has_every_event_in_order_with_sources(real_site: Path) -> None:
     items = soup(real_site, "timeline/index.html").select("ol.full-timeline > li")
     expected = sum(len(j["events"]) for j in JURISDICTIONS) + len(WAVES) + sum(len(c["rulings"]) for c in CASES)
+    expected += sum(1 for m in MEASURES if m["date"]) + len(LISTS)  # an undated measure has no place on it
     assert len(items) == expected
     dates = [i.find("time")["datetime"] for i in items]
     assert dates == sorted(dates)

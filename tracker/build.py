@@ -59,7 +59,16 @@ def load_site(config: SiteConfig, recall: Recall | None = None) -> Site:
         raise DataError(problems)
     pages = tuple(sorted(pages, key=lambda p: p.slug))
     return Site(
-        jurisdictions, pages, last_updated, shared, records.waves, records.cases, records.changelog, fingerprints
+        jurisdictions,
+        pages,
+        last_updated,
+        shared,
+        records.waves,
+        records.cases,
+        records.changelog,
+        records.lists,
+        records.measures,
+        fingerprints,
     )
 
 

@@ -272,6 +272,18 @@ def check_values(doc: Located) -> Iterator[tuple[PathKey, str]]:
 def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
     for i, record in records(doc):
         base: PathKey = ("jurisdictions", i)
+        # The status is the outcome of the 2017–2021 letters: a record has one exactly when it has letters.
+        letters, status = record.get("letters"), record.get("status", "")
+        if letters == [] and status is not None:
+            yield (
+                base + ("status",),
+                '"letters" is empty, so "status" (the outcome of the 2017–2021 letters) must be null.',
+            )
+        elif letters and status is None:
+            yield (
+                base + ("status",),
+                '"status" is null, but the record has letters: give the status of its 2017–2021 dispute.',
+            )
         if (
             record.get("status_source") is None
             and _text(record.get("status")) in STATUSES

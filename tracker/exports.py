@@ -200,6 +200,9 @@ def to_sitemap(site: Site, urls: Urls) -> bytes:
     rows = [(path, site.last_updated) for path in sections]
     rows += [(urls.jurisdiction(j), changed.get(j.id, site.last_updated)) for j in site.jurisdictions]
     rows += [(urls.case(c), site.last_updated) for c in site.cases]
+    rows += [(urls.second_round, site.last_updated), (urls.targeted_twice, site.last_updated)]
+    rows += [(urls.published_list(x), site.last_updated) for x in site.lists]
+    rows += [(urls.measure(m), site.last_updated) for m in site.measures]
     rows += [(urls.states, site.last_updated)] + [(urls.state(code), site.last_updated) for code in states]
     rows += [(urls.page(p), p.updated) for p in site.pages]
     body = "".join(

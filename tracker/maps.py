@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.boundaries import CITY_KIND, Outlines
 from tracker.cache import digest, replace_file
 from tracker.forked import Forked
-from tracker.models import Jurisdiction
+from tracker.models import FIRST_TARGETED_2025, Jurisdiction
 from tracker.money import headline_text
 from tracker.schema import STATUSES
 from tracker.urls import Urls
@@ -32,6 +32,7 @@ STATUS_STYLE = {
     "cleared": ("#009E73", "diamond"),
     "won-in-court": ("#0072B2", "star"),
     "resolved": ("#CC79A7", "hexagon"),
+    "2025-only": ("#8a8a8a", "cross"),  # no 2017–2018 letter: first targeted in 2025 (grey: 3:1 on light and dark)
 }
 SHAPES = {
     "circle": '<circle cx="12" cy="12" r="8"/>',
@@ -40,6 +41,7 @@ SHAPES = {
     "diamond": '<path d="M12 2 22 12 12 22 2 12z"/>',
     "star": '<path d="M12 2l2.9 6.3 6.9.7-5.2 4.6 1.5 6.8L12 17l-6.1 3.4 1.5-6.8L2.2 9l6.9-.7z"/>',
     "hexagon": '<path d="M7 3h10l5 9-5 9H7l-5-9z"/>',
+    "cross": '<path d="M9 3h6v6h6v6h-6v6H9v-6H3V9h6z"/>',
 }
 HEX_ID = re.compile(r"\b([a-z_]+_)([0-9a-f]{32})(?![0-9a-f])")
 
@@ -78,8 +80,8 @@ def feature(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
             "name": j.display_name,
             "kind": j.kind,
             "state": j.state,
-            "status": j.status,
-            "status_label": j.status.replace("-", " "),
+            "status": j.status_key,
+            "status_label": j.status_label,
             "fy2016": headline_text(j.headline_grant),
             "page": urls.link(urls.jurisdiction(j)),
             "batches": list(j.batches),
@@ -105,12 +107,12 @@ def stable_ids(text: str) -> str:
 
 
 def outline_feature(j: Jurisdiction, outlines: Outlines) -> dict[str, Any]:
-    colour = STATUS_STYLE[j.status][0]
+    colour = STATUS_STYLE[j.status_key][0]
     return {
         "type": "Feature",
         "id": j.id,
         "geometry": outlines.jurisdictions[j.fips],
-        "properties": {"id": j.id, "status": j.status, "colour": colour},
+        "properties": {"id": j.id, "status": j.status_key, "colour": colour},
     }
 
 
@@ -227,4 +229,5 @@ def map_parts(m: folium.Map) -> MapParts:
 
 def legend_items() -> tuple[tuple[str, str, str], ...]:
     """(status, svg, description) for the legend."""
-    return tuple((s, symbol(s, 20), STATUSES[s]) for s in STATUS_STYLE)
+    words = {**STATUSES, "2025-only": FIRST_TARGETED_2025}
+    return tuple((s, symbol(s, 20), words[s]) for s in STATUS_STYLE)

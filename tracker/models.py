@@ -8,7 +8,9 @@ from typing import Any
 
 from tracker.schema import BATCHES, CONFIDENCES, STATUSES
 
+SECOND_ROUND_YEAR = 2025  # facts dated from this year on belong to the second round
 FOCUS_YEAR = 2016  # the fiscal year whose money the January 2018 letters put at stake
+FIRST_TARGETED_2025 = "First targeted in 2025: no Justice Department letter of 2017–2018 is recorded."
 # When a jurisdiction has several figures for one year, the headline is the most certain one.
 CONFIDENCE_RANK = {"exact": 0, "reported": 1, "lower-bound": 2, "approximate": 3, "secondary": 4, "joint": 5}
 # Figures a total may add up: the others are rounded, unconfirmed or shared with another jurisdiction.
@@ -85,7 +87,7 @@ class Jurisdiction:
     fips: str
     lat: float
     lon: float
-    status: str
+    status: str | None  # the outcome of the 2017–2021 letters; None when there were none
     status_date: dt.date | None
     status_source: Source | None
     status_note: str | None
@@ -101,7 +103,16 @@ class Jurisdiction:
 
     @property
     def status_text(self) -> str:
-        return STATUSES[self.status]
+        return STATUSES[self.status] if self.status else FIRST_TARGETED_2025
+
+    @property
+    def status_label(self) -> str:
+        return self.status.replace("-", " ") if self.status else "first targeted in 2025"
+
+    @property
+    def status_key(self) -> str:
+        """The status, or "2025-only" for a record with no 2017–2018 letters (the map's symbol and filters)."""
+        return self.status or "2025-only"
 
     @property
     def batches(self) -> tuple[str, ...]:
@@ -221,10 +232,62 @@ class Case:
     rulings: tuple[Ruling, ...]  # in date order
     sources: tuple[Source, ...]  # everything the case cites
     note: str | None = None
+    government_role: str = "defendant"  # the federal government's role: defendant or plaintiff
+    result: str = "pending"  # from the state and local side: won, lost, partly, pending
+    result_note: str | None = None
+    measure_ids: tuple[str, ...] = ()  # the national measures the case is about
 
     @property
     def last_ruling(self) -> Ruling | None:
         return self.rulings[-1] if self.rulings else None
+
+    @property
+    def round_id(self) -> str:
+        return round_of(self.filed or (self.rulings[0].date if self.rulings else None))
+
+
+def round_of(day: dt.date | None) -> str:
+    """The round a dated fact belongs to: the first (2017–2021) or the second (from 2025)."""
+    return "2025" if day and day.year >= SECOND_ROUND_YEAR else "2017"
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    label: str  # as published
+    category: str  # the list's own category: state, county or city
+    jurisdiction_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedList:
+    """A list as published on one date; a later version is another PublishedList."""
+
+    id: str
+    name: str
+    publisher: str
+    published: dt.date
+    caveat: str | None
+    note: str | None
+    sources: tuple[Source, ...]
+    entries: tuple[ListEntry, ...]  # in the published order
+
+    def count(self, category: str) -> int:
+        return sum(1 for e in self.entries if e.category == category)
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A national measure: executive order, directive, grant condition or list."""
+
+    id: str
+    kind: str
+    name: str
+    date: dt.date | None  # None when no source gives the day
+    effective: dt.date | None
+    programs: tuple[str, ...]
+    summary: str
+    status_note: str | None
+    sources: tuple[Source, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jsonschema import Draft202012Validator, FormatChecker
 
 from tracker.data import display_path, make_source
 from tracker.errors import DataError, Problem
-from tracker.models import Case, ChangeEntry, Jurisdiction, Ruling, Source, Wave, to_date
+from tracker.models import (
+    Case,
+    ChangeEntry,
+    Jurisdiction,
+    ListEntry,
+    Measure,
+    PublishedList,
+    Ruling,
+    Source,
+    Wave,
+    to_date,
+)
 from tracker.schema_other import SCHEMAS
 from tracker.validate import schema_problems
 from tracker.yamlfile import Located, PathKey, load_yaml
 
+T = TypeVar("T")
 VALIDATORS = {name: Draft202012Validator(schema, format_checker=FormatChecker()) for name, schema in SCHEMAS.items()}
-LIST_KEY = {"waves": "waves", "cases": "cases", "changelog": "entries"}
+LIST_KEY = {"waves": "waves", "cases": "cases", "lists": "lists", "measures": "measures", "changelog": "entries"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,6 +38,8 @@ class Records:
     waves: tuple[Wave, ...] = ()
     cases: tuple[Case, ...] = ()
     changelog: tuple[ChangeEntry, ...] = ()
+    lists: tuple[PublishedList, ...] = ()  # oldest first
+    measures: tuple[Measure, ...] = ()  # by date
 
 
 def items(doc: Located, name: str) -> list[tuple[PathKey, dict[str, Any]]]:
@@ -152,12 +166,35 @@ def check_waves(doc: Located | None, jurisdictions: tuple[Jurisdiction, ...]) ->
         )
 
 
-def check_case_ids(doc: Located | None) -> Iterator[Problem]:
-    seen: set[str] = set()
-    for path, case in items(doc, "cases") if doc else []:
-        if case.get("id") in seen:
-            yield problem_at(doc, "cases", path + ("id",), f'the case id "{case.get("id")}" is used twice.')
-        seen.add(case.get("id"))
+def check_ids(docs: dict[str, Located], name: str) -> Iterator[Problem]:
+    doc, seen = docs.get(name), set()
+    for path, item in items(doc, name) if doc else []:
+        if item.get("id") in seen:
+            yield problem_at(doc, name, path + ("id",), f'the {name[:-1]} id "{item.get("id")}" is used twice.')
+        seen.add(item.get("id"))
+
+
+def check_second_round(docs: dict[str, Located], jurisdiction_ids: set[str]) -> Iterator[Problem]:
+    """A list entry names a jurisdiction record; a case names measures that exist."""
+    for path, listed in items(docs["lists"], "lists") if "lists" in docs else []:
+        for k, entry in enumerate(listed.get("entries") or []):
+            if entry.get("jurisdiction") not in jurisdiction_ids:
+                yield problem_at(
+                    docs["lists"],
+                    "lists",
+                    path + ("entries", k, "jurisdiction"),
+                    f'the entry "{entry.get("label")}" names the jurisdiction "{entry.get("jurisdiction")}", but there is no jurisdiction with that id.',
+                )
+    measures = {m.get("id") for _, m in items(docs["measures"], "measures")} if "measures" in docs else set()
+    for path, case in items(docs["cases"], "cases") if "cases" in docs else []:
+        for k, ident in enumerate(case.get("challenges") or []):
+            if ident not in measures:
+                yield problem_at(
+                    docs["cases"],
+                    "cases",
+                    path + ("challenges", k),
+                    f'names the measure "{ident}", but measures.yaml has no measure with that id.',
+                )
 
 
 def make_wave(raw: dict[str, Any], sources: dict[str, Source]) -> Wave:
@@ -212,6 +249,37 @@ def make_case(raw: dict[str, Any], sources: dict[str, Source]) -> Case:
         rulings=rulings,
         sources=tuple(cited.values()),
         note=raw.get("note"),
+        government_role=raw["government_role"],
+        result=raw["result"],
+        result_note=raw["result_note"],
+        measure_ids=tuple(raw["challenges"]),
+    )
+
+
+def make_list(raw: dict[str, Any], sources: dict[str, Source]) -> PublishedList:
+    return PublishedList(
+        raw["id"],
+        raw["name"],
+        raw["publisher"],
+        to_date(raw["published"]),
+        raw["caveat"],
+        raw["note"],
+        tuple(sources[s] for s in raw["sources"]),
+        tuple(ListEntry(e["label"], e["category"], e["jurisdiction"]) for e in raw["entries"]),
+    )
+
+
+def make_measure(raw: dict[str, Any], sources: dict[str, Source]) -> Measure:
+    return Measure(
+        raw["id"],
+        raw["kind"],
+        raw["name"],
+        to_date(raw["date"]),
+        to_date(raw["effective"]),
+        tuple(raw["programs"]),
+        raw["summary"],
+        raw["status_note"],
+        tuple(sources[s] for s in raw["sources"]),
     )
 
 
@@ -255,7 +323,8 @@ def load_records(data_dir: Path, jurisdictions: tuple[Jurisdiction, ...], shared
     problems = list(check_source_ids(docs, set(registry)))
     problems += check_links(docs, set(registry) | set(own), {j.id for j in jurisdictions})
     problems += check_waves(docs.get("waves"), jurisdictions)
-    problems += check_case_ids(docs.get("cases"))
+    problems += [p for name in ("cases", "lists", "measures") for p in check_ids(docs, name)]
+    problems += check_second_round(docs, {j.id for j in jurisdictions})
     if problems:
         raise DataError(problems)
     sources = registry | own
@@ -271,4 +340,15 @@ def load_records(data_dir: Path, jurisdictions: tuple[Jurisdiction, ...], shared
         key=lambda c: c.date,
         reverse=True,
     )
-    return Records(tuple(waves), tuple(cases), tuple(changes))
+    lists = sorted(made(docs, "lists", make_list, sources), key=lambda x: (x.published, x.id))
+    measures = sorted(made(docs, "measures", make_measure, sources), key=lambda m: (m.date or dt.date.max, m.name))
+    return Records(tuple(waves), tuple(cases), tuple(changes), tuple(lists), tuple(measures))
+
+
+def made(
+    docs: dict[str, Located],
+    name: str,
+    make: Callable[[dict[str, Any], dict[str, Source]], T],
+    sources: dict[str, Source],
+) -> list[T]:
+    return [make(item, sources) for _, item in items(docs[name], name)] if name in docs else []

@@ -20,16 +20,20 @@ from tracker.chart import fy2016_chart
 from tracker.config import SiteConfig
 from tracker.dictionary import FILES, fields
 from tracker.errors import BuildError
-from tracker.maps import MapParts, drawn_map, legend_items, symbols_json
+from tracker.maps import STATUS_STYLE, MapParts, drawn_map, legend_items, symbols_json
 from tracker.models import Jurisdiction
 from tracker.money import NOT_RECORDED, dollars, grant_text, headline_text, long_date, total_text
 from tracker.schema import BATCHES, CONFIDENCES, STATUSES
+from tracker.schema_other import GOVERNMENT_ROLES, MEASURE_KINDS
+from tracker.second_round import second_round_sheets
+from tracker.sheet import Sheet
 from tracker.site import Site, TimelineItem
 from tracker.tables import TABLE_ABOUT
 from tracker.urls import Urls
 
 T = TypeVar("T")
 HOME_TABLE_LIMIT = 300  # above this many jurisdictions the home page links to state tables instead
+RESULT_WORDS = {"won": "Won", "lost": "Lost", "partly": "Partly won", "pending": "Pending"}
 KIND_WORDS = {"state": "State", "county": "County", "city": "City", "city-county": "City-county"}
 
 
@@ -67,6 +71,7 @@ def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -
     )
     env.globals.update(
         sections=(
+            (Urls.second_round, "2025–26"),
             (Urls.letters, "Letters"),
             (Urls.cases, "Lawsuits"),
             (Urls.grants, "Money"),
@@ -75,6 +80,9 @@ def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -
         CSP_SLOT=CSP_SLOT,
         NOT_RECORDED=NOT_RECORDED,
         STATUSES=STATUSES,
+        RESULT_WORDS=RESULT_WORDS,
+        GOVERNMENT_ROLES=GOVERNMENT_ROLES,
+        MEASURE_KINDS=MEASURE_KINDS,
         BATCHES=BATCHES,
         CONFIDENCES=CONFIDENCES,
         legend=legend_items(),
@@ -121,19 +129,6 @@ def render(env: jinja2.Environment, template: str, **context: Any) -> bytes:
         ) from e
 
 
-@dataclass(frozen=True)
-class Sheet:
-    """One page to render: its template, address, title and the extra values its template uses."""
-
-    template: str
-    path: str
-    title: str | None
-    description: str
-    producer: str
-    extra: dict[str, Any]
-    cached: bool = False  # made from its own values and the Layout only, so a key can say when it changed
-
-
 @functools.cache  # a few batches, asked for on every row of every table
 def batch_short(batch: str) -> str:
     """ "Jan 2018" for batch "2018-01"."""
@@ -142,9 +137,9 @@ def batch_short(batch: str) -> str:
 
 def filter_options(site: Site) -> dict[str, list[str]]:
     """The values each filter offers: only those that occur in the data, in a stable order."""
-    present = {key: {getattr(j, key) for j in site.jurisdictions} for key in ("status", "kind", "state")}
+    present = {key: {getattr(j, key) for j in site.jurisdictions} for key in ("status_key", "kind", "state")}
     return {
-        "status": [s for s in STATUSES if s in present["status"]],
+        "status": [s for s in STATUS_STYLE if s in present["status_key"]],
         "kind": [k for k in KIND_WORDS if k in present["kind"]],
         "state": sorted(present["state"]),
         "batch": sorted({b for j in site.jurisdictions for b in j.batches}),
@@ -257,7 +252,13 @@ def jurisdiction_sheet(site: Site, outlines: Outlines, j: Jurisdiction) -> Sheet
         j.official_name,
         j.summary,
         f"jurisdiction {j.id}",
-        {"j": j, "locator": locator_svg(j, outlines), "cases": site.cases_for(j), "updated": site.last_updated_for(j)},
+        {
+            "j": j,
+            "locator": locator_svg(j, outlines),
+            "cases": site.cases_for(j),
+            "updated": site.last_updated_for(j),
+            "listings": site.listings(j),
+        },
         cached=True,
     )
 
@@ -271,7 +272,7 @@ def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
             c.name,
             c.summary,
             f"case {c.id}",
-            {"c": c, "jurisdictions": site.jurisdictions_of(c)},
+            {"c": c, "jurisdictions": site.jurisdictions_of(c), "measures": site.measures_of(c)},
             cached=True,
         )
         for c in site.cases
@@ -341,7 +342,7 @@ def plan_sheets(
     `beside` is for a build; the preview plans in a request thread and draws there.
     """
     with drawn_map(site.jurisdictions, urls, config.tiles, outlines, kept_map, beside) as drawn:
-        others = section_sheets(site) + record_sheets(site, outlines)
+        others = section_sheets(site) + second_round_sheets(site) + record_sheets(site, outlines)
         return map_sheets(site, drawn()) + others
 
 

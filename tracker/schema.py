@@ -30,7 +30,7 @@ CONFIDENCES = {
     "joint": "A joint (disparate) award shared with another jurisdiction, not this jurisdiction's own share.",
     "secondary": "From a secondary or advocacy compilation that no primary source confirms.",
 }
-EVENT_KINDS = ("letter", "response", "lawsuit", "ruling", "clearance", "funding", "statement", "other")
+EVENT_KINDS = ("letter", "response", "lawsuit", "ruling", "clearance", "funding", "statement", "listed", "other")
 US_STATES = [
     "AL",
     "AK",
@@ -257,9 +257,11 @@ JURISDICTION = record(
             {"type": "number", "minimum": -180, "maximum": 180},
         ),
         "status": prop(
-            "Where the dispute stands: " + "; ".join(f"{k} = {v}" for k, v in STATUSES.items()),
+            "Where its 2017–2021 dispute stands, or null for a jurisdiction first targeted in 2025 (no letters): "
+            + "; ".join(f"{k} = {v}" for k, v in STATUSES.items()),
             "cleared",
             {"enum": list(STATUSES)},
+            nullable=True,
         ),
         "status_date": prop(
             "Date the status was established, or null when unknown.", "2019-03-02", DATE, nullable=True
@@ -278,9 +280,9 @@ JURISDICTION = record(
             {"type": "string", "minLength": 1},
         ),
         "letters": prop(
-            "Letters from the Justice Department (at least one).",
+            "Letters from the Justice Department in 2017–2018; empty ([]) for a jurisdiction first targeted in 2025.",
             [EXAMPLE_LETTER],
-            {"type": "array", "items": LETTER, "minItems": 1},
+            {"type": "array", "items": LETTER},
         ),
         "grants": prop("Grant figures, as sources state them (may be empty).", [], {"type": "array", "items": GRANT}),
         "events": prop("Dated events (may be empty).", [], {"type": "array", "items": EVENT}),

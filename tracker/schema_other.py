@@ -25,6 +25,25 @@ RULING_KINDS = (
     "settlement",
     "other",
 )
+GOVERNMENT_ROLES = {
+    "defendant": "A state or local government sued the federal government.",
+    "plaintiff": "The federal government sued the state or local government.",
+}
+RESULTS = {
+    "won": "The state or local governments won: the last ruling went their way.",
+    "lost": "The federal government won.",
+    "partly": "Each side won part of it.",
+    "pending": "Not yet decided, or no outcome found so far.",
+}
+MEASURE_KINDS = {
+    "executive-order": "A presidential executive order.",
+    "directive": "A directive or memorandum of the Attorney General or a department.",
+    "grant-condition": "A condition attached to a federal grant program.",
+    "list": "A published list of jurisdictions.",
+    "other": "Another national measure.",
+}
+PROGRAMS = ("Byrne JAG", "VOCA", "VAWA", "FEMA/DHS", "all federal funds")
+LIST_CATEGORIES = ("state", "county", "city")
 CHANGE_KINDS = {
     "added": "New facts or records added.",
     "updated": "Existing facts brought up to date.",
@@ -129,6 +148,22 @@ CASE = record(
         "rulings": prop("Rulings in the case.", [], {"type": "array", "items": RULING}),
         "sources": prop("Sources defined for this case.", [], {"type": "array", "items": SOURCE}),
         "note": prop("Optional note.", "The docket number is from the appeal.", TEXT),
+        "government_role": prop(
+            "The federal government's role: " + "; ".join(f"{k} = {v}" for k, v in GOVERNMENT_ROLES.items()),
+            "defendant",
+            {"enum": list(GOVERNMENT_ROLES)},
+        ),
+        "result": prop(
+            "Plain result mark, from the state and local side: " + "; ".join(f"{k} = {v}" for k, v in RESULTS.items()),
+            "won",
+            {"enum": list(RESULTS)},
+        ),
+        "result_note": prop("One sentence justifying the result mark, or null.", None, TEXT, nullable=True),
+        "challenges": prop(
+            "Ids of the national measures (measures.yaml) the case is about.",
+            ["eo-14159"],
+            {"type": "array", "items": {"type": "string", "pattern": SLUG}},
+        ),
     },
     required=[
         "id",
@@ -145,9 +180,67 @@ CASE = record(
         "summary",
         "rulings",
         "sources",
+        "government_role",
+        "result",
+        "result_note",
+        "challenges",
     ],
 )
-CASE["description"] = "A lawsuit over the grant conditions."
+CASE["description"] = "A lawsuit over the grant conditions or the sanctuary measures."
+
+ENTRY = record(
+    {
+        "label": prop("The entry's name exactly as the list prints it.", "San Francisco County", TEXT),
+        "category": prop(
+            "The list's own category for it: " + ", ".join(LIST_CATEGORIES) + ".",
+            "county",
+            {"enum": list(LIST_CATEGORIES)},
+        ),
+        "jurisdiction": prop(
+            "Id of the one jurisdiction record it means.", "san-francisco-ca", {"type": "string", "pattern": SLUG}
+        ),
+    }
+)
+ENTRY["description"] = "One entry of a published list, as published."
+
+PUBLISHED_LIST = record(
+    {
+        "id": prop("Slug used in the address /lists/<id>/.", "doj-2025-08-05", {"type": "string", "pattern": SLUG}),
+        "name": prop("Short title.", "Justice Department list of sanctuary jurisdictions", TEXT),
+        "publisher": prop("Who published the list.", "U.S. Department of Justice", TEXT),
+        "published": prop("Date the list was published.", "2025-08-05", DATE),
+        "caveat": prop("The publisher's own caveat, or null.", "Not exhaustive; will be updated.", TEXT, nullable=True),
+        "note": prop("What a reader should know about it, or null.", None, TEXT, nullable=True),
+        "sources": prop("Ids of the sources (at least one).", ["doj-2025-08-05"], REFS),
+        "entries": prop("The entries, as published, in the published order.", [], {"type": "array", "items": ENTRY}),
+    }
+)
+PUBLISHED_LIST["description"] = (
+    "A published list of jurisdictions, kept as a dated snapshot: a new version is a new list."
+)
+
+MEASURE = record(
+    {
+        "id": prop("Slug used in the address /measures/<id>/.", "eo-14159", {"type": "string", "pattern": SLUG}),
+        "kind": prop(
+            "Kind of measure: " + "; ".join(f"{k} = {v}" for k, v in MEASURE_KINDS.items()),
+            "executive-order",
+            {"enum": list(MEASURE_KINDS)},
+        ),
+        "name": prop("Its name.", "Executive Order 14159", TEXT),
+        "date": prop("Date signed or issued, or null when no source gives the day.", "2025-01-20", DATE, nullable=True),
+        "effective": prop("Date it took effect, or null.", None, DATE, nullable=True),
+        "programs": prop(
+            "Grant programs it conditions: " + ", ".join(PROGRAMS) + ".",
+            ["Byrne JAG"],
+            {"type": "array", "items": {"enum": list(PROGRAMS)}},
+        ),
+        "summary": prop("What it does to sanctuary jurisdictions, in your own words.", "Orders a review.", TEXT),
+        "status_note": prop("Where it stands now, or null.", None, TEXT, nullable=True),
+        "sources": prop("Ids of the sources (at least one).", ["fr-2025-02006"], REFS),
+    }
+)
+MEASURE["description"] = "A national measure: an executive order, directive, grant condition or list."
 
 CHANGE = record(
     {
@@ -169,6 +262,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "Sanctuary Grants Tracker: letter waves", "waves", WAVE, "The waves of Justice Department letters."
     ),
     "cases": document("Sanctuary Grants Tracker: lawsuits", "cases", CASE, "The lawsuits over the grant conditions."),
+    "lists": document(
+        "Sanctuary Grants Tracker: published lists", "lists", PUBLISHED_LIST, "Published lists of jurisdictions."
+    ),
+    "measures": document("Sanctuary Grants Tracker: national measures", "measures", MEASURE, "The national measures."),
     "changelog": document("Sanctuary Grants Tracker: changelog", "entries", CHANGE, "Dated updates and corrections."),
 }
 

@@ -15,15 +15,20 @@ from tracker.models import (
     Grant,
     Jurisdiction,
     Letter,
+    ListEntry,
+    Measure,
     MoneyTotal,
     Page,
+    PublishedList,
     Ruling,
     Source,
     Wave,
     fy2016_total,
+    round_of,
     year_total,
 )
 from tracker.schema import STATUSES
+from tracker.schema_other import RESULTS
 
 FOCUS_BATCH = "2018-01"  # the letters of 24 January 2018: the tracker's main subject
 
@@ -39,6 +44,8 @@ class TimelineItem:
     jurisdiction: Jurisdiction | None = None
     case: Case | None = None
     wave: Wave | None = None
+    measure: Measure | None = None
+    listed: PublishedList | None = None
 
 
 TIMELINE_ORDER = attrgetter("date", "kind", "summary")  # a timeline entry's place: date, then kind, then text
@@ -80,6 +87,8 @@ class Site:
     waves: tuple[Wave, ...] = field(default=())  # by date
     cases: tuple[Case, ...] = field(default=())  # by date filed
     changelog: tuple[ChangeEntry, ...] = field(default=())  # newest first
+    lists: tuple[PublishedList, ...] = field(default=())  # oldest first
+    measures: tuple[Measure, ...] = field(default=())  # by date
     # Jurisdiction id -> hash of the values its record was made from (data.fingerprint), for cache keys.
     fingerprints: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -119,6 +128,63 @@ class Site:
     def wave(self, batch: str) -> Wave | None:
         return next((w for w in self.waves if w.id == batch), None)
 
+    @cached_property
+    def by_id(self) -> dict[str, Jurisdiction]:
+        return {j.id: j for j in self.jurisdictions}
+
+    def listings(self, j: Jurisdiction) -> tuple[tuple[PublishedList, ListEntry], ...]:
+        """Every entry of a published list that means this jurisdiction (San Francisco has two on one list)."""
+        return tuple((x, e) for x in self.lists for e in x.entries if e.jurisdiction_id == j.id)
+
+    @cached_property
+    def latest_list(self) -> PublishedList | None:
+        return self.lists[-1] if self.lists else None
+
+    @cached_property
+    def listed_ids(self) -> frozenset[str]:
+        """Jurisdictions on the latest published list."""
+        latest = self.latest_list
+        return frozenset(e.jurisdiction_id for e in latest.entries) if latest else frozenset()
+
+    def rounds(self, j: Jurisdiction) -> tuple[str, ...]:
+        """ "2017" when pressed in 2017–2021, "2025" when in the second round; both for those targeted twice."""
+        cases = self.cases_for(j)
+        first = bool(j.letters) or any(c.round_id == "2017" for c in cases)
+        second = (
+            bool(self.listings(j))
+            or any(c.round_id == "2025" for c in cases)
+            or any(round_of(e.date) == "2025" for e in j.events)
+        )
+        return tuple(r for r, on in (("2017", first), ("2025", second)) if on)
+
+    @cached_property
+    def round_ids(self) -> dict[str, tuple[str, ...]]:
+        return {j.id: self.rounds(j) for j in self.jurisdictions}
+
+    def in_round(self, round_id: str) -> tuple[Jurisdiction, ...]:
+        return tuple(j for j in self.jurisdictions if round_id in self.round_ids[j.id])
+
+    def cases_in(self, round_id: str) -> tuple[Case, ...]:
+        return tuple(c for c in self.cases if c.round_id == round_id)
+
+    def scorecard(self, round_id: str) -> tuple[tuple[str, int], ...]:
+        """(result, number of cases) for one round, in the order of RESULTS."""
+        counts = Counter(c.result for c in self.cases_in(round_id))
+        return tuple((r, counts[r]) for r in RESULTS)
+
+    def measures_of(self, case: Case) -> tuple[Measure, ...]:
+        return tuple(m for m in self.measures if m.id in case.measure_ids)
+
+    def cases_about(self, measure: Measure) -> tuple[Case, ...]:
+        return tuple(c for c in self.cases if measure.id in c.measure_ids)
+
+    @cached_property
+    def targeted_twice(self) -> tuple[tuple[Jurisdiction, tuple[ListEntry, ...]], ...]:
+        """The jurisdictions of the January 2018 letters, each with its entries on the latest list (if any)."""
+        latest = self.latest_list
+        entries = latest.entries if latest else ()
+        return tuple((j, tuple(e for e in entries if e.jurisdiction_id == j.id)) for j in self.targeted_january_2018)
+
     def made_once(self) -> None:
         """Make now the derived values that both the pages and the downloads use: a process forked after this
         shares them instead of making its own (0.4 s at 10,000 records)."""
@@ -134,6 +200,12 @@ class Site:
         ]
         items += [TimelineItem(w.date, "letter", f"{w.name}: {w.demand}", w.sources, wave=w) for w in self.waves]
         items += [ruling_item(c, r) for c in self.cases for r in c.rulings]
+        items += [
+            TimelineItem(m.date, "measure", f"{m.name}: {m.summary}", m.sources, measure=m)
+            for m in self.measures
+            if m.date
+        ]
+        items += [list_item(x) for x in self.lists]
         return tuple(sorted(items, key=TIMELINE_ORDER))
 
     @cached_property
@@ -163,6 +235,15 @@ class Site:
     def status_counts(self) -> tuple[tuple[str, int], ...]:
         return tuple((s, sum(1 for j in self.jurisdictions if j.status == s)) for s in STATUSES)
 
+    @staticmethod
+    def status_counts_of(jurisdictions: tuple[Jurisdiction, ...]) -> tuple[tuple[str, int], ...]:
+        return tuple((s, sum(1 for j in jurisdictions if j.status == s)) for s in STATUSES)
+
+    @cached_property
+    def second_round_only_count(self) -> int:
+        """Records with no 2017–2018 letter (the map's "first targeted in 2025" symbol)."""
+        return sum(1 for j in self.jurisdictions if j.status is None)
+
     @cached_property
     def events(self) -> tuple[tuple[Jurisdiction, Event], ...]:
         """Every dated event, newest first (ties by jurisdiction name)."""
@@ -174,3 +255,8 @@ def ruling_item(case: Case, ruling: Ruling) -> TimelineItem:
     return TimelineItem(
         ruling.date, "ruling", f"{case.name} ({ruling.court}): {ruling.holding}", ruling.sources, case=case
     )
+
+
+def list_item(x: PublishedList) -> TimelineItem:
+    summary = f"{x.publisher} published its {x.name.lower()}: {len(x.entries)} entries."
+    return TimelineItem(x.published, "listed", summary, x.sources, listed=x)

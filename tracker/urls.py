@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.models import Case, Jurisdiction, Page
+from tracker.models import Case, Jurisdiction, Measure, Page, PublishedList
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,16 @@ class Urls:
     dictionary = "data/dictionary/"
     states = "states/"
     states_outlines = "static/boundaries/states.geojson"
+    second_round = "second-round/"
+    targeted_twice = "targeted-twice/"
+
+    @staticmethod
+    def published_list(x: PublishedList) -> str:
+        return f"lists/{x.id}/"
+
+    @staticmethod
+    def measure(m: Measure) -> str:
+        return f"measures/{m.id}/"
 
     @staticmethod
     def jurisdiction(j: Jurisdiction | str) -> str:
