@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pandas as pd
 import pytest
@@ -99,7 +100,7 @@ def test_jurisdiction_pages_show_last_updated_from_the_data(real_site: Path) -> 
     assert re.search(r"last updated \d{1,2} \w+ \d{4}$", kicker)
 
 
-@pytest.mark.parametrize("name", ["events", "grants", "waves", "cases"])
+@pytest.mark.parametrize("name", ["events", "grants", "waves", "cases", "lists", "measures"])
 def test_csv_and_json_downloads_agree(real_site: Path, name: str) -> None:
     frame = pd.read_csv(real_site / f"data/{name}.csv", dtype=str, keep_default_na=False)
     rows = json.loads((real_site / f"data/{name}.json").read_text(encoding="utf-8"))
@@ -158,3 +159,28 @@ def test_search_indexes_the_name_kind_state_and_summary_of_a_jurisdiction(real_s
     assert [e.name for e in part.select("[data-pagefind-body]")] == ["h1", "p", "p"]
     assert part.find("h1").get_text() == next(j["official_name"] for j in JURISDICTIONS if j["id"] == "watsonville-ca")
     assert part.select_one("[data-pagefind-meta=state]").get_text() == "CA"
+
+
+def test_every_entry_of_the_latest_list_is_on_the_map_the_table_and_the_downloads(real_site: Path) -> None:
+    """Issue 15: every jurisdiction of the 5 August 2025 list, with its list category and sources."""
+    latest = max(LISTS, key=lambda x: x["published"])
+    home = soup(real_site, "index.html")
+    features = {f["id"]: f for f in json.loads((real_site / "data/jurisdictions.geojson").read_text())["features"]}
+    frame = pd.read_csv(real_site / "data/jurisdictions.csv", dtype=str, keep_default_na=False).set_index("id")
+    for entry in latest["entries"]:
+        jid = entry["jurisdiction"]
+        assert home.select_one(f"#row-{jid}")["data-list"] == "listed"
+        listed = [x for x in features[jid]["properties"]["lists"] if x["label"] == entry["label"]]
+        assert [x["category"] for x in listed] == [entry["category"]]
+        assert f"{latest['id']}:{entry['category']}" in frame.loc[jid, "lists"].split()
+        box = soup(real_site, f"jurisdictions/{jid}/index.html").select_one(".round2-box")
+        assert f"listed as “{entry['label']}”" in text(box) and box.select("a.src[href^='http']")
+
+
+def test_the_corrections_are_on_the_updates_page_and_in_the_feed(real_site: Path) -> None:
+    corrections = [c for c in CHANGES if c["kind"] == "correction"]
+    updates = text(soup(real_site, "updates/index.html"))
+    feed = (real_site / "feed.xml").read_text(encoding="utf-8")
+    assert len(corrections) >= 13
+    for c in corrections:
+        assert c["summary"][:60] in updates and escape(c["summary"][:60]) in feed

@@ -12,12 +12,13 @@ from xml.sax.saxutils import escape
 
 from tracker.dictionary import generated_files
 from tracker.maps import feature
-from tracker.models import ChangeEntry, Event, Jurisdiction, Page
+from tracker.models import ChangeEntry, Event, Jurisdiction, ListEntry, Page, PublishedList
 from tracker.output import Output
 from tracker.site import Site
 from tracker.tables import compact_json, csv_text, objects_json, records_json
 from tracker.urls import Urls
 
+Listings = tuple[tuple[PublishedList, ListEntry], ...]
 FEED_ENTRIES = 500  # the newest; feed readers poll for what is new, the timeline and downloads hold the rest
 CSV_COLUMNS = (
     "id",
@@ -35,6 +36,8 @@ CSV_COLUMNS = (
     "fy2016_jag_confidence",
     "fy2016_jag_source_url",
     "letter_batches",
+    "rounds",
+    "lists",
     "events",
     "url",
 )
@@ -65,12 +68,20 @@ def to_json(site: Site, urls: Urls) -> Iterator[bytes]:
     for start in range(0, len(everyone), JSON_BATCH):
         batch = list(everyone[start : start + JSON_BATCH])
         links = [string_json(urls.absolute(urls.jurisdiction(j))) for j in batch]
-        records = records_json(batch, extra={"url": links}, sources=sources)
+        second = {
+            "rounds": [compact_json(site.round_ids[j.id]) for j in batch],
+            "lists": [listings_json(site.listings(j)) for j in batch],
+        }
+        records = records_json(batch, extra={"url": links, **second}, sources=sources)
         yield (("," if start else "") + ",".join(records)).encode("utf-8")
     yield after
 
 
-def csv_row(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
+def listings_json(listings: Listings) -> str:
+    return compact_json([{"list": x.id, "label": e.label, "category": e.category} for x, e in listings])
+
+
+def csv_row(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> dict[str, Any]:
     g = j.headline_grant
     return {
         "id": j.id,
@@ -88,26 +99,30 @@ def csv_row(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
         "fy2016_jag_confidence": g.confidence if g else "",
         "fy2016_jag_source_url": g.source.url if g else "",
         "letter_batches": " ".join(j.batches),
+        "rounds": " ".join(rounds),
+        "lists": " ".join(f"{x.id}:{e.category}" for x, e in listings),
         "events": len(j.events),
         "url": urls.absolute(urls.jurisdiction(j)),
     }
 
 
 def to_csv(site: Site, urls: Urls) -> bytes:
-    rows = (csv_row(j, urls) for j in site.jurisdictions)
+    rows = (csv_row(j, urls, site.round_ids[j.id], site.listings(j)) for j in site.jurisdictions)
     return csv_text(CSV_COLUMNS, map(itemgetter(*CSV_COLUMNS), rows)).encode("utf-8")
 
 
-def feature_json(j: Jurisdiction, urls: Urls) -> str:
+def feature_json(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> str:
     feat = feature(j, urls)
     feat["properties"]["url"] = urls.absolute(urls.jurisdiction(j))
+    feat["properties"]["rounds"] = list(rounds)
+    feat["properties"]["lists"] = [{"list": x.id, "label": e.label, "category": e.category} for x, e in listings]
     return compact_json(feat)
 
 
 def to_geojson(site: Site, urls: Urls) -> bytes:
     """The map's points, each written as made, so that 10,000 features never pile up for the garbage collector."""
     # Compact: the map loads this file, so every byte counts on a phone.
-    features = [feature_json(j, urls) for j in site.jurisdictions]
+    features = [feature_json(j, urls, site.round_ids[j.id], site.listings(j)) for j in site.jurisdictions]
     return document_json({"type": string_json("FeatureCollection"), "features": "[" + ",".join(features) + "]"})
 
 

@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import Any
 
 from tracker.models import Source
-from tracker.site import Site
+from tracker.site import Site, TimelineItem
 from tracker.urls import Urls
 
 Columns = dict[str, list[Any]]  # column name -> its values, one per row
@@ -127,13 +127,53 @@ def event_columns(site: Site, urls: Urls) -> Columns:
         "jurisdiction_id": [i.jurisdiction.id if i.jurisdiction else "" for i in items],
         "case_id": [i.case.id if i.case else "" for i in items],
         "wave_id": [i.wave.id if i.wave else "" for i in items],
+        "measure_id": [i.measure.id if i.measure else "" for i in items],
+        "list_id": [i.listed.id if i.listed else "" for i in items],
         "source_urls": [" ".join([s.url for s in i.sources]) for i in items],
-        "page_url": [
-            urls.absolute(
-                urls.jurisdiction(i.jurisdiction) if i.jurisdiction else urls.case(i.case) if i.case else urls.letters
-            )
-            for i in items
-        ],
+        "page_url": [urls.absolute(page_of(i)) for i in items],
+    }
+
+
+def page_of(item: TimelineItem) -> str:
+    """The page a timeline entry belongs to."""
+    if item.jurisdiction:
+        return Urls.jurisdiction(item.jurisdiction)
+    if item.case:
+        return Urls.case(item.case)
+    if item.measure:
+        return Urls.measure(item.measure)
+    return Urls.published_list(item.listed) if item.listed else Urls.letters
+
+
+def list_columns(site: Site, urls: Urls) -> Columns:
+    rows = [(x, k, e) for x in site.lists for k, e in enumerate(x.entries, 1)]
+    return {
+        "list_id": [x.id for x, _, _ in rows],
+        "published": [x.published.isoformat() for x, _, _ in rows],
+        "publisher": [x.publisher for x, _, _ in rows],
+        "position": [k for _, k, _ in rows],
+        "label": [e.label for _, _, e in rows],
+        "category": [e.category for _, _, e in rows],
+        "jurisdiction_id": [e.jurisdiction_id for _, _, e in rows],
+        "jurisdiction_url": [urls.absolute(urls.jurisdiction(e.jurisdiction_id)) for _, _, e in rows],
+        "source_urls": [" ".join(s.url for s in x.sources) for x, _, _ in rows],
+    }
+
+
+def measure_columns(site: Site, urls: Urls) -> Columns:
+    measures = site.measures
+    return {
+        "id": [m.id for m in measures],
+        "kind": [m.kind for m in measures],
+        "name": [m.name for m in measures],
+        "date": [m.date.isoformat() if m.date else "" for m in measures],
+        "effective": [m.effective.isoformat() if m.effective else "" for m in measures],
+        "programs": ["; ".join(m.programs) for m in measures],
+        "summary": [m.summary for m in measures],
+        "status_note": [m.status_note or "" for m in measures],
+        "cases": [" ".join(c.id for c in site.cases_about(m)) for m in measures],
+        "source_urls": [" ".join(s.url for s in m.sources) for m in measures],
+        "url": [urls.absolute(urls.measure(m)) for m in measures],
     }
 
 
@@ -183,6 +223,11 @@ def case_columns(site: Site, urls: Urls) -> Columns:
         "jurisdictions": [" ".join(c.jurisdiction_ids) for c in cases],
         "fiscal_years": [" ".join(map(str, c.fiscal_years)) for c in cases],
         "status": [c.status for c in cases],
+        "round": [c.round_id for c in cases],
+        "government_role": [c.government_role for c in cases],
+        "result": [c.result for c in cases],
+        "result_note": [c.result_note or "" for c in cases],
+        "measures": [" ".join(c.measure_ids) for c in cases],
         "rulings": [len(c.rulings) for c in cases],
         "last_ruling": [c.last_ruling.date.isoformat() if c.last_ruling else "" for c in cases],
         "url": [urls.absolute(urls.case(c)) for c in cases],
@@ -207,6 +252,8 @@ TABLES: dict[str, Callable[[Site, Urls], Columns]] = {
     "grants": grant_columns,
     "waves": wave_columns,
     "cases": case_columns,
+    "lists": list_columns,
+    "measures": measure_columns,
 }
 
 
@@ -214,7 +261,9 @@ TABLE_ABOUT = {
     "events": "Every dated event of the timeline, with its sources and the page it belongs to.",
     "grants": "Every grant figure, with its fiscal year, kind of figure and source.",
     "waves": "The waves of letters, their demands, deadlines and members.",
-    "cases": "The lawsuits, their courts, dockets, status and latest ruling.",
+    "cases": "The lawsuits of both rounds: courts, dockets, who sued whom, the result mark, status and latest ruling.",
+    "lists": "Every entry of every published list, as published: its label and category, and the record it means.",
+    "measures": "The national measures of the second round: executive orders, directives, lists and grant conditions.",
 }
 
 

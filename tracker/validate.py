@@ -23,7 +23,11 @@ SINGULAR = {
     "events": "event",
     "sources": "source",
     "shared_sources": "shared source",
+    "entries": "entry",
+    "rulings": "ruling",
 }
+# The top-level lists whose items the subject of a message already names ("Chicago (id: chicago-il)", "case x").
+NAMED_ITEMS = ("jurisdictions", "waves", "cases", "lists", "measures", "entries")
 TYPE_WORDS = {
     "string": "text",
     "integer": "a whole number",
@@ -54,8 +58,8 @@ def subject_of(doc: Located, path: PathKey) -> str | None:
 def describe_field(path: PathKey) -> str:
     """Say which field a path names, in words: 'grant 2: "amount"'."""
     words: list[str] = []
-    # Inside a jurisdiction the subject already names it; "jurisdictions" itself is named like any field.
-    inside = len(path) >= 2 and path[0] == "jurisdictions" and isinstance(path[1], int)
+    # Inside a jurisdiction, case or list the subject already names it; the list itself is named like any field.
+    inside = len(path) >= 2 and path[0] in NAMED_ITEMS and isinstance(path[1], int)
     items = list(path[2:]) if inside else list(path)
     for i, part in enumerate(items):
         if isinstance(part, int) and i > 0 and isinstance(items[i - 1], str):
