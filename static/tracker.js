@@ -140,9 +140,30 @@
   // 24 px target of its own (WCAG 2.5.8), and recompute at each zoom.
   var SPACING = 35; // 24 px boxes never overlap when their centres are 24·√2 apart
 
-  function relax(points) {
-    // Push apart any two symbols closer than SPACING until none are (a few dozen rounds suffice).
+  var EDGE = 14; // a symbol's centre stays this far inside the map, so none is cut off at its edge
+
+  function keepInside(points, size) {
+    points.forEach(function (p) {
+      if (!p.inside) return; // off-screen at this zoom: leave it where it belongs
+      p.x = Math.min(Math.max(p.x, EDGE), size.x - EDGE);
+      p.y = Math.min(Math.max(p.y, EDGE), size.y - EDGE);
+      // nor under the zoom buttons: out to their right
+      if (size.control && p.x < size.control.x + EDGE && p.y < size.control.y + EDGE) p.x = size.control.x + EDGE;
+    });
+  }
+
+  function controlCorner(map) {
+    // The bottom-right corner of the zoom buttons, in the map's pixels.
+    var box = map.zoomControl && map.zoomControl.getContainer().getBoundingClientRect();
+    var frame = map.getContainer().getBoundingClientRect();
+    return box && box.width ? { x: box.right - frame.left, y: box.bottom - frame.top } : null;
+  }
+
+  function relax(points, size) {
+    // Push apart any two symbols closer than SPACING until none are (a few dozen rounds suffice), keeping
+    // those on screen inside the map: on a phone the whole country is narrow and the pushes reach its edges.
     for (var round = 0; round < 80; round += 1) {
+      keepInside(points, size);
       var moved = false;
       for (var i = 0; i < points.length; i += 1) {
         for (var j = i + 1; j < points.length; j += 1) {
@@ -166,8 +187,13 @@
       return icon && icon.style.display !== "none"; // hidden by a filter: leaves room for the others
     });
     var home = ids.map(function (id) { return map.latLngToContainerPoint(markers[id].getLatLng()); });
-    var placed = home.map(function (p) { return { x: p.x, y: p.y }; });
-    relax(placed);
+    var size = map.getSize();
+    size.control = controlCorner(map);
+    var placed = home.map(function (p) {
+      return { x: p.x, y: p.y, inside: p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y };
+    });
+    relax(placed, size);
+    keepInside(placed, size);
     ids.forEach(function (id, k) {
       var icon = markers[id].getElement();
       icon.style.marginLeft = (placed[k].x - home[k].x - 12) + "px";

@@ -97,3 +97,36 @@ def test_phone_width_has_no_sideways_scroll(reader, served_site: str) -> None:
         page.goto(served_site + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path or 'home'} is {width}px wide"
+
+
+def test_a_site_opened_from_the_disk_says_how_to_look_at_it(browser, real_site) -> None:
+    """Issue 15: site/index.html opened directly shows a broken page, since links start with the published path."""
+    page = browser.new_page()
+    page.goto((real_site / "index.html").as_uri())
+    notice = page.locator(".no-style-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("make serve")
+    page.close()
+
+
+def test_the_notice_is_hidden_when_the_stylesheet_loads(reader, served_site: str) -> None:
+    page, errors, _ = reader
+    page.goto(served_site)
+    expect(page.locator(".no-style-notice")).to_be_hidden()
+    assert errors == []
+
+
+def test_the_build_says_where_the_site_is_and_how_to_look_at_it(tmp_path) -> None:
+    from tests.conftest import run_build
+
+    result = run_build("--out", str(tmp_path / "out"), "--site-url", "https://example.org/tracker/")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("out/ for https://example.org/tracker/")
+    assert (
+        "Its links start with /tracker/, so opening" in lines[1]
+        and "index.html directly shows a broken page" in lines[1]
+    )
+    assert (
+        lines[2] == "To look at it: make serve (or .venv/bin/python build.py serve), then open http://127.0.0.1:8000/"
+    )

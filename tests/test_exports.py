@@ -94,7 +94,15 @@ def test_json_written_in_batches_is_the_document_json_dumps_writes(real_site: Pa
     document = {
         "last_updated": site.last_updated,
         "licence": "CC-BY-4.0",
-        "jurisdictions": [{**json_value(j), "url": urls.absolute(urls.jurisdiction(j))} for j in site.jurisdictions],
+        "jurisdictions": [
+            {
+                **json_value(j),
+                "url": urls.absolute(urls.jurisdiction(j)),
+                "rounds": site.round_ids[j.id],
+                "lists": [{"list": x.id, "label": e.label, "category": e.category} for x, e in site.listings(j)],
+            }
+            for j in site.jurisdictions
+        ],
     }
     expected = json.dumps(document, separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=json_value)
     assert b"".join(pieces) == (expected + "\n").encode("utf-8")

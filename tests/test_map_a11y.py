@@ -259,3 +259,27 @@ def gzip_size(request) -> int:
 
     response = request.response()
     return len(gzip.compress(response.body(), 6)) if response else 0
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_symbol_of_the_first_view_is_whole_inside_the_map(browser, served_site: str, width: int) -> None:
+    """Issue 15: at 390 px the first view cut a symbol off at the left edge (the spread pushed it out)."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.route(
+        "https://tile.openstreetmap.org/**", lambda r: r.fulfill(status=200, content_type="image/png", body=TILE)
+    )
+    page.goto(served_site)
+    expect(page.locator(".map-frame[data-ready=true]")).to_have_count(1)
+    frame = page.locator(".leaflet-container").bounding_box()
+    buttons = page.locator(".leaflet-control-zoom").bounding_box()
+    boxes = page.locator(".jm").evaluate_all(
+        "els => els.map(e => e.querySelector('svg').getBoundingClientRect().toJSON())"
+    )
+    assert len(boxes) == len(DATA)
+    for box in boxes:
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"], box
+        assert frame["y"] <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"], box
+        under_buttons = box["x"] < buttons["x"] + buttons["width"] and box["y"] < buttons["y"] + buttons["height"]
+        assert not under_buttons, box
+    context.close()

@@ -34,7 +34,7 @@ BOSTON = """
 SOURCES = """
 sources:
   - id: list-release
-    url: https://example.org/list
+    url: https://www.justice.gov/list-for-tests
     title: The list
     publisher: U.S. Department of Justice
     date: 2025-08-05
@@ -195,7 +195,7 @@ def test_a_record_first_targeted_in_2025_says_so_instead_of_a_first_round_status
     second = words(html.select_one(".round2-box"))
     assert "listed as “Boston” among the city entries" in second
     assert "The federal government sued: United States v. City of Boston . Pending No ruling yet." in second
-    assert html.select(".round2-box li a.src[href='https://example.org/list']")
+    assert html.select(".round2-box li a.src[href='https://www.justice.gov/list-for-tests']")
 
 
 def test_the_cases_page_splits_the_rounds_with_roles_result_marks_and_a_scorecard(built: Path) -> None:
@@ -307,3 +307,28 @@ def test_a_mistake_in_the_second_round_files_is_named_with_its_line(
     result = run_build("check", "--data", str(tree / "data"), "--content", str(tree / "content"), cwd=tree)
     assert result.returncode == 1
     assert expected in result.stderr.replace(str(tree) + "/", ""), result.stderr
+
+
+def test_a_case_pasted_from_build_py_new_case_is_refused_only_for_its_placeholders(tiny: Path) -> None:
+    tree = second_round_tree(tiny)
+    printed = run_build("new", "case", "--role", "plaintiff", cwd=tree)
+    assert printed.returncode == 0, printed.stderr
+    cases = tree / "data" / "cases.yaml"
+    cases.write_text(cases.read_text().replace("cases:\n", "cases:\n" + printed.stdout, 1))
+    result = run_build("check", "--data", str(tree / "data"), "--content", str(tree / "content"), cwd=tree)
+    assert result.returncode == 1
+    problems = [line.strip() for line in result.stderr.splitlines()[1:]]
+    assert problems and all("placeholder" in p for p in problems), problems
+    assert problems[0].startswith("data/cases.yaml:4:9: case fill-in-case:")
+
+
+def test_new_jurisdiction_for_the_second_round_has_no_letter_and_no_status(tiny: Path) -> None:
+    printed = run_build(
+        "new", "jurisdiction", "--round", "2025", "--name", "Boston", "--state", "MA", "--data", str(tiny / "data")
+    )
+    assert "    status: null" in printed.stdout and "    letters: []" in printed.stdout
+    data = tiny / "data" / "jurisdictions.yaml"
+    data.write_text(data.read_text() + printed.stdout)
+    result = run_build("check", "--data", str(tiny / "data"), "--content", str(tiny / "content"), cwd=tiny)
+    problems = [line.strip() for line in result.stderr.splitlines()[1:]]
+    assert problems and all("placeholder" in p for p in problems), problems

@@ -184,3 +184,19 @@ def test_the_corrections_are_on_the_updates_page_and_in_the_feed(real_site: Path
     assert len(corrections) >= 13
     for c in corrections:
         assert c["summary"][:60] in updates and escape(c["summary"][:60]) in feed
+
+
+def test_search_finds_a_measure_a_list_and_a_lawsuit_of_the_second_round(reader, served_site: str) -> None:
+    page, errors, _ = reader
+    page.goto(served_site + "search/")
+    results = page.locator(".search-results li")
+    for query, kind, href in (
+        ("Protecting the American People Against Invasion", "National measure", "/measures/eo-14159/"),
+        ("Paterson", "Published list", "/lists/doj-2025-08-05/"),
+        ("Boston Trust Act", "Lawsuit", "/cases/us-v-boston-2025/"),
+    ):
+        page.get_by_label("Search for").fill(query)
+        page.locator("select[name=kind]").select_option(kind)
+        expect(results.locator(f"a[href='{href}']")).to_have_count(1)
+        expect(results.locator("a[href^='/jurisdictions/']")).to_have_count(0)  # only pages of that kind
+    assert errors == []

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tracker.annotate import escape_data, report_problems
-from tracker.config import make_config
+from tracker.config import SiteConfig, make_config
 from tracker.errors import DataError, TrackerError
 
 log = logging.getLogger("tracker")
@@ -24,9 +24,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         choices=["build", "check", "serve", "schema", "new"],
         help="build (default): write the site; check: validate only, write nothing; "
         "serve: build, serve on 127.0.0.1 and rebuild on change; schema: rewrite schema/jurisdictions.schema.json; "
-        "new jurisdiction | new event ID: print an entry to paste into the data file, the fields to fill marked",
+        "new jurisdiction | new event ID | new case: print an entry to paste into the data file, the fields to "
+        "fill marked",
     )
-    parser.add_argument("what", nargs="?", help="for new: jurisdiction or event")
+    parser.add_argument("what", nargs="?", help="for new: jurisdiction, event or case")
     parser.add_argument("target", nargs="?", help="for new event: the id of the jurisdiction")
     parser.add_argument("--out", type=Path, help="output folder (default: site/)")
     parser.add_argument(
@@ -47,6 +48,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     new.add_argument("--state", help="new jurisdiction: its two-letter USPS state code")
     new.add_argument("--kind", help="new jurisdiction: state, county, city or city-county; new event: its kind")
     new.add_argument("--date", help="new event: its date, YYYY-MM-DD")
+    new.add_argument(
+        "--round", help="new jurisdiction: 2017 (default, with a letter) or 2025 (first targeted in 2025, no letter)"
+    )
+    new.add_argument("--role", help="new case: the federal government's role, defendant (default) or plaintiff")
     args = parser.parse_args(argv)
     if args.command != "new" and args.what is not None:
         parser.error(f'unexpected "{args.what}" after "{args.command}"')
@@ -92,7 +97,20 @@ def run(args: argparse.Namespace) -> None:
         print(f"OK: {len(site.jurisdictions)} jurisdictions and {len(site.pages)} pages are valid.")
     else:
         build.build(config, use_cache=not args.no_cache)
-        print(f"Built the site in {config.out_dir}.")
+        print(built_message(config))
+
+
+def built_message(config: SiteConfig) -> str:
+    """Where the site is, and how to look at it: its links start with the published path, so a double-clicked
+    index.html finds no stylesheet; the preview serves it as a reader would see it."""
+    out = os.path.relpath(config.out_dir) if config.out_dir.is_absolute() else str(config.out_dir)
+    lines = [f"Built the site in {out}/ for {config.site_url}"]
+    if config.base_url != "/":
+        lines.append(
+            f"Its links start with {config.base_url}, so opening {out}/index.html directly shows a broken page."
+        )
+    lines.append("To look at it: make serve (or .venv/bin/python build.py serve), then open http://127.0.0.1:8000/")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

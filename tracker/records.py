@@ -24,6 +24,7 @@ from tracker.models import (
     Wave,
     to_date,
 )
+from tracker.scaffold import placeholder_problems
 from tracker.schema_other import SCHEMAS
 from tracker.validate import schema_problems
 from tracker.yamlfile import Located, PathKey, load_yaml
@@ -72,6 +73,8 @@ def read(data_dir: Path, name: str) -> Located | None:
         return None  # optional: alternate trees (tests, benchmarks) may leave these out
     doc = load_yaml(file, display_path(file))
     problems = [named(doc, name, p) for p in schema_problems(doc, VALIDATORS[name])]
+    # A case printed by `build.py new case` and pasted unfilled: valid in form, never to be published.
+    problems += [named(doc, name, p) for p in placeholder_problems(doc) if not problems]
     if problems:
         raise DataError(problems)
     return doc

@@ -222,7 +222,10 @@ def section_sheets(site: Site) -> list[Sheet]:
             {
                 "states": sorted({j.state for j in site.jurisdictions}),
                 "kinds": [KIND_WORDS[k] for k in KIND_WORDS if any(j.kind == k for j in site.jurisdictions)]
-                + ["Article"],
+                + ["Article"]
+                + (["Lawsuit"] if site.cases else [])
+                + (["National measure"] if site.measures else [])
+                + (["Published list"] if site.lists else []),
             },
         ),
         Sheet(

@@ -85,7 +85,35 @@ def mark(field: str, unset: set[str]) -> str:
     return f"{FILL}: " if field in unset else ""
 
 
-def jurisdiction_rows(jid: str, name: str | None, state: str, kind: str, source_id: str, unset: set[str]) -> list[Row]:
+FIRST_ROUND_ROWS: list[Row] = [
+    ("  status: letter-sent", "change together with status_date and status_source"),
+    ("  status_date: null", "date the status was established, or null"),
+    ("  status_source: null", "source id; null only for letter-sent"),
+]
+# A jurisdiction first targeted in 2025 has no 2017-2018 letter, so no first-round status.
+SECOND_ROUND_ROWS: list[Row] = [
+    ("  status: null", "null: no 2017-2018 letter (first targeted in 2025)"),
+    ("  status_date: null", ""),
+    ("  status_source: null", ""),
+]
+
+
+def letter_rows(source_id: str, second_round: bool) -> list[Row]:
+    if second_round:
+        return [("  letters: []", "no 2017-2018 letter; its 2025 listing lives in data/lists.yaml")]
+    return [
+        ("  letters:", "at least one letter from the Justice Department"),
+        (f"    - date: {PLACEHOLDER_DATE}", f"{FILL}: date of the letter"),
+        ("      batch: 2017-11", f"{FILL}: 2017-04, 2017-10, 2017-11, 2018-01 or 2018-04"),
+        ("      deadline: null", "date a reply was due, or null"),
+        (f"      source: {source_id}", "id of the source for this letter"),
+        (f"      note: {yaml_text(FILL + ': check the date and batch, then delete this note.')}", ""),
+    ]
+
+
+def jurisdiction_rows(
+    jid: str, name: str | None, state: str, kind: str, source_id: str, unset: set[str], second_round: bool = False
+) -> list[Row]:
     lat, lon = PLACEHOLDER_POINT
     return [
         ("", f"New jurisdiction from `build.py new`: replace every {FILL}, then run `make check`."),
@@ -98,16 +126,9 @@ def jurisdiction_rows(jid: str, name: str | None, state: str, kind: str, source_
         (f'  fips: "{placeholder_fips(state, kind)}"', f"{FILL}: Census FIPS code, in quotes"),
         (f"  lat: {lat}", f"{FILL}: approximate point (city hall, county seat or capitol)"),
         (f"  lon: {lon}", f"{FILL}: negative in the Americas, 4 decimals at most"),
-        ("  status: letter-sent", "change together with status_date and status_source"),
-        ("  status_date: null", "date the status was established, or null"),
-        ("  status_source: null", "source id; null only for letter-sent"),
+        *(SECOND_ROUND_ROWS if second_round else FIRST_ROUND_ROWS),
         (f"  summary: {yaml_text(FILL + ': one or two sentences in your own words.')}", ""),
-        ("  letters:", "at least one letter from the Justice Department"),
-        (f"    - date: {PLACEHOLDER_DATE}", f"{FILL}: date of the letter"),
-        ("      batch: 2017-11", f"{FILL}: 2017-04, 2017-10, 2017-11, 2018-01 or 2018-04"),
-        ("      deadline: null", "date a reply was due, or null"),
-        (f"      source: {source_id}", "id of the source for this letter"),
-        (f"      note: {yaml_text(FILL + ': check the date and batch, then delete this note.')}", ""),
+        *letter_rows(source_id, second_round),
         ("  grants: []", "figures exactly as sources state them; see docs/data-format.md"),
         ("  events: []", "add with `build.py new event <id>`"),
         ("  sources:", "the sources this jurisdiction's facts cite"),
@@ -171,7 +192,9 @@ def new_jurisdiction(args: argparse.Namespace, doc: Located | None) -> str:
         raise ScaffoldError(f'the id "{jid}" is already used in the data file; choose another.')
     source_id = unused(f"{FILL_ID}-source", source_ids(doc))
     unset = {field for field in ("kind", "state") if getattr(args, field) is None}
-    return rows_to_yaml(jurisdiction_rows(jid, args.name, state, kind, source_id, unset), indent=2)
+    second_round = choose(args.round, ("2017", "2025"), "--round", "2017") == "2025"
+    rows = jurisdiction_rows(jid, args.name, state, kind, source_id, unset, second_round)
+    return rows_to_yaml(rows, indent=2)
 
 
 def unknown_id(target: str, ids: list[str]) -> ScaffoldError:
@@ -217,10 +240,14 @@ def new_event(args: argparse.Namespace, doc: Located | None) -> str:
 
 def new(args: argparse.Namespace) -> int:
     """Print the requested block to stdout; return the exit status (1 with a plain message on a mistake)."""
-    makers = {"jurisdiction": new_jurisdiction, "event": new_event}
+    from tracker.scaffold_case import new_case  # late: it builds on this module
+
+    makers = {"jurisdiction": new_jurisdiction, "event": new_event, "case": new_case}
     try:
         if args.what not in makers:
-            raise ScaffoldError("say what to add: python build.py new jurisdiction, or new event <jurisdiction id>.")
+            raise ScaffoldError(
+                "say what to add: python build.py new jurisdiction, new event <jurisdiction id>, or new case."
+            )
         doc = read_data(make_config(data_dir=args.data).data_file)
         sys.stdout.write(makers[args.what](args, doc))
     except ScaffoldError as e:
