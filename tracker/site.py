@@ -185,6 +185,11 @@ class Site:
         entries = latest.entries if latest else ()
         return tuple((j, tuple(e for e in entries if e.jurisdiction_id == j.id)) for j in self.targeted_january_2018)
 
+    @cached_property
+    def second_round_start(self) -> TimelineItem | None:
+        """The first timeline entry of the second round, where the timeline's jump link lands."""
+        return next((i for i in self.timeline if round_of(i.date) == "2025"), None)
+
     def made_once(self) -> None:
         """Make now the derived values that both the pages and the downloads use: a process forked after this
         shares them instead of making its own (0.4 s at 10,000 records)."""
