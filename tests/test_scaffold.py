@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, TINY, run_build
-from tracker import scaffold
+from tracker import placeholders, scaffold_command
 from tracker.cli import parse_args
 from tracker.data import load_document
 from tracker.errors import DataError, Problem
@@ -20,7 +20,7 @@ REAL = ROOT / "data" / "jurisdictions.yaml"
 
 def new(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """Run `build.py new …` in-process; return (status, stdout, stderr)."""
-    status = scaffold.new(parse_args(["new", *argv]))
+    status = scaffold_command.new(parse_args(["new", *argv]))
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -42,7 +42,7 @@ def invalid(file: Path) -> list[Problem]:
 def flagged_keys(file: Path) -> list[str]:
     """The YAML key on each line placeholder_problems points at."""
     lines = file.read_text(encoding="utf-8").splitlines()
-    problems = scaffold.placeholder_problems(load_yaml(file, str(file)))
+    problems = placeholders.placeholder_problems(load_yaml(file, str(file)))
     return [lines[p.line - 1].strip().removeprefix("- ").split(":")[0] for p in problems]
 
 
@@ -207,7 +207,7 @@ def test_only_new_takes_more_words() -> None:
 
 def test_the_committed_data_has_no_placeholders() -> None:
     for file in (REAL, TINY / "data" / "jurisdictions.yaml"):
-        assert scaffold.placeholder_problems(load_yaml(file, str(file))) == []
+        assert placeholders.placeholder_problems(load_yaml(file, str(file))) == []
 
 
 @pytest.mark.parametrize(
@@ -226,4 +226,4 @@ def test_the_committed_data_has_no_placeholders() -> None:
     ],
 )
 def test_placeholder_rules(path: tuple, value: str, flagged: bool) -> None:
-    assert (scaffold.placeholder_message(path, value) is not None) is flagged
+    assert (placeholders.placeholder_message(path, value) is not None) is flagged

@@ -69,10 +69,10 @@ def report(error: TrackerError) -> None:
 
 def run(args: argparse.Namespace) -> None:
     if args.command == "new":
-        from tracker import scaffold  # before the build's imports: printing a block needs none of them
+        from tracker import scaffold_command  # before the build's imports: printing a block needs none of them
 
         # Not a build: a mistake in the arguments is one plain line from scaffold, with status 1.
-        raise SystemExit(scaffold.new(args))
+        raise SystemExit(scaffold_command.new(args))
     from tracker import build, dictionary, serve  # imported late so --help stays fast
 
     if args.command == "schema":

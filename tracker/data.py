@@ -15,7 +15,7 @@ from tracker.errors import DataError, Problem
 from tracker.fastyaml import Fast, Kept, read_fast
 from tracker.forked import Forked
 from tracker.models import Event, Grant, Jurisdiction, Letter, Source, to_date
-from tracker.scaffold import placeholder_problems
+from tracker.placeholders import placeholder_problems
 from tracker.validate import schema_problems
 from tracker.yamlfile import Located, load_yaml_text, read_yaml_file
 

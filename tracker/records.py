@@ -24,7 +24,7 @@ from tracker.models import (
     Wave,
     to_date,
 )
-from tracker.scaffold import placeholder_problems
+from tracker.placeholders import placeholder_problems
 from tracker.schema_other import SCHEMAS
 from tracker.validate import schema_problems
 from tracker.yamlfile import Located, PathKey, load_yaml
