@@ -48,7 +48,7 @@ test: $(VENV)/.dev browser  ## the whole suite: unit, build, export and browser 
 	$(BIN)/ruff check .
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
-schema: $(VENV)/.runtime  ## rewrite schema/*.schema.json and docs/data-dictionary.md from tracker/schema*.py
+schema: $(VENV)/.runtime  ## rewrite schema/*.schema.json and docs/data-dictionary.md from tracker/data/schema*.py
 	$(BIN)/python build.py schema
 
 clean:

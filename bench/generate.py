@@ -20,8 +20,8 @@ Box = tuple[float, float, float, float]  # south, north, west, east
 Record = dict[str, Any]
 
 LAST_UPDATED = "2026-11-28"
-# Each state's (and DC's) FIPS code, as in tracker/checks.py STATE_FIPS, and a rough box inside it.
-# Every box lies inside the first of tracker/checks.py US_BOXES, so every point passes the place check.
+# Each state's (and DC's) FIPS code, as in tracker/data/checks.py STATE_FIPS, and a rough box inside it.
+# Every box lies inside the first of tracker/data/checks.py US_BOXES, so every point passes the place check.
 STATES: dict[str, tuple[str, Box]] = {
     "AL": ("01", (30.5, 34.8, -88.2, -85.2)),
     "AK": ("02", (58.0, 68.0, -160.0, -142.0)),

@@ -25,7 +25,7 @@
   var linkTarget = null;
   var currentMap = null;
 
-  // Called by the map layer for each jurisdiction (see tracker/maps.py).
+  // Called by the map layer for each jurisdiction (see tracker/render/maps.py).
   window.trackerFeature = function (feature, layer) {
     var p = feature.properties;
     markers[p.id] = layer;

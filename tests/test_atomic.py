@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, tree_bytes
-from tracker import build as pipeline
-from tracker import content, output
+from tracker.build import output, pipeline
 from tracker.config import SiteConfig, make_config
+from tracker.data import content
 from tracker.errors import BuildError
 
 ENOSPC = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -92,7 +92,7 @@ def fail_writes_after(monkeypatch: pytest.MonkeyPatch, count: int, error: BaseEx
     """Let `count` files of the staged site be written, then raise on every later one; return the count written.
 
     Only writes into the staging folder count: other stages (the search indexer) write temporary files too.
-    The count is shared with the process that makes the downloads (tracker/forked.py) beside the pages.
+    The count is shared with the process that makes the downloads (tracker/build/forked.py) beside the pages.
     """
     real = Path.write_bytes
     written = multiprocessing.get_context("fork").Value("i", 0)
@@ -132,7 +132,7 @@ def test_a_full_disk_midway_is_a_plain_message_and_keeps_the_site(
 def test_a_full_disk_while_the_second_process_writes_the_downloads_is_the_same_plain_message(
     config: SiteConfig, before: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Only the CSV downloads fail, so the error can only come from the process that makes them (tracker/forked.py)."""
+    """Only the CSV downloads fail, so the error can only come from the process that makes them (tracker/build/forked.py)."""
     real = Path.write_bytes
 
     def write_bytes(self: Path, data: bytes) -> int:
@@ -325,5 +325,5 @@ def test_the_reserved_names_cover_every_top_level_output(config: SiteConfig, bef
     """A new top-level output (say embed/) needs its name in RESERVED, or a page could take its address."""
     tops = {path.split("/")[0].split(".")[0] for path in before}
     pages = {p.stem for p in config.content_dir.glob("*.md")}
-    assert tops - pages <= set(content.RESERVED), "add the missing names to tracker.content.RESERVED"
+    assert tops - pages <= set(content.RESERVED), "add the missing names to tracker.data.content.RESERVED"
     assert output.SITE_MARKERS[0] in before and output.SITE_MARKERS[1] in before

@@ -8,7 +8,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from tests.conftest import ROOT, run_build, tree_bytes
-from tracker.schema import schema_json
+from tracker.data.schema import schema_json
 
 
 def tiny_args(tree: Path, out: Path, *extra: str) -> list[str]:
@@ -134,10 +134,10 @@ def test_ci_build_prints_one_timed_line_per_stage(tiny: Path, tmp_path: Path) ->
 
 def test_parallel_rendering_gives_the_same_bytes(tiny: Path, tmp_path: Path, monkeypatch) -> None:
     """Large sites render in worker processes; the result must not depend on it."""
-    from tracker import render
-    from tracker.build import build
+    from tracker.build.pipeline import build
+    from tracker.build.progress import Progress
     from tracker.config import make_config
-    from tracker.progress import Progress
+    from tracker.render import pages as render
 
     def config(out: str):
         return make_config(data_dir=tiny / "data", content_dir=tiny / "content", out_dir=tmp_path / out)

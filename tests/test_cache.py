@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, TINY, tree_bytes
-from tracker import build as pipeline
-from tracker import cache, incremental, render
+from tracker.build import cache, incremental, pipeline
+from tracker.build.progress import Progress
 from tracker.config import SiteConfig, make_config
-from tracker.data import Recall, load_jurisdictions
-from tracker.progress import Progress
+from tracker.data.jurisdictions import Recall, load_jurisdictions
+from tracker.render import pages as render
 
 PAGE = "jurisdictions/chicago-il/index.html"
 OTHER = "jurisdictions/seattle-wa/index.html"

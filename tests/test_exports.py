@@ -80,10 +80,11 @@ def test_robots_points_at_the_sitemap(real_site: Path) -> None:
 
 def test_json_written_in_batches_is_the_document_json_dumps_writes(real_site: Path, monkeypatch) -> None:
     """The national file is made a few records at a time; joined, the pieces are exactly one json.dumps."""
-    from tracker import build, exports
+    from tracker.build import pipeline as build
     from tracker.config import make_config
-    from tracker.tables import json_value
-    from tracker.urls import Urls
+    from tracker.render import exports
+    from tracker.render.tables import json_value
+    from tracker.render.urls import Urls
 
     config = make_config(site_url="https://example.org/tracker/")
     site = build.load_site(config)

@@ -9,10 +9,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import fastyaml
+from tracker.data import fastyaml
+from tracker.data.fastyaml import load_fast
+from tracker.data.yamlfile import Located, load_yaml_text
 from tracker.errors import DataError
-from tracker.fastyaml import load_fast
-from tracker.yamlfile import Located, load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""tracker/forked.py: a value, an error, or a plain message when the second process dies or its error cannot cross."""
+"""tracker/build/forked.py: a value, an error, or a plain message when the second process dies or its error cannot cross."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import signal
 
 import pytest
 
+from tracker.build.forked import Forked
 from tracker.errors import BuildError, DataError, Problem
-from tracker.forked import Forked
 
 
 def test_the_value_comes_back() -> None:

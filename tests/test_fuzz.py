@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT, TINY
-from tracker.content import load_page
-from tracker.data import load_document, load_jurisdictions
+from tracker.data.content import load_page
+from tracker.data.jurisdictions import load_document, load_jurisdictions
 from tracker.errors import DataError
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))

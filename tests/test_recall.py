@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TINY
-from tracker.data import Recall, load_jurisdictions
+from tracker.data.jurisdictions import Recall, load_jurisdictions
 from tracker.errors import DataError
 
 GOOD = (TINY / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")

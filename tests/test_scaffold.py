@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, TINY, run_build
-from tracker import placeholders, scaffold_command
 from tracker.cli import parse_args
-from tracker.data import load_document
+from tracker.data import placeholders
+from tracker.data.jurisdictions import load_document
+from tracker.data.yamlfile import load_yaml
 from tracker.errors import DataError, Problem
-from tracker.yamlfile import load_yaml
+from tracker.scaffold import command as scaffold_command
 
 REAL = ROOT / "data" / "jurisdictions.yaml"
 

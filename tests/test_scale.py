@@ -56,7 +56,7 @@ def test_the_chart_shows_at_most_forty_bars(large_site: Path) -> None:
 def test_the_feed_holds_only_the_newest_entries(large_site: Path) -> None:
     import feedparser
 
-    from tracker.exports import FEED_ENTRIES
+    from tracker.render.exports import FEED_ENTRIES
 
     feed = feedparser.parse((large_site / "feed.xml").read_bytes())
     assert not feed.bozo and len(feed.entries) == FEED_ENTRIES

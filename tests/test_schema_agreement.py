@@ -16,9 +16,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from tests.conftest import ROOT, TINY
-from tracker.data import load_document
+from tracker.data.jurisdictions import load_document
+from tracker.data.yamlfile import PathKey, load_yaml
 from tracker.errors import DataError
-from tracker.yamlfile import PathKey, load_yaml
 
 SCHEMA = json.loads((ROOT / "schema" / "jurisdictions.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=FormatChecker())

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
-from tracker.dictionary import fields, generated_files
+from tracker.render.dictionary import fields, generated_files
 
 DATA = ROOT / "data"
 JURISDICTIONS = yaml.safe_load((DATA / "jurisdictions.yaml").read_text(encoding="utf-8"))["jurisdictions"]
@@ -152,7 +152,7 @@ def test_timeline_filters_by_jurisdiction_and_kind(reader, served_site: str) -> 
 
 
 def test_search_indexes_the_name_kind_state_and_summary_of_a_jurisdiction(real_site: Path) -> None:
-    from tracker.search import indexed_part
+    from tracker.render.search import indexed_part
 
     page = (real_site / "jurisdictions/watsonville-ca/index.html").read_bytes()
     part = BeautifulSoup(indexed_part(page), "html.parser")

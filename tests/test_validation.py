@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TINY
-from tracker.data import load_document
+from tracker.data.jurisdictions import load_document
 from tracker.errors import DataError
 
 GOOD = (TINY / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
@@ -232,7 +232,7 @@ def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
 
 def test_a_source_defined_under_another_jurisdiction_can_be_cited(tmp_path: Path) -> None:
     """What `check` accepts, the build must build (regression: it used to crash on such a citation)."""
-    from tracker.data import load_jurisdictions
+    from tracker.data.jurisdictions import load_jurisdictions
 
     text = GOOD.replace("    status_source: null\n", "    status_source: justia-ilnd-198\n", 1)
     text = text.replace("status: letter-sent", "status: responded", 1)
@@ -249,7 +249,7 @@ def test_checks_run_beside_the_making_of_records_give_the_same_message(
 ) -> None:
     """A large file is checked in a second process while the records are made from it: a mistake that breaks
     the making (a source id nobody defines, a missing field) must still come out as the checks' message."""
-    from tracker import data
+    from tracker.data import jurisdictions as data
 
     monkeypatch.setattr(data, "CHECK_BESIDE_FROM", 1)
     file = tmp_path / "jurisdictions.yaml"
@@ -260,7 +260,7 @@ def test_checks_run_beside_the_making_of_records_give_the_same_message(
 
 
 def test_records_made_beside_the_checks_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tracker import data
+    from tracker.data import jurisdictions as data
 
     file = TINY / "data" / "jurisdictions.yaml"
     alone = data.load_jurisdictions(file)

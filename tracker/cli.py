@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from tracker.annotate import escape_data, report_problems
+from tracker.build.annotate import escape_data, report_problems
 from tracker.config import SiteConfig, make_config
 from tracker.errors import DataError, TrackerError
 
@@ -69,11 +69,15 @@ def report(error: TrackerError) -> None:
 
 def run(args: argparse.Namespace) -> None:
     if args.command == "new":
-        from tracker import scaffold_command  # before the build's imports: printing a block needs none of them
+        from tracker.scaffold import (
+            command as scaffold_command,  # before the build's imports: printing a block needs none of them
+        )
 
         # Not a build: a mistake in the arguments is one plain line from scaffold, with status 1.
         raise SystemExit(scaffold_command.new(args))
-    from tracker import build, dictionary, serve  # imported late so --help stays fast
+    from tracker.build import pipeline  # imported late so --help stays fast
+    from tracker.render import dictionary
+    from tracker.serve import preview
 
     if args.command == "schema":
         root = Path(__file__).resolve().parent.parent
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace) -> None:
         print("Rewrote the JSON Schemas in schema/ and docs/data-dictionary.md.")
         return
     if args.command == "serve":
-        serve.serve(args)
+        preview.serve(args)
         return
     config = make_config(
         data_dir=args.data,
@@ -93,10 +97,10 @@ def run(args: argparse.Namespace) -> None:
         tiles=not args.no_tiles,
     )
     if args.command == "check":
-        site = build.check(config)
+        site = pipeline.check(config)
         print(f"OK: {len(site.jurisdictions)} jurisdictions and {len(site.pages)} pages are valid.")
     else:
-        build.build(config, use_cache=not args.no_cache)
+        pipeline.build(config, use_cache=not args.no_cache)
         print(built_message(config))
 
 

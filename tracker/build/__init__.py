@@ -1,0 +1,1 @@
+"""The pipeline: load, check, render, then write the output (atomically, reusing unchanged pages)."""

@@ -1,0 +1,127 @@
+"""Make the pages and the search index straight into the staging folder, skipping what has not changed.
+
+Pages are written as they are rendered (in worker processes for large sites), so a national site never
+sits in memory whole. When the site is updated in place (output.Update), a page whose key
+(tracker/build/cache.py) is unchanged is not rendered at all, and the search index is kept when no indexed
+text changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import jinja2
+
+from tracker.build.cache import Cache, digest
+from tracker.build.progress import Progress
+from tracker.config import SiteConfig
+from tracker.data.boundaries import Outlines
+from tracker.model.site import Site
+from tracker.render.pages import Common, Sheet, contexts, in_workers, render_sheet
+from tracker.render.search import BUNDLE, index_folder, part_of
+from tracker.render.urls import Urls
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PageJob:
+    common: Common  # for pages about the whole site
+    cached: Common  # for cached pages: `site` is only the Layout their key covers
+    staging: Path  # where new files go
+    current: Path  # the site as it is: unchanged files stay there when updating in place
+    update: bool
+    parts: Path  # what the search indexer reads of each page
+
+
+def _make(env: jinja2.Environment, job: PageJob, sheet: Sheet) -> tuple[str, str | None]:
+    """Render one page into the staging folder; return its file and the digest of its indexed part."""
+    path, html, _ = render_sheet(env, job.cached if sheet.cached else job.common, sheet)
+    target = job.staging / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(html)
+    return path, _write_part(job.parts, path, html)
+
+
+def _write_part(parts: Path, path: str, html: bytes) -> str | None:
+    part = part_of(path, html)
+    if part is None:
+        return None
+    (parts / path).parent.mkdir(parents=True, exist_ok=True)
+    (parts / path).write_bytes(part)
+    return hashlib.sha256(part).hexdigest()
+
+
+def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progress) -> list[str]:
+    """Every page into job.staging, except unchanged ones when updating; return all their files in order."""
+    common = job.common
+    base = digest(cache.code, common.config, common.urls, job.cached.site)
+    site = common.site
+    # A jurisdiction is keyed by the hash of the values it was made from, not by pickling all its parts.
+    stand_ins = {id(j): site.fingerprints[j.id] for j in site.jurisdictions if j.id in site.fingerprints}
+    todo: list[tuple[Sheet, str]] = []
+    for sheet in sheets:
+        key = ""  # a page about the whole site is cheap to make and costly to key: always made
+        if sheet.cached:
+            parts = (base, sheet.template, sheet.path, sheet.title, sheet.description, sheet.extra)
+            key = digest(*parts, stand_ins=stand_ins)
+            if job.update and cache.unchanged(common.urls.file_for(sheet.path), key):
+                continue
+        todo.append((sheet, key))
+    made = in_workers(_make, common.config, job, [sheet for sheet, _ in todo], cache.compiled_templates())
+    for (_, key), (path, part) in zip(todo, progress.count("pages", made, len(todo)), strict=True):
+        cache.wrote(path, key, part)
+    return [common.urls.file_for(sheet.path) for sheet in sheets]
+
+
+def _remove_other_parts(parts: Path, keep: set[str]) -> None:
+    """Parts of pages the site no longer has (the folder is kept from build to build)."""
+    for folder, _, files in os.walk(parts):
+        base = Path(folder).relative_to(parts).as_posix()
+        for name in files:
+            if (name if base == "." else f"{base}/{name}") not in keep:
+                (Path(folder) / name).unlink()
+
+
+def page_job(
+    site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, staging: Path, update: bool, parts: Path
+) -> PageJob:
+    common, cached = contexts(site, config, urls, outlines)
+    return PageJob(common, cached, staging, config.out_dir.resolve(), update, parts)
+
+
+def make_search(job: PageJob, cache: Cache, pages: list[str], meanwhile: Callable[[], T]) -> tuple[list[str], T]:
+    """The search index into job.staging/pagefind/ (kept when no indexed text changed), and meanwhile()'s result."""
+    indexed = sorted((path, cache.new[path][4]) for path in pages if cache.new[path][4])
+    cache.search = key = digest(cache.code, indexed)
+    old = [path for path in cache.old if path.startswith(BUNDLE)]
+    if job.update and key == cache.old_search and old:
+        if all([cache.unchanged(path, key) for path in old]):  # a list: check (and keep) every file
+            # Parts are repaired only when indexing; untrusted ones stay untrusted until then.
+            cache.parts_consistent = cache.parts_trusted
+            return sorted(old), meanwhile()
+        for path in old:
+            cache.new.pop(path, None)
+    made = set(cache.placed)
+    if not cache.parts_trusted:  # after a failed build: the unchanged pages' parts come from the site as it is
+        for path, _ in indexed:
+            if path not in made:
+                _write_part(job.parts, path, (job.current / path).read_bytes())
+    keep = {path for path, _ in indexed}
+    if cache.parts_trusted:  # the folder holds the previous build's parts: remove those of pages now gone
+        for path in {path for path, record in cache.old.items() if record[4]} - keep:
+            (job.parts / path).unlink(missing_ok=True)
+    else:
+        _remove_other_parts(job.parts, keep)
+    cache.parts_consistent = True
+    bundle = job.staging / BUNDLE
+    result = index_folder(job.parts, bundle, meanwhile)
+    files = sorted(p.relative_to(job.staging).as_posix() for p in bundle.rglob("*") if p.is_file())
+    for path in files:
+        cache.wrote(path, key, None)
+    return files, result

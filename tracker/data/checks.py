@@ -1,0 +1,333 @@
+"""The rules a schema cannot express: unique ids, references, dates in order, places in the US."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from tracker.data.schema import STATUSES
+from tracker.data.validate import describe_field, shorten, subject_of
+from tracker.data.yamlfile import Located, PathKey
+from tracker.errors import Problem
+
+FIPS_LENGTH = {"state": 2, "county": 5, "city-county": 5, "city": 7}
+STATE_FIPS = {
+    "AL": "01",
+    "AK": "02",
+    "AZ": "04",
+    "AR": "05",
+    "CA": "06",
+    "CO": "08",
+    "CT": "09",
+    "DE": "10",
+    "DC": "11",
+    "FL": "12",
+    "GA": "13",
+    "HI": "15",
+    "ID": "16",
+    "IL": "17",
+    "IN": "18",
+    "IA": "19",
+    "KS": "20",
+    "KY": "21",
+    "LA": "22",
+    "ME": "23",
+    "MD": "24",
+    "MA": "25",
+    "MI": "26",
+    "MN": "27",
+    "MS": "28",
+    "MO": "29",
+    "MT": "30",
+    "NE": "31",
+    "NV": "32",
+    "NH": "33",
+    "NJ": "34",
+    "NM": "35",
+    "NY": "36",
+    "NC": "37",
+    "ND": "38",
+    "OH": "39",
+    "OK": "40",
+    "OR": "41",
+    "PA": "42",
+    "RI": "44",
+    "SC": "45",
+    "SD": "46",
+    "TN": "47",
+    "TX": "48",
+    "UT": "49",
+    "VT": "50",
+    "VA": "51",
+    "WA": "53",
+    "WV": "54",
+    "WI": "55",
+    "WY": "56",
+    "AS": "60",
+    "GU": "66",
+    "MP": "69",
+    "PR": "72",
+    "VI": "78",
+}
+# Generous boxes around the 50 states and the territories; a point outside is a typo (often a lost minus sign).
+US_BOXES = ((17.5, 72.0, -180.0, -64.0), (13.0, 21.0, 144.0, 146.5), (-15.0, -10.0, -171.5, -168.0))
+
+Check = Callable[[Located], Iterator[tuple[PathKey, str]]]
+
+
+def records(doc: Located) -> Iterator[tuple[int, dict[str, Any]]]:
+    items = doc.value.get("jurisdictions") if isinstance(doc.value, dict) else None
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict):
+            yield i, item
+
+
+def entries(record: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    items = record.get(key)
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict):
+            yield i, item
+
+
+def as_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def all_sources(doc: Located) -> Iterator[tuple[PathKey, dict[str, Any]]]:
+    shared = doc.value.get("shared_sources") if isinstance(doc.value, dict) else None
+    for i, source in enumerate(shared if isinstance(shared, list) else []):
+        if isinstance(source, dict):
+            yield ("shared_sources", i), source
+    for i, record in records(doc):
+        for j, source in entries(record, "sources"):
+            yield ("jurisdictions", i, "sources", j), source
+
+
+def check_unique_ids(doc: Located) -> Iterator[tuple[PathKey, str]]:
+    if _all_unique([r.get("id") for _, r in records(doc)]) and _all_unique([s.get("id") for _, s in all_sources(doc)]):
+        return  # the common case, found without a path for each record
+    seen: dict[str, PathKey] = {}
+    for i, record in records(doc):
+        yield from _once(doc, seen, ("jurisdictions", i), record.get("id"), "jurisdiction id")
+    seen = {}
+    for path, source in all_sources(doc):
+        yield from _once(doc, seen, path, source.get("id"), "source id")
+
+
+def _once(
+    doc: Located, seen: dict[str, PathKey], path: PathKey, value: Any, what: str
+) -> Iterator[tuple[PathKey, str]]:
+    if not isinstance(value, str):
+        return
+    if value in seen:
+        first = doc.line_col(seen[value] + ("id",))[0]
+        yield path + ("id",), f'the {what} "{shorten(value)}" is already used on line {first}; each must be unique.'
+    else:
+        seen[value] = path
+
+
+def _all_unique(ids: list[Any]) -> bool:
+    texts = [value for value in ids if isinstance(value, str)]
+    return len(set(texts)) == len(texts)
+
+
+def check_references(doc: Located) -> Iterator[tuple[PathKey, str]]:
+    known = {s["id"] for _, s in all_sources(doc) if isinstance(s.get("id"), str)}
+    if _cited(doc) <= known:
+        return  # the common case, found without a path for each citation
+    for i, record in records(doc):
+        base: PathKey = ("jurisdictions", i)
+        refs: list[tuple[PathKey, Any]] = [(base + ("status_source",), record.get("status_source"))]
+        refs += [(base + ("letters", j, "source"), x.get("source")) for j, x in entries(record, "letters")]
+        refs += [(base + ("grants", j, "source"), x.get("source")) for j, x in entries(record, "grants")]
+        for j, event in entries(record, "events"):
+            ids = event.get("sources") if isinstance(event.get("sources"), list) else []
+            refs += [(base + ("events", j, "sources", k), ref) for k, ref in enumerate(ids)]
+        for path, ref in refs:
+            if isinstance(ref, str) and ref not in known:
+                yield (
+                    path,
+                    f'{describe_field(path)} cites the source "{shorten(ref)}", but no source has that id. Add it under "sources" or fix the id.',
+                )
+
+
+def _cited(doc: Located) -> set[str]:
+    """Every source id the records cite (a superset check: the paths come only if one is unknown)."""
+    cited: list[Any] = []
+    for _, record in records(doc):
+        cited.append(record.get("status_source"))
+        cited += [x.get("source") for key in ("letters", "grants") for _, x in entries(record, key)]
+        for _, event in entries(record, "events"):
+            ids = event.get("sources")
+            cited += ids if isinstance(ids, list) else []
+    return {ref for ref in cited if isinstance(ref, str)}  # anything else (a list, say) is the schema's to report
+
+
+def check_dates(doc: Located) -> Iterator[tuple[PathKey, str]]:
+    last = as_date(doc.value.get("last_updated")) if isinstance(doc.value, dict) else None
+    for i, record in records(doc):
+        for j, letter in entries(record, "letters"):
+            sent, due = as_date(letter.get("date")), as_date(letter.get("deadline"))
+            if sent and due and due < sent:
+                path = ("jurisdictions", i, "letters", j, "deadline")
+                yield (
+                    path,
+                    f"{describe_field(path)} ({due.isoformat()}) is before the letter's date ({sent.isoformat()}).",
+                )
+        if last is None:
+            continue
+        for path, when in _dated(i, record):
+            if when > last:
+                yield (
+                    path,
+                    f'{describe_field(path)} ({when.isoformat()}) is after the file\'s "last_updated" date ({last.isoformat()}); is the year right?',
+                )
+
+
+def _dated(i: int, record: dict[str, Any]) -> Iterator[tuple[PathKey, dt.date]]:
+    base: PathKey = ("jurisdictions", i)
+    for key in ("letters", "events"):
+        for j, item in entries(record, key):
+            when = as_date(item.get("date"))
+            if when:
+                yield base + (key, j, "date"), when
+    when = as_date(record.get("status_date"))
+    if when:
+        yield base + ("status_date",), when
+
+
+def check_places(doc: Located) -> Iterator[tuple[PathKey, str]]:
+    for i, record in records(doc):
+        base: PathKey = ("jurisdictions", i)
+        # Only text can be looked up: a list where a word belongs is the schema's to report, not a crash here.
+        fips, kind, state = (_text(record.get(key)) for key in ("fips", "kind", "state"))
+        if isinstance(fips, str) and fips.isdigit() and kind in FIPS_LENGTH and len(fips) != FIPS_LENGTH[kind]:
+            yield (
+                base + ("fips",),
+                f'"fips" is "{fips}" ({len(fips)} digits), but a {kind} has a {FIPS_LENGTH[kind]}-digit FIPS code.',
+            )
+        elif (
+            isinstance(fips, str) and state in STATE_FIPS and fips.isdigit() and not fips.startswith(STATE_FIPS[state])
+        ):
+            yield base + ("fips",), f'"fips" is "{fips}", but codes in {state} start with {STATE_FIPS[state]}.'
+        lat, lon = record.get("lat"), record.get("lon")
+        if not (_number(lat) and _number(lon) and abs(lat) <= 90 and abs(lon) <= 180):
+            continue  # not a point at all: the schema's message says why, once
+        if not any(a <= lat <= b and c <= lon <= d for a, b, c, d in US_BOXES):
+            hint = " Longitudes in the United States are negative: is a minus sign missing?" if lon > 0 else ""
+            yield base + ("lat",), f"the point {lat}, {lon} is outside the United States.{hint}"
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def scalars(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
+    """Every value that is not a list or a set of fields, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from scalars(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from scalars(item, path + (i,))
+    else:
+        yield path, value
+
+
+# A text of spaces only (or of nothing, or of line breaks), between the line breaks Located.scan puts
+# around every text. A pattern that starts with a plain character is searched for at C speed.
+BLANK_TEXT = re.compile(r"\n[^\S\n]*\n")
+
+
+def _may_be_blank_or_nan(doc: Located) -> bool:
+    """A cheap superset of what check_values reports."""
+    texts, nan = doc.scan()
+    return nan or BLANK_TEXT.search(texts) is not None
+
+
+def check_values(doc: Located) -> Iterator[tuple[PathKey, str]]:
+    """Values the schema lets through but a reader would see as blank or broken."""
+    if not _may_be_blank_or_nan(doc):
+        return  # the common case, found without building a path for each of a million values
+    for path, value in scalars(doc.value):
+        if isinstance(value, str) and value and not value.strip():
+            yield path, f"{describe_field(path)} holds only spaces; write the text it should hold."
+        elif isinstance(value, float) and math.isnan(value):
+            yield (
+                path,
+                f'{describe_field(path)} is {doc.raw.get(path, "nan")}, which YAML reads as "not a number"; write digits.',
+            )
+
+
+def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
+    for i, record in records(doc):
+        base: PathKey = ("jurisdictions", i)
+        # The status is the outcome of the 2017–2021 letters: a record has one exactly when it has letters.
+        letters, status = record.get("letters"), record.get("status", "")
+        if letters == [] and status is not None:
+            yield (
+                base + ("status",),
+                '"letters" is empty, so "status" (the outcome of the 2017–2021 letters) must be null.',
+            )
+        elif letters and status is None:
+            yield (
+                base + ("status",),
+                '"status" is null, but the record has letters: give the status of its 2017–2021 dispute.',
+            )
+        if (
+            record.get("status_source") is None
+            and _text(record.get("status")) in STATUSES
+            and record["status"] != "letter-sent"
+        ):
+            yield (
+                base + ("status_source",),
+                f'"status_source" is null, but the status "{record.get("status")}" needs a source.',
+            )
+        for j, grant in entries(record, "grants"):
+            path = base + ("grants", j)
+            amount, minimum = grant.get("amount"), grant.get("amount_min")
+            if (amount is None) == (minimum is None):
+                yield (
+                    path + ("amount",),
+                    f'{describe_field(path)}: set exactly one of "amount" (a figure) and "amount_min" (a "more than" figure); write null in the other.',
+                )
+            elif (minimum is not None) != (grant.get("confidence") == "lower-bound"):
+                yield (
+                    path + ("confidence",),
+                    f'{describe_field(path)}: "amount_min" goes with confidence "lower-bound", and "lower-bound" with "amount_min".',
+                )
+
+
+CHECKS: tuple[Check, ...] = (
+    check_values,
+    check_unique_ids,
+    check_references,
+    check_dates,
+    check_places,
+    check_grants_and_status,
+)
+
+
+# The rules that look across records; the others see one record and the rest of the file (last_updated).
+CROSS_CHECKS = (check_unique_ids, check_references)
+RECORD_CHECKS = tuple(check for check in CHECKS if check not in CROSS_CHECKS)
+
+
+def rule_problems(doc: Located, checks: tuple[Check, ...] = CHECKS) -> list[Problem]:
+    """Run the rules; report each finding at the line of the value it is about."""
+    found = []
+    for check in checks:
+        for path, message in check(doc):
+            line, col = doc.line_col(path)
+            found.append(Problem(doc.path, line, col, message, subject_of(doc, path), "Invalid value"))
+    return found

@@ -1,0 +1,406 @@
+"""The fast way to read a large data file that has no mistakes: rapidyaml parses, JSON carries it into Python.
+
+PyYAML builds a Python object for every token and node, about 2.4 ms per jurisdiction record; rapidyaml
+parses in C++ and hands the whole tree over as one JSON string, about 0.2 ms per record. The values must be
+exactly the ones the sure reader (tracker/data/yamlfile.py) gives, so this reader keeps YAML 1.1's meaning of plain
+scalars (PyYAML's resolver decides what `yes`, `012` or `.inf` mean) and gives up, returning None, on anything
+it cannot reproduce exactly. It keeps no line numbers: the caller reads a file with any problem a second time
+with the sure reader, which names the line of every mistake.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import itertools
+import json
+import marshal
+import math
+import multiprocessing
+import os
+import re
+import sys
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import ryml
+import yaml
+
+from tracker.data.yamlfile import _CONSTRUCT, CONTENT_LINE, MAX_DEPTH, SCALAR_TAGS, YAML_TAG
+
+# Text this reader leaves to the sure one: escapes (which can hide control characters), anchors, aliases
+# and tags, reserved characters, merge keys, directives and document markers, complex keys, tabs, and line breaks other than
+# "\n" (PyYAML also breaks lines at CR, NEL and U+2028/2029), and direction overrides (which it strips).
+# Plain substring tests first: a regular expression tried at every position of 25 MB costs seconds.
+SURE_ONLY = ("\\", "\t", "\r", "<<", "\n---", "\n...", "\n%")
+UNICODE_BREAKS = "\x85\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Anchors, aliases and tags, and the characters YAML reserves ("@", "`"), which PyYAML refuses to start a value.
+INDICATORS = "&*!@`"
+COMPLEX_KEY = re.compile(r"\n[ -]*\?\s")
+# rapidyaml writes a plain "-.5" as -0.5 (to YAML 1.1 it is text), and "inf" or "nan" as .inf or .nan.
+REWRITTEN_NUMBER = re.compile(r"[-+]\.[0-9]")
+
+
+def needs_sure_reader(text: str) -> bool:
+    return (
+        any(mark in text for mark in SURE_ONLY)
+        or _first_content(text) in ("-", ".", "%", "?", "{", "[")  # markers, directives, keys; top-level flow
+        or (not text.isascii() and any(c in text for c in UNICODE_BREAKS))
+        or (any(c in text for c in INDICATORS) and _starts_a_value_with_an_indicator(text))
+        or ("?" in text and COMPLEX_KEY.search(text) is not None)
+        or (("-." in text or "+." in text) and REWRITTEN_NUMBER.search(text) is not None)
+    )
+
+
+def _first_content(text: str) -> str:
+    """The first character that is neither space nor part of a comment."""
+    found = CONTENT_LINE.search(text)
+    return found.group()[-1] if found else ""
+
+
+def _starts_a_value_with_an_indicator(text: str) -> bool:
+    """Whether a key or value begins with &, *, !, @ or ` (an anchor, alias or tag, or a reserved character).
+
+    Prose such as "Smith & Wesson" is fine: only an indicator that follows nothing but spaces after the start
+    of a line, a "- ", a ":" or a flow bracket or comma counts. Any doubt sends the file to the sure reader.
+    """
+    for char in INDICATORS:
+        at = text.find(char)
+        while at != -1:
+            line_start = text.rfind("\n", 0, at) + 1
+            before = text[line_start:at].rstrip(" ")
+            if not before or before[-1] in ":-[{,":
+                return True
+            at = text.find(char, at + 1)
+    return False
+
+
+# The first characters of plain scalars that PyYAML may read as something other than text.
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+_RESOLVER = yaml.resolver.Resolver()
+
+
+# rapidyaml writes a key such as ".Inf" as ".inf", even when it was quoted: such keys go to the sure reader.
+SPECIAL_FLOAT_KEY = re.compile(r'"[-+]?\.(?:inf|nan)":', re.I)
+
+
+class GiveUp(Exception):
+    """Something only the sure reader handles exactly."""
+
+
+class Listed(NamedTuple):
+    """The longest top-level list as text: what a reader with `kept` items can tell apart from last time."""
+
+    key: str
+    items: tuple[bytes, ...]  # each item's text, by item_key
+    rest: bytes  # the rest of the file, by item_key
+
+
+def item_key(text: str) -> bytes:
+    """Texts are kept by a hash of them: a national file's records need not be kept twice."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+class Fast(NamedTuple):
+    value: Any
+    scan: tuple[str, bool] | None  # what Located.scan() gives for these values, when gathered while reading them
+    listed: Listed | None = None  # when the file has a top-level list (its records)
+
+
+def load_fast(text: str) -> Any | None:
+    """The values of a YAML document, as the sure reader gives them; None when this reader can't be sure."""
+    fast = read_fast(text)
+    return None if fast is None else fast.value
+
+
+# A list item's text (by item_key) -> its value, marshalled: each read gets its own copy.
+Kept = dict[bytes, bytes]
+
+
+def read_fast(text: str, kept: Kept | None = None) -> Fast | None:
+    """load_fast's values, with every text value gathered for the checks on the way (Located.scan).
+
+    With `kept` (a preview reads the file after every save), items of the longest list read last time are
+    not parsed again; `kept` then holds this read's items.
+    """
+    if needs_sure_reader(text):
+        return None
+    texts = Texts()
+    try:
+        value = _load_in_batches(text, texts, kept)
+    except (GiveUp, ryml.ExceptionParse, ryml.ExceptionBasic, ryml.ExceptionVisit, ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict):
+        return None  # the sure reader explains what the file should hold
+    return Fast(value, texts.scan(), texts.listed)
+
+
+class Texts:
+    """Text values met while reading, joined a piece at a time (Located.scan's texts and NaN flag)."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []  # each the texts of one piece, joined by line breaks
+        self.nan = False
+        self.listed: Listed | None = None
+        self.complete = True  # False when some values were not met (kept items: fastyaml._load_kept)
+
+    def add(self, found: list[str], nan: bool) -> None:
+        if found:  # [""] too: an empty text is a text
+            self.pieces.append("\n".join(found))
+        self.nan = self.nan or nan
+
+    def merge(self, pieces: list[str], nan: bool) -> None:
+        self.pieces += pieces
+        self.nan = self.nan or nan
+
+    def scan(self) -> tuple[str, bool] | None:
+        return ("\n" + "\n".join(self.pieces) + "\n", self.nan) if self.complete else None
+
+
+# A top-level key with a block below it, after a line break: a literal first character makes the search fast.
+TOP_KEY = re.compile(r"\n([A-Za-z_][\w-]*):[ \t]*(?:#.*)?(?=\n|\Z)")
+TOP_LINE = re.compile(r"\n(?=[^\s#])")  # the next line that starts at the margin ends that block
+BATCH = 500  # records per parse: rapidyaml's tree of a whole 10,000-record file takes about 200 MB
+PARALLEL_FROM = 2  # batches for each process: below 1,000 records a second process costs more than it saves
+
+
+def _load_in_batches(text: str, texts: Texts, kept: Kept | None = None) -> Any:
+    """Parse the longest top-level list a few hundred items at a time, the rest of the file on its own."""
+    block = _longest_list(text)
+    if block is None:
+        return _load_piece(text, texts)
+    key, start, end, items = block
+    rest = text[:start] + f"{key}: []\n" + text[end:]
+    value = _load_piece(rest, texts)
+    if not isinstance(value, dict) or value.get(key) != []:
+        raise GiveUp
+    pieces = [text[a:b] for a, b in itertools.pairwise([*items, end])]
+    texts.listed = Listed(key, tuple(map(item_key, pieces)), item_key(rest))
+    if kept is None:
+        value[key] = list(_load_items(pieces, texts))
+    else:
+        value[key] = _load_kept(pieces, texts.listed.items, texts, kept)
+    return value
+
+
+def _load_items(items: list[str], texts: Texts) -> Iterator[Any]:
+    """The items' values in order, parsed BATCH at a time (a file's records, or the ones not kept)."""
+    firsts = range(0, len(items), BATCH)
+    pieces = ["".join(items[first : first + BATCH]) for first in firsts]
+    for first, (batch, batch_texts, nan) in zip(firsts, _load_pieces(pieces), strict=True):
+        if not isinstance(batch, list) or len(batch) != len(items[first : first + BATCH]):
+            raise GiveUp  # the items did not split where expected: the whole file decides
+        texts.merge(batch_texts, nan)
+        yield from batch
+
+
+_NOT_PARSED = object()
+
+
+def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Kept) -> list[Any]:
+    """Each item's value, parsing only the items `kept` lacks; then `kept` holds exactly these items.
+
+    Items parsed now add their texts to `texts`; a kept item's texts are not kept (the checks walk the values
+    when they need them), so a read that reuses any item leaves `texts` incomplete.
+    """
+    missing = {key: item for item, key in zip(items, keys, strict=True) if key not in kept}
+    parsed = dict(zip(missing, _load_items(list(missing.values()), texts), strict=True))
+    fresh: Kept = {}
+    values = []
+    for key in keys:
+        value = parsed.pop(key, _NOT_PARSED)  # fresh from the parser: used as it is, once
+        if value is _NOT_PARSED:
+            texts.complete = False
+            fresh[key] = fresh.get(key) or kept[key]
+            value = marshal.loads(fresh[key])
+        else:
+            fresh[key] = marshal.dumps(value)  # before anyone can change it
+        values.append(value)
+    kept.clear()
+    kept.update(fresh)
+    return values
+
+
+def _load_pieces(pieces: list[str]) -> Iterator[tuple[Any, list[str], bool]]:
+    """Each piece's values, texts and NaN flag; a large file's second half read by a second process meanwhile."""
+    half = len(pieces) // 2
+    if half < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        yield from map(_load_alone, pieces)
+        return
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        later = pool.map_async(_load_in_child, pieces[half:], chunksize=1)
+        yield from map(_load_alone, pieces[:half])
+        for result in later.get():
+            if result is None:
+                raise GiveUp
+            yield result
+
+
+def _load_in_child(piece: str) -> tuple[Any, list[str], bool] | None:
+    """_load_alone in the second process: None where it gave up (rapidyaml's errors cannot be sent back)."""
+    try:
+        return _load_alone(piece)
+    except (GiveUp, ryml.ExceptionParse, ryml.ExceptionBasic, ryml.ExceptionVisit, ValueError, RecursionError):
+        return None
+
+
+def _load_alone(piece: str) -> tuple[Any, list[str], bool]:
+    texts = Texts()
+    value = _load_piece(piece, texts)
+    return value, texts.pieces, texts.nan
+
+
+def _longest_list(text: str) -> tuple[str, int, int, list[int]] | None:
+    """The top-level key whose block list spans the most text: (key, start, end, where each item starts)."""
+    best = None
+    for match in TOP_KEY.finditer("\n" + text):  # positions in text are one less
+        after = TOP_LINE.search(text, match.end() - 1)
+        end = after.start() + 1 if after else len(text)
+        if best is None or end - match.start() > best[2] - best[1]:
+            best = (match.group(1), match.start(), end, match.end() - 1)
+    if best is None:
+        return None
+    key, start, end, body = best
+    first = re.compile(r"\n( *)-[ \n]").search(text, body, end)
+    if first is None or CONTENT_LINE.search(text, body, first.start()):
+        return None
+    marker = "\n" + first.group(1) + "-"
+    items = [i + 1 for i in _find_all(text, marker, body, end) if text[i + len(marker) : i + len(marker) + 1] in " \n"]
+    return key, start, end, items
+
+
+def _find_all(text: str, marker: str, start: int, end: int) -> list[int]:
+    found, i = [], text.find(marker, start, end)
+    while i != -1:
+        found.append(i)
+        i = text.find(marker, i + 1, end)
+    return found
+
+
+def _load_piece(text: str, texts: Texts) -> Any:
+    with _quiet_stderr():
+        tree = ryml.parse_in_arena(text.encode("utf-8"))
+        emitted = ryml.emit_json_malloc(tree, tree.root_id())
+    if SPECIAL_FLOAT_KEY.search(emitted):
+        raise GiveUp
+    value = json.loads(
+        emitted,
+        parse_int=_plain_number,
+        parse_float=_plain_number,
+        parse_constant=_give_up,
+        object_pairs_hook=_unique_keys,
+    )
+    if isinstance(value, str) or value is None:
+        raise GiveUp  # a bare scalar: the sure reader says what is wrong with the file
+    _Plain(tree).fix(value, texts)
+    return value
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """rapidyaml prints its own report of a mistake before raising; the sure reader's report is the one to show."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _give_up(_: str) -> Any:
+    raise GiveUp
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs) or "<<" in result or "" in result:
+        raise GiveUp  # a key written twice, or an empty key: the sure reader says which and where
+    return result
+
+
+@functools.lru_cache(maxsize=65536)  # dates, years and amounts repeat across records
+def _resolve(text: str) -> str:
+    """The tag PyYAML gives a plain scalar, without "tag:yaml.org,2002:"."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)).removeprefix(YAML_TAG)
+
+
+def _construct(tag: str, text: str) -> Any:
+    """What the sure reader makes of a plain scalar PyYAML tags `tag` (yamlfile._Converter.scalar)."""
+    if tag not in SCALAR_TAGS:
+        raise GiveUp  # e.g. "=" (PyYAML's !!value): the sure reader reports it
+    if tag in ("str", "timestamp"):
+        return text
+    try:
+        return _CONSTRUCT.yaml_constructors[YAML_TAG + tag](_CONSTRUCT, yaml.ScalarNode(YAML_TAG + tag, text))
+    except (ValueError, yaml.YAMLError):
+        return text
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_number(text: str) -> Any:
+    """A number in rapidyaml's JSON came from a plain scalar: read it the way PyYAML reads that scalar."""
+    tag = _resolve(text)
+    if tag == "str":
+        raise GiveUp  # e.g. 1e5 (text to YAML 1.1): rapidyaml may have rewritten it
+    return _construct(tag, text)
+
+
+class _Plain:
+    """Give text that PyYAML would read as a number, true/false or null that meaning, if it was written plain."""
+
+    def __init__(self, tree: Any) -> None:
+        self.tree = tree
+        self.children: dict[int, list[int]] = {}
+
+    def fix(self, value: Any, texts: Texts) -> None:
+        """Fix plain scalars in place, and gather every text value (one loop: a million values at national scale)."""
+        found, nan, stack = [], False, [(value, ())]
+        while stack:
+            container, path = stack.pop()
+            items = container.items() if type(container) is dict else enumerate(container)
+            for key, item in items:
+                kind = type(item)
+                if kind is str and (item[:1] in _RESOLVERS) and (tag := _resolve(item)) not in ("str", "timestamp"):
+                    item = container[key] = self.meaning(path + (key,), tag, item)  # now e.g. a number
+                    kind = type(item)
+                if kind is str:
+                    found.append(item)
+                elif kind is dict or kind is list:
+                    if len(path) >= MAX_DEPTH:
+                        raise GiveUp
+                    stack.append((item, path + (key,)))
+                elif kind is float:
+                    nan = nan or math.isnan(item)
+        texts.add(found, nan)
+
+    def meaning(self, path: tuple[str | int, ...], tag: str, text: str) -> Any:
+        node = self.node(path)
+        if self.tree.is_val_quoted(node):
+            return text
+        if bytes(self.tree.val(node)).decode("utf-8") != text:
+            raise GiveUp  # rapidyaml rewrote it (".NaN" as ".nan", "inf" as ".inf"): the sure reader decides
+        return _construct(tag, text)
+
+    def node(self, path: tuple[str | int, ...]) -> int:
+        node = self.tree.root_id()
+        for step in path:
+            if isinstance(step, int):
+                node = self.child_list(node)[step]
+            else:
+                node = self.tree.find_child(node, step.encode("utf-8"))
+            if node == ryml.NONE:
+                raise GiveUp
+        return node
+
+    def child_list(self, node: int) -> list[int]:
+        if node not in self.children:
+            found, child = [], self.tree.first_child(node)
+            while child != ryml.NONE:
+                found.append(child)
+                child = self.tree.next_sibling(child)
+            self.children[node] = found
+        return self.children[node]

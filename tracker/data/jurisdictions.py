@@ -1,0 +1,270 @@
+"""Load data/jurisdictions.yaml, validate it completely, and build the records."""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from tracker.build.cache import digest, read_sealed, write_sealed
+from tracker.build.forked import Forked
+from tracker.data.checks import CHECKS, CROSS_CHECKS, RECORD_CHECKS, Check, rule_problems
+from tracker.data.fastyaml import Fast, Kept, read_fast
+from tracker.data.placeholders import placeholder_problems
+from tracker.data.validate import schema_problems
+from tracker.data.yamlfile import Located, load_yaml_text, read_yaml_file
+from tracker.errors import DataError, Problem
+from tracker.model.records import Event, Grant, Jurisdiction, Letter, Source, to_date
+
+
+def display_path(file: Path) -> str:
+    """Name a file the way an editor sees it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(file)
+    except ValueError:
+        return str(file)
+
+
+def load_document(file: Path, recall: Recall | None = None) -> Located:
+    """Load and validate the data file; raise DataError with every problem found.
+
+    Data without mistakes takes the fast reader; anything it can't be sure of, and any file with a
+    problem, is read by the sure reader, whose positions name the line of every mistake. With `recall`
+    (a preview, or a cached build), records read last time are not parsed again, nor checked again if they were found clean.
+    """
+    display = display_path(file)
+    text = read_yaml_file(file, display)
+    found = read_fast(text, None if recall is None else recall.items)
+    if found is not None and not has_problems(fast := Located(found.value, display, _scan=found.scan), found, recall):
+        _read_clean(found, recall)
+        return fast
+    return sure_read(text, display, recall)
+
+
+def sure_read(text: str, display: str, recall: Recall | None) -> Located:
+    """The sure reader's document, or DataError with every problem and its line."""
+    if recall is not None:
+        recall.clean = (b"", frozenset())
+    doc = load_yaml_text(text, display)
+    problems = document_problems(doc)
+    if problems:
+        raise DataError(problems)
+    return doc
+
+
+def _read_clean(found: Fast, recall: Recall | None) -> None:
+    if recall is not None and found.listed is not None:
+        recall.clean = (found.listed.rest, frozenset(found.listed.items))
+
+
+def has_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
+    """Whether the checks find anything: records found clean last time, beside the same rest of the file, are
+    checked again only against the others (ids, sources); a record's own checks see nothing beyond it and the rest.
+    """
+    listed = found.listed
+    if recall is None or listed is None or listed.key != "jurisdictions" or listed.rest != recall.clean[0]:
+        return bool(document_problems(doc))
+    if rule_problems(doc, CROSS_CHECKS):
+        return True
+    new = [i for i, item in enumerate(listed.items) if item not in recall.clean[1]]
+    if not new:
+        return False
+    records = doc.value["jurisdictions"]
+    reduced = Located({**doc.value, "jurisdictions": [records[i] for i in new]}, doc.path)
+    return bool(document_problems(reduced, RECORD_CHECKS))
+
+
+def document_problems(doc: Located, checks: tuple[Check, ...] = CHECKS) -> list[Problem]:
+    problems = schema_problems(doc)
+    # One message per value is enough: a value the schema refuses needs no second opinion from the rules.
+    refused = {(p.line, p.col) for p in problems}
+    problems += [p for p in rule_problems(doc, checks) if (p.line, p.col) not in refused]
+    # Values `build.py new` printed and nobody filled in: valid in form, but never to be published.
+    problems += [p for p in placeholder_problems(doc) if (p.line, p.col) not in refused]
+    return problems
+
+
+def make_source(raw: dict[str, Any]) -> Source:
+    return Source(raw["id"], raw["url"], raw["title"], raw["publisher"], to_date(raw["date"]))
+
+
+def make_jurisdiction(raw: dict[str, Any], known: dict[str, Source]) -> Jurisdiction:
+    """Build one record; `known` holds every source of the file (the checks allow citing any of them)."""
+    own = {s["id"]: known[s["id"]] for s in raw["sources"]}
+    cited: dict[str, Source] = {}
+
+    def cite(ref: str) -> Source:
+        cited.setdefault(ref, known[ref])
+        return known[ref]
+
+    status_source = cite(raw["status_source"]) if raw["status_source"] else None
+    letters = tuple(
+        Letter(to_date(x["date"]), x["batch"], to_date(x["deadline"]), cite(x["source"]), x.get("note"))
+        for x in raw["letters"]
+    )
+    grants = tuple(
+        Grant(
+            g["program"],
+            g["fiscal_year"],
+            g["amount"],
+            g["amount_min"],
+            g["confidence"],
+            cite(g["source"]),
+            g.get("note"),
+        )
+        for g in raw["grants"]
+    )
+    events = tuple(
+        sorted(
+            (
+                Event(to_date(e["date"]), e["kind"], e["summary"], tuple(cite(s) for s in e["sources"]))
+                for e in raw["events"]
+            ),
+            key=lambda e: e.date,
+        )
+    )
+    for source_id in own:  # listed but not cited: still shown, after the cited ones
+        cited.setdefault(source_id, own[source_id])
+    return Jurisdiction(
+        id=raw["id"],
+        name=raw["name"],
+        official_name=raw["official_name"],
+        kind=raw["kind"],
+        state=raw["state"],
+        fips=raw["fips"],
+        lat=float(raw["lat"]),
+        lon=float(raw["lon"]),
+        status=raw["status"],
+        status_date=to_date(raw["status_date"]),
+        status_source=status_source,
+        status_note=raw.get("status_note"),
+        summary=raw["summary"],
+        letters=letters,
+        grants=grants,
+        events=events,
+        sources=tuple(cited.values()),
+    )
+
+
+@dataclass
+class Recall:
+    """What a preview keeps from one read of the data to the next, so that a save re-makes only what changed.
+
+    A cached build keeps the records and which were clean in a file (tracker/build/cache.py, recall_file).
+    """
+
+    items: Kept = field(default_factory=dict)  # the records as read last time, by their text (tracker/data/fastyaml.py)
+    clean: tuple[bytes, frozenset[bytes]] = (b"", frozenset())  # the rest and the records of the last clean read
+    made: dict[str, Jurisdiction] = field(default_factory=dict)  # by fingerprint: made from exactly those values
+
+    @classmethod
+    def read(cls, file: Path, code: str) -> Recall:
+        """What the last build with this code read (nothing, when the file is missing, damaged or stale)."""
+        try:
+            payload = read_sealed(file)
+            if payload is not None:
+                saved, items, clean = marshal.loads(payload)
+                if saved == code:
+                    return cls(items, clean)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        return cls()
+
+    def write(self, file: Path, code: str) -> None:
+        """Keep the records as read for the next build (a failure only makes that build read them all again)."""
+        payload = marshal.dumps((code, self.items, self.clean))
+        with contextlib.suppress(OSError):
+            write_sealed(file, payload)
+
+
+class Loaded(NamedTuple):
+    jurisdictions: tuple[Jurisdiction, ...]  # sorted by name
+    shared: tuple[Source, ...]
+    last_updated: Any
+    fingerprints: dict[str, str]  # jurisdiction id -> a hash of everything its record is made from
+
+
+def load_jurisdictions(file: Path, recall: Recall | None = None) -> Loaded:
+    """The jurisdictions, the shared sources, the last_updated date, and each record's fingerprint.
+
+    As load_document reads and checks the file, except that for a large file the checks run in a second
+    process while this one makes the records (each takes about a second at 10,000 records).
+    """
+    display = display_path(file)
+    text = read_yaml_file(file, display)
+    found = read_fast(text, None if recall is None else recall.items)
+    if found is not None:
+        loaded = _made_if_clean(Located(found.value, display, _scan=found.scan), found, recall)
+        if loaded is not None:
+            _read_clean(found, recall)
+            return loaded
+    return make_records(sure_read(text, display, recall).value, recall)
+
+
+CHECK_BESIDE_FROM = 2000  # records: below this, starting a second process costs more than the checks it takes
+
+
+def _made_if_clean(doc: Located, found: Fast, recall: Recall | None) -> Loaded | None:
+    """The records of a fast read, or None if the checks find anything (the sure reader then says where)."""
+    records = doc.value.get("jurisdictions") if isinstance(doc.value, dict) else None
+    keys = found.listed.items if found.listed is not None and found.listed.key == "jurisdictions" else None
+    if not isinstance(records, list) or len(records) < CHECK_BESIDE_FROM:
+        return None if has_problems(doc, found, recall) else make_records(doc.value, recall, keys)
+    with Forked("checking the data", lambda: has_problems(doc, found, recall)) as checks:
+        try:
+            loaded = make_records(doc.value, recall, keys)
+        except Exception:  # made from data the checks have not passed yet: they decide what it means
+            if checks.result():
+                return None
+            raise
+        return None if checks.result() else loaded
+
+
+def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes, ...] | None = None) -> Loaded:
+    """The records of a document that passed every check (records made before from the same values are reused).
+
+    `keys`: each record's text by fastyaml.item_key, when the fast reader gives them (see fingerprint).
+    """
+    shared = {s["id"]: make_source(s) for s in value.get("shared_sources", [])}
+    own = {s["id"]: s for raw in value["jurisdictions"] for s in raw["sources"]}
+    raw_sources = {s["id"]: s for s in value.get("shared_sources", [])} | own
+    known = Sources(raw_sources)
+    known.update((ref, source) for ref, source in shared.items() if ref not in own)
+    raws = value["jurisdictions"]
+    by_text: tuple[bytes | None, ...] = keys or (None,) * len(raws)
+    fingerprints = {raw["id"]: fingerprint(raw, raw_sources, key) for raw, key in zip(raws, by_text, strict=True)}
+    made = {} if recall is None else recall.made
+    records = [made.get(fingerprints[raw["id"]]) or make_jurisdiction(raw, known) for raw in value["jurisdictions"]]
+    if recall is not None:
+        recall.made = {fingerprints[j.id]: j for j in records}
+    records.sort(key=lambda j: (j.name.casefold(), j.state))
+    return Loaded(tuple(records), tuple(shared.values()), to_date(value["last_updated"]), fingerprints)
+
+
+class Sources(dict[str, Source]):
+    """Every source of the file by id, each made when first cited: a reread makes only the edited records."""
+
+    def __init__(self, raw: dict[str, dict[str, Any]]) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def __missing__(self, ref: str) -> Source:
+        source = self[ref] = make_source(self.raw[ref])
+        return source
+
+
+def fingerprint(raw: dict[str, Any], raw_sources: dict[str, dict[str, Any]], key: bytes | None = None) -> str:
+    """A hash of a record and of every source it cites: the values its Jurisdiction is made from.
+
+    Hashing these plain values is far cheaper than hashing the built Jurisdiction (tracker/build/cache.py). `key`, the
+    hash of the record's text, stands for the record's own values when given: the fast reader reads a text as
+    the same values whatever the rest of the file (tracker/data/fastyaml.py keeps values by it), and a preview
+    saves the pickling of every record at every read.
+    """
+    refs = {raw["status_source"], *(s["id"] for s in raw["sources"])}
+    refs |= {x["source"] for x in raw["letters"]} | {g["source"] for g in raw["grants"]}
+    refs |= {ref for e in raw["events"] for ref in e["sources"]}
+    return digest(raw if key is None else key, [raw_sources[ref] for ref in sorted(refs - {None})])

@@ -1,0 +1,357 @@
+"""Load data/waves.yaml, data/cases.yaml and data/changelog.yaml, checked against each other and the jurisdictions."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from tracker.data.jurisdictions import display_path, make_source
+from tracker.data.placeholders import placeholder_problems
+from tracker.data.schema_other import SCHEMAS
+from tracker.data.validate import schema_problems
+from tracker.data.yamlfile import Located, PathKey, load_yaml
+from tracker.errors import DataError, Problem
+from tracker.model.records import (
+    Case,
+    ChangeEntry,
+    Jurisdiction,
+    ListEntry,
+    Measure,
+    PublishedList,
+    Ruling,
+    Source,
+    Wave,
+    to_date,
+)
+
+T = TypeVar("T")
+VALIDATORS = {name: Draft202012Validator(schema, format_checker=FormatChecker()) for name, schema in SCHEMAS.items()}
+LIST_KEY = {"waves": "waves", "cases": "cases", "lists": "lists", "measures": "measures", "changelog": "entries"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Records:
+    waves: tuple[Wave, ...] = ()
+    cases: tuple[Case, ...] = ()
+    changelog: tuple[ChangeEntry, ...] = ()
+    lists: tuple[PublishedList, ...] = ()  # oldest first
+    measures: tuple[Measure, ...] = ()  # by date
+
+
+def items(doc: Located, name: str) -> list[tuple[PathKey, dict[str, Any]]]:
+    key = LIST_KEY[name]
+    values = doc.value.get(key) if isinstance(doc.value, dict) else None
+    return [((key, i), v) for i, v in enumerate(values or []) if isinstance(v, dict)]
+
+
+def label(name: str, path: PathKey, item: dict[str, Any]) -> str:
+    if name == "changelog":
+        return f"entry {path[1] + 1}"
+    return f"{name.rstrip('s')} {item.get('id') or path[1] + 1}"
+
+
+def named(doc: Located, name: str, problem: Problem) -> Problem:
+    """Say which wave, case or entry a problem is about: the last item starting at or before its line."""
+    if problem.subject or problem.line is None:
+        return problem
+    subject = None
+    for path, item in items(doc, name):
+        line = doc.where.get(path, (None, None))[0]
+        if line is not None and line <= problem.line:
+            subject = label(name, path, item)
+    return dataclasses.replace(problem, subject=subject)
+
+
+def read(data_dir: Path, name: str) -> Located | None:
+    file = data_dir / f"{name}.yaml"
+    if not file.exists():
+        return None  # optional: alternate trees (tests, benchmarks) may leave these out
+    doc = load_yaml(file, display_path(file))
+    problems = [named(doc, name, p) for p in schema_problems(doc, VALIDATORS[name])]
+    # A case printed by `build.py new case` and pasted unfilled: valid in form, never to be published.
+    problems += [named(doc, name, p) for p in placeholder_problems(doc) if not problems]
+    if problems:
+        raise DataError(problems)
+    return doc
+
+
+def own_sources(doc: Located | None, name: str) -> Iterator[tuple[PathKey, dict[str, Any]]]:
+    if doc is None:
+        return
+    for i, source in enumerate(doc.value.get("sources") or []):
+        yield ("sources", i), source
+    if name == "cases":
+        for path, case in items(doc, name):
+            for i, source in enumerate(case.get("sources") or []):
+                yield path + ("sources", i), source
+
+
+def problem_at(doc: Located, name: str, path: PathKey, message: str) -> Problem:
+    line, col = doc.line_col(path)
+    return named(doc, name, Problem(doc.path, line, col, message, title="Invalid value"))
+
+
+def check_source_ids(docs: dict[str, Located], taken: set[str]) -> Iterator[Problem]:
+    """Source ids are unique across every data file, so any file may cite any source."""
+    seen = set(taken)
+    for name, doc in docs.items():
+        for path, source in own_sources(doc, name):
+            ident = source.get("id")
+            if ident in seen:
+                yield problem_at(
+                    doc,
+                    name,
+                    path + ("id",),
+                    f'the source id "{ident}" is already used; source ids must be unique across all data files.',
+                )
+            seen.add(ident)
+
+
+def references(doc: Located, name: str) -> Iterator[tuple[PathKey, str]]:
+    """Every (path, source id) a file cites."""
+    for path, item in items(doc, name):
+        yield from (
+            (path + ("sources", k), ref) for k, ref in enumerate(item.get("sources") or []) if isinstance(ref, str)
+        )
+        if isinstance(item.get("source"), str):
+            yield path + ("source",), item["source"]
+        for r, ruling in enumerate(item.get("rulings") or []):
+            yield from ((path + ("rulings", r, "sources", k), ref) for k, ref in enumerate(ruling.get("sources") or []))
+
+
+def check_links(docs: dict[str, Located], known_sources: set[str], jurisdiction_ids: set[str]) -> Iterator[Problem]:
+    for name, doc in docs.items():
+        for path, ref in references(doc, name):
+            if ref not in known_sources:
+                yield problem_at(
+                    doc, name, path, f'cites the source "{ref}", but no data file defines a source with that id.'
+                )
+        for path, item in items(doc, name):
+            for k, ident in enumerate(item.get("jurisdictions") or []):
+                if ident not in jurisdiction_ids:
+                    yield problem_at(
+                        doc,
+                        name,
+                        path + ("jurisdictions", k),
+                        f'names the jurisdiction "{ident}", but there is no jurisdiction with that id.',
+                    )
+
+
+def check_waves(doc: Located | None, jurisdictions: tuple[Jurisdiction, ...]) -> Iterator[Problem]:
+    if doc is None:
+        return
+    seen: set[str] = set()
+    for path, wave in items(doc, "waves"):
+        members = sum(1 for j in jurisdictions if wave.get("id") in j.batches)
+        if wave.get("id") in seen:
+            yield problem_at(doc, "waves", path + ("id",), f'the wave "{wave.get("id")}" is listed twice.')
+        seen.add(wave.get("id"))
+        if wave.get("recipients") and members != wave["recipients"]:
+            yield problem_at(
+                doc,
+                "waves",
+                path + ("recipients",),
+                f"says {wave['recipients']} jurisdictions were written to, but {members} jurisdictions in jurisdictions.yaml have a letter of batch {wave.get('id')}.",
+            )
+    used = {b for j in jurisdictions for b in j.batches}
+    for batch in sorted(used - seen):
+        yield Problem(
+            doc.path,
+            None,
+            None,
+            f"letters of batch {batch} exist, but waves.yaml does not describe that wave.",
+            title="Missing wave",
+        )
+
+
+def check_ids(docs: dict[str, Located], name: str) -> Iterator[Problem]:
+    doc, seen = docs.get(name), set()
+    for path, item in items(doc, name) if doc else []:
+        if item.get("id") in seen:
+            yield problem_at(doc, name, path + ("id",), f'the {name[:-1]} id "{item.get("id")}" is used twice.')
+        seen.add(item.get("id"))
+
+
+def check_second_round(docs: dict[str, Located], jurisdiction_ids: set[str]) -> Iterator[Problem]:
+    """A list entry names a jurisdiction record; a case names measures that exist."""
+    for path, listed in items(docs["lists"], "lists") if "lists" in docs else []:
+        for k, entry in enumerate(listed.get("entries") or []):
+            if entry.get("jurisdiction") not in jurisdiction_ids:
+                yield problem_at(
+                    docs["lists"],
+                    "lists",
+                    path + ("entries", k, "jurisdiction"),
+                    f'the entry "{entry.get("label")}" names the jurisdiction "{entry.get("jurisdiction")}", but there is no jurisdiction with that id.',
+                )
+    measures = {m.get("id") for _, m in items(docs["measures"], "measures")} if "measures" in docs else set()
+    for path, case in items(docs["cases"], "cases") if "cases" in docs else []:
+        for k, ident in enumerate(case.get("challenges") or []):
+            if ident not in measures:
+                yield problem_at(
+                    docs["cases"],
+                    "cases",
+                    path + ("challenges", k),
+                    f'names the measure "{ident}", but measures.yaml has no measure with that id.',
+                )
+
+
+def make_wave(raw: dict[str, Any], sources: dict[str, Source]) -> Wave:
+    return Wave(
+        raw["id"],
+        raw["name"],
+        to_date(raw["date"]),
+        raw["sender"],
+        raw["demand"],
+        to_date(raw["deadline"]),
+        raw["recipients"],
+        tuple(sources[s] for s in raw["sources"]),
+        raw["outcome"],
+    )
+
+
+def make_case(raw: dict[str, Any], sources: dict[str, Source]) -> Case:
+    rulings = tuple(
+        sorted(
+            (
+                Ruling(
+                    to_date(r["date"]),
+                    r["court"],
+                    r["kind"],
+                    r["holding"],
+                    r["citation"],
+                    r["for_jurisdiction"],
+                    tuple(sources[s] for s in r["sources"]),
+                )
+                for r in raw["rulings"]
+            ),
+            key=lambda r: r.date,
+        )
+    )
+    filing = tuple(sources[s] for s in raw["filing_sources"])
+    cited = {s.id: s for s in filing} | {s.id: s for r in rulings for s in r.sources}
+    cited.update({s["id"]: sources[s["id"]] for s in raw["sources"]})
+    return Case(
+        id=raw["id"],
+        name=raw["name"],
+        court=raw["court"],
+        docket=raw["docket"],
+        filed=to_date(raw["filed"]),
+        plaintiffs=raw["plaintiffs"],
+        defendants=raw["defendants"],
+        jurisdiction_ids=tuple(raw["jurisdictions"]),
+        fiscal_years=tuple(raw["fiscal_years"]),
+        status=raw["status"],
+        status_note=raw["status_note"],
+        summary=raw["summary"],
+        filing_sources=filing,
+        rulings=rulings,
+        sources=tuple(cited.values()),
+        note=raw.get("note"),
+        government_role=raw["government_role"],
+        result=raw["result"],
+        result_note=raw["result_note"],
+        measure_ids=tuple(raw["challenges"]),
+    )
+
+
+def make_list(raw: dict[str, Any], sources: dict[str, Source]) -> PublishedList:
+    return PublishedList(
+        raw["id"],
+        raw["name"],
+        raw["publisher"],
+        to_date(raw["published"]),
+        raw["caveat"],
+        raw["note"],
+        tuple(sources[s] for s in raw["sources"]),
+        tuple(ListEntry(e["label"], e["category"], e["jurisdiction"]) for e in raw["entries"]),
+    )
+
+
+def make_measure(raw: dict[str, Any], sources: dict[str, Source]) -> Measure:
+    return Measure(
+        raw["id"],
+        raw["kind"],
+        raw["name"],
+        to_date(raw["date"]),
+        to_date(raw["effective"]),
+        tuple(raw["programs"]),
+        raw["summary"],
+        raw["status_note"],
+        tuple(sources[s] for s in raw["sources"]),
+    )
+
+
+def make_change(raw: dict[str, Any], sources: dict[str, Source]) -> ChangeEntry:
+    return ChangeEntry(
+        to_date(raw["date"]),
+        raw["kind"],
+        raw["summary"],
+        tuple(raw["jurisdictions"]),
+        sources[raw["source"]] if raw["source"] else None,
+    )
+
+
+def case_order(case: Case) -> tuple[dt.date, str]:
+    """By date filed; a case with no filing date recorded goes by its first ruling, else last."""
+    first = case.rulings[0].date if case.rulings else dt.date.max
+    return (case.filed or first, case.name)
+
+
+def read_all(data_dir: Path) -> dict[str, Located]:
+    """Read every optional file, collecting the problems of all of them."""
+    docs, problems = {}, []
+    for name in LIST_KEY:
+        try:
+            doc = read(data_dir, name)
+        except DataError as e:
+            problems += e.problems
+            continue
+        if doc is not None:
+            docs[name] = doc
+    if problems:
+        raise DataError(problems)
+    return docs
+
+
+def load_records(data_dir: Path, jurisdictions: tuple[Jurisdiction, ...], shared: tuple[Source, ...]) -> Records:
+    """Waves, cases and changelog; every cross-file reference checked, every problem reported."""
+    docs = read_all(data_dir)
+    registry = {s.id: s for j in jurisdictions for s in j.sources} | {s.id: s for s in shared}
+    own = {src["id"]: make_source(src) for name, doc in docs.items() for _, src in own_sources(doc, name)}
+    problems = list(check_source_ids(docs, set(registry)))
+    problems += check_links(docs, set(registry) | set(own), {j.id for j in jurisdictions})
+    problems += check_waves(docs.get("waves"), jurisdictions)
+    problems += [p for name in ("cases", "lists", "measures") for p in check_ids(docs, name)]
+    problems += check_second_round(docs, {j.id for j in jurisdictions})
+    if problems:
+        raise DataError(problems)
+    sources = registry | own
+    waves = sorted(
+        (make_wave(w, sources) for _, w in items(docs["waves"], "waves")) if "waves" in docs else [],
+        key=lambda w: w.date,
+    )
+    cases = sorted(
+        (make_case(c, sources) for _, c in items(docs["cases"], "cases")) if "cases" in docs else [], key=case_order
+    )
+    changes = sorted(
+        (make_change(c, sources) for _, c in items(docs["changelog"], "changelog")) if "changelog" in docs else [],
+        key=lambda c: c.date,
+        reverse=True,
+    )
+    lists = sorted(made(docs, "lists", make_list, sources), key=lambda x: (x.published, x.id))
+    measures = sorted(made(docs, "measures", make_measure, sources), key=lambda m: (m.date or dt.date.max, m.name))
+    return Records(tuple(waves), tuple(cases), tuple(changes), tuple(lists), tuple(measures))
+
+
+def made(
+    docs: dict[str, Located],
+    name: str,
+    make: Callable[[dict[str, Any], dict[str, Source]], T],
+    sources: dict[str, Source],
+) -> list[T]:
+    return [make(item, sources) for _, item in items(docs[name], name)] if name in docs else []

@@ -1,0 +1,227 @@
+"""Turn JSON Schema findings into messages an editor can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from tracker.data.fastcheck import quick_valid
+from tracker.data.schema import SCHEMA
+from tracker.data.yamlfile import Located, PathKey
+from tracker.errors import Problem
+
+VALIDATOR = Draft202012Validator(SCHEMA, format_checker=FormatChecker())
+SINGULAR = {
+    "jurisdictions": "jurisdiction",
+    "letters": "letter",
+    "grants": "grant",
+    "events": "event",
+    "sources": "source",
+    "shared_sources": "shared source",
+    "entries": "entry",
+    "rulings": "ruling",
+}
+# The top-level lists whose items the subject of a message already names ("Chicago (id: chicago-il)", "case x").
+NAMED_ITEMS = ("jurisdictions", "waves", "cases", "lists", "measures", "entries")
+TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a set of fields",
+    "null": "null",
+    "boolean": "true or false",
+}
+YAML_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
+
+
+def subject_of(doc: Located, path: PathKey) -> str | None:
+    """Name the jurisdiction a path belongs to, as "Chicago (id: chicago-il)"."""
+    if len(path) < 2 or path[0] != "jurisdictions" or not isinstance(path[1], int):
+        return None
+    try:
+        record = doc.value["jurisdictions"][path[1]]
+    except (IndexError, KeyError, TypeError):
+        return None
+    if isinstance(record, dict) and isinstance(record.get("id"), str):
+        name = record.get("name")
+        ident = shorten(record["id"])
+        return f"{shorten(name)} (id: {ident})" if isinstance(name, str) and name.strip() else f"id {ident}"
+    return f"jurisdiction number {path[1] + 1}"
+
+
+def describe_field(path: PathKey) -> str:
+    """Say which field a path names, in words: 'grant 2: "amount"'."""
+    words: list[str] = []
+    # Inside a jurisdiction, case or list the subject already names it; the list itself is named like any field.
+    inside = len(path) >= 2 and path[0] in NAMED_ITEMS and isinstance(path[1], int)
+    items = list(path[2:]) if inside else list(path)
+    for i, part in enumerate(items):
+        if isinstance(part, int) and i > 0 and isinstance(items[i - 1], str):
+            words[-1] = f"{SINGULAR.get(str(items[i - 1]), str(items[i - 1]))} {part + 1}"
+        elif isinstance(part, str):
+            words.append(f'"{part}"')
+    return ", ".join(words) if words else "this entry"
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """Quote at most `limit` characters of a value: a pasted page must not become a page of errors."""
+    return text if len(text) <= limit else f"{text[: limit - 40]}… ({len(text):,} characters)"
+
+
+def describe_value(value: Any, raw: str | None) -> str:
+    if value is None:
+        return "empty (null)"  # whether written as nothing, "~" or "null"
+    if raw is not None and not isinstance(value, str):
+        return f"{shorten(raw)} (which YAML reads as {type_word(value)})"
+    if isinstance(value, str):
+        return f'"{shorten(value)}"'
+    return type_word(value)
+
+
+def shown_number(value: Any, raw: str | None) -> str:
+    """A number as written, saying what YAML made of it when that differs (41:53 is read as 2513)."""
+    return f"{value}" if raw is None or raw == str(value) else describe_value(value, raw)
+
+
+def type_word(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {shorten(str(value))}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return "null" if value is None else f'"{value}"'
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f' Did you mean "{close[0]}"?' if close else ""
+
+
+def expected_schema(error: ValidationError) -> dict[str, Any]:
+    """The field's own schema (skipping the anyOf wrapper that allows null)."""
+    schema = error.schema
+    return schema.get("anyOf", [schema])[0] if isinstance(schema, dict) else {}
+
+
+def type_hint(expected: str, value: Any, raw: str | None) -> str:
+    if isinstance(value, bool) and raw is not None and raw.lower() in YAML_BOOLEANS:
+        return f' YAML reads a bare {raw} as true/false; to mean the text, put it in quotes: "{raw}".'
+    if expected == "string" and isinstance(value, (int, float)) and raw is not None:
+        if raw.startswith("0") and raw.isdigit():
+            return f' Put it in quotes to keep the leading zero: "{raw}".'
+        return f' Put it in quotes: "{shorten(raw)}".'
+    if expected in ("integer", "number") and isinstance(value, str) and value.isdigit():
+        return " That is far too many digits for a real figure."
+    if expected in ("integer", "number") and isinstance(value, str):
+        return " Write digits only, without quotes, $ signs, commas or words (for example 2000000)."
+    if expected == "integer" and isinstance(value, float):
+        return " Write whole dollars, without cents."
+    return ""
+
+
+def schema_message(error: ValidationError, doc: Located) -> str:
+    path = tuple(error.absolute_path)
+    field = describe_field(path)
+    value, raw = error.instance, doc.raw.get(path)
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        if not path:
+            return f'"{missing}" is missing at the top of the file.'
+        where = "" if path[:1] == ("jurisdictions",) and not path[2:] else f"{field}: "
+        return f'{where}"{missing}" is missing. Add it (write null if it is not known).'
+    if kind == "additionalProperties":
+        return ""  # reported per key by unknown_key_problems, with the key's own line
+    if kind == "type" and not path:
+        return f"the top of the file must be a set of fields (last_updated, shared_sources, jurisdictions), but it is {type_word(value)}."
+    if kind in ("type", "anyOf"):
+        expected = expected_schema(error).get("type", "null")
+        return f"{field} must be {TYPE_WORDS.get(expected, expected)}, but it is {describe_value(value, raw)}.{type_hint(expected, value, raw)}"
+    if kind == "enum":
+        choices = [str(c) for c in error.validator_value]
+        listed = ", ".join(choices) if len(choices) <= 12 else "a valid two-letter USPS code"
+        return (
+            f"{field} must be one of: {listed}; it is {describe_value(value, raw)}.{did_you_mean(str(value), choices)}"
+        )
+    if kind in ("format", "pattern") and error.schema.get("format") == "date":
+        return date_message(field, value)
+    if kind == "pattern":
+        return f"{field} is {describe_value(value, raw)}, which is not in the expected form: {error.schema.get('x-hint', error.validator_value)}."
+    if kind in ("minimum", "maximum"):
+        word = "at least" if kind == "minimum" else "at most"
+        return f"{field} must be {word} {error.validator_value}, but it is {shown_number(value, raw)}."
+    if kind == "minItems":
+        return f"{field} needs at least {error.validator_value} entry."
+    if kind == "minLength":
+        return f"{field} must not be empty."
+    return f"{field}: {error.message}."
+
+
+def date_message(field: str, value: Any) -> str:
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return f'{field} is "{value}", which is not a real date (check the day and month).'
+    return (
+        f"{field} must be a date written YYYY-MM-DD (for example 2018-01-24), but it is {describe_value(value, None)}."
+    )
+
+
+def unknown_key_problems(error: ValidationError, doc: Located) -> Iterator[Problem]:
+    path = tuple(error.absolute_path)
+    allowed = list(error.schema.get("properties", {}))
+    for key in sorted(set(error.instance) - set(allowed)):
+        line, col = doc.line_col(path + (key,), key=True)
+        where = describe_field(path)
+        message = f'{where}: unknown field "{key}".{did_you_mean(key, allowed)} Allowed fields: {", ".join(allowed)}.'
+        if not path[2:]:
+            message = message.replace("this entry: ", "")
+        yield Problem(doc.path, line, col, message, subject_of(doc, path), "Unknown field")
+
+
+def best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
+    """Replace anyOf (value or null) errors by the error of the value branch."""
+    for error in errors:
+        if error.validator == "anyOf" and error.context:
+            inner = [e for e in error.context if e.validator != "type" or e.validator_value != "null"]
+            yield from (inner or [error])[:1]
+        else:
+            yield error
+
+
+def is_misspelt(error: ValidationError, path: PathKey, unknown: set[tuple[PathKey, str]]) -> bool:
+    missing = error.message.split("'")[1]
+    return any(p == path and difflib.get_close_matches(key, [missing], n=1, cutoff=0.6) for p, key in unknown)
+
+
+def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -> list[Problem]:
+    """Check the document against the schema; one plain message per finding."""
+    if quick_valid(validator.schema, doc.value):
+        return []  # the usual case: a compiled validator says so in milliseconds
+    problems: list[Problem] = []
+    errors = sorted(validator.iter_errors(doc.value), key=lambda e: [str(p) for p in e.absolute_path])
+    misspelt = {
+        (tuple(e.absolute_path), k) for e in errors if e.validator == "additionalProperties" for k in e.instance
+    }
+    for error in best_errors(errors):
+        path = tuple(error.absolute_path)
+        if error.validator == "required" and is_misspelt(error, path, misspelt):
+            continue  # 'unknown field "sate". Did you mean "state"?' already says it
+        if error.validator == "additionalProperties":
+            problems.extend(unknown_key_problems(error, doc))
+            continue
+        line, col = doc.line_col(path)
+        problem = Problem(doc.path, line, col, schema_message(error, doc), subject_of(doc, path), "Invalid value")
+        if problem not in problems:  # a bad date breaks both its pattern and its format
+            problems.append(problem)
+    return problems

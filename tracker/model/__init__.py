@@ -1,0 +1,1 @@
+"""The records and every value derived from them: totals, order, rounds, the site-wide views."""

@@ -1,0 +1,1 @@
+"""Turn the Site into pages and downloads: templates, urls, map, tables, exports, search parts."""
