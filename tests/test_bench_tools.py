@@ -17,13 +17,14 @@ assert _spec is not None and _spec.loader is not None
 bench = sys.modules["bench_run"] = importlib.util.module_from_spec(_spec)  # its dataclasses look it up there
 _spec.loader.exec_module(bench)
 
-# A child that forks a grandchild, then each writes 60 MB of its own: the tree holds about 120 MB at once while
-# its largest process holds about 60.
+# A child that forks a grandchild, then each writes 60 MB of its own and holds it until the file named by its
+# argument exists: the tree holds about 120 MB at once while its largest process holds about 60.
 TWO_PROCESSES = """
-import os, time
+import os, sys, time
 pid = os.fork()
 held = bytearray(60 << 20)
-time.sleep(0.8)
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.01)
 if pid == 0:
     os._exit(0)
 os.waitpid(pid, 0)
@@ -54,8 +55,24 @@ def test_a_failed_build_is_not_run_again_while_the_others_go_on(
     assert len(works.runs) == 3 and works.ok
 
 
-def test_the_memory_of_all_processes_counts_a_forked_child(tmp_path: Path) -> None:
-    command = [sys.executable, "-c", TWO_PROCESSES]
+def test_the_memory_of_all_processes_counts_a_forked_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = tmp_path / "release"
+
+    class Watched(bench.TreeMemory):
+        """Lets the processes end once a sample has seen both hold their memory (or the run's limit stops them)."""
+
+        @property
+        def peak_kib(self) -> int:
+            return self._peak
+
+        @peak_kib.setter
+        def peak_kib(self, value: int) -> None:
+            self._peak = value
+            if value > 110 << 10:
+                release.touch()
+
+    monkeypatch.setattr(bench, "TreeMemory", Watched)
+    command = [sys.executable, "-c", TWO_PROCESSES, str(release)]
     sampled = bench.run_once(command, tmp_path / "out", tmp_path / "log", limit_s=60, tree=True)
     assert sampled.status == "ok"
     # Both processes' 60 MB. (Not compared with rss_mib: a child forked from a large process, such as pytest,
