@@ -108,6 +108,7 @@ class Row:
     map: dict[str, object] | None = None
     hugo: Timed | None = None
     hugo_pages: int = 0
+    hugo_pagefind: Timed | None = None  # Hugo's build, then Pagefind on its output: one timed run
     pelican: Timed | None = None
     pelican_pages: int = 0
     notes: list[str] = field(default_factory=list)
@@ -422,17 +423,24 @@ def serve_timing(tree: Path) -> dict[str, object]:
         return {"status": f"error: {type(error).__name__}"}
 
 
+ANCHOR_COMMANDS: dict[str, Callable[[anchors.Tools, Path, Path], list[str]]] = {
+    "hugo": anchors.hugo_command,
+    "hugo-pagefind": anchors.hugo_pagefind_command,  # Hugo's source tree, then Pagefind on its output
+    "pelican": anchors.pelican_command,
+}
+
+
 def anchor_build(kind: str, n: int, opts: Options) -> tuple[str, list[str], Path]:
-    """Hugo's or Pelican's build of N equivalent pages: (name, command, output)."""
+    """Hugo's, Hugo + Pagefind's or Pelican's build of N equivalent pages: (name, command, output)."""
     assert opts.tools is not None
-    tree = anchor_tree(kind, n, opts.seed)
+    tree = anchor_tree("pelican" if kind == "pelican" else "hugo", n, opts.seed)
     out = CACHE / "out" / f"{kind}-n{n}"
-    make = anchors.hugo_command if kind == "hugo" else anchors.pelican_command
-    return f"{kind}-n{n}", make(opts.tools, tree, out), out
+    return f"{kind}-n{n}", ANCHOR_COMMANDS[kind](opts.tools, tree, out), out
 
 
 def bench_size(n: int, opts: Options) -> Row:
-    """The cold builds of the tracker, Hugo and Pelican in turn, then the tracker's other measurements."""
+    """The cold builds of the tracker, Hugo, Hugo + Pagefind and Pelican in turn, then the tracker's other
+    measurements."""
     row = Row(n)
     print(f"N = {n:,}")
     builds: dict[str, tuple[str, list[str], Path]] = {}
@@ -442,6 +450,7 @@ def bench_size(n: int, opts: Options) -> Row:
         builds["tracker"] = tracker_build(n, opts)
     if opts.tools is not None:
         builds["hugo"] = anchor_build("hugo", n, opts)
+        builds["hugo-pagefind"] = anchor_build("hugo-pagefind", n, opts)
         if n > PELICAN_CAP and "pelican" in opts.state:
             row.notes.append(f"Pelican skipped at N = {n:,}: {opts.state['pelican']}.")
         else:
@@ -449,6 +458,7 @@ def bench_size(n: int, opts: Options) -> Row:
     timings = dict(zip(builds, timed_in_turn(list(builds.values()), opts.repeat, opts.limit_s), strict=True))
     if "hugo" in timings:
         row.hugo, row.hugo_pages = timings["hugo"], walk_sizes(builds["hugo"][2])[0]
+    row.hugo_pagefind = timings.get("hugo-pagefind")
     if "pelican" in timings:
         row.pelican, row.pelican_pages = timings["pelican"], walk_sizes(builds["pelican"][2])[0]
         if row.pelican.wall > SLOW_S or not row.pelican.ok:
@@ -529,26 +539,22 @@ def weight_table(rows: list[Row]) -> str:
 
 
 def ratio(a: Timed | None, b: Timed | None) -> str:
-    return f"{a.wall / b.wall:.1f}×" if a and b and a.ok and b.ok else "-"
+    return f"{a.wall / b.wall:.2f}×" if a and b and a.ok and b.ok else "-"
+
+
+def mem_cell(t: Timed | None) -> str:
+    return f"{t.rss_mib:,.0f} MiB" if t else "-"
 
 
 def anchor_table(rows: list[Row]) -> str:
     body = []
     for r in rows:
-        mem = [f"{t.rss_mib:,.0f} MiB" if t else "-" for t in (r.tracker, r.hugo, r.pelican)]
-        cells = [f"{r.n:,}", timed_cell(r.tracker), timed_cell(r.hugo), timed_cell(r.pelican)]
-        body.append([*cells, ratio(r.tracker, r.hugo), ratio(r.pelican, r.tracker), *mem])
-    head = [
-        "N",
-        "tracker",
-        "Hugo",
-        "Pelican",
-        "tracker/Hugo",
-        "Pelican/tracker",
-        "tracker mem",
-        "Hugo mem",
-        "Pelican mem",
-    ]
+        builds = (r.tracker, r.hugo, r.hugo_pagefind, r.pelican)
+        ratios = [ratio(r.tracker, r.hugo), ratio(r.tracker, r.hugo_pagefind), ratio(r.pelican, r.tracker)]
+        body.append([f"{r.n:,}", *map(timed_cell, builds), *ratios, *map(mem_cell, builds)])
+    head = ["N", "tracker", "Hugo", "Hugo + Pagefind", "Pelican"]
+    head += ["tracker/Hugo", "tracker/(Hugo + Pagefind)", "Pelican/tracker"]
+    head += ["tracker mem", "Hugo mem", "Hugo + Pagefind mem", "Pelican mem"]
     pages = [f"N = {r.n:,}: Hugo wrote {r.hugo_pages:,} pages, Pelican {r.pelican_pages:,}." for r in rows if r.hugo]
     return table(head, body) + ("\n" + " ".join(pages) + "\n" if pages else "")
 
@@ -626,6 +632,12 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB memory, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
+ANCHORS = (
+    "Hugo and Pelican, pinned in bench/anchors-requirements.txt; Hugo + Pagefind is Hugo's build then the "
+    "tracker's own Pagefind (requirements.txt) on Hugo's output"
+)
+
+
 def header(args: argparse.Namespace, started: dt.datetime, load: tuple[float, float, float]) -> str:
     changed = [line for line in git("status", "--porcelain").splitlines() if not line.endswith("bench/results.md")]
     dirty = " plus uncommitted changes in the work tree" if changed else ""  # the results file itself aside
@@ -638,14 +650,14 @@ def header(args: argparse.Namespace, started: dt.datetime, load: tuple[float, fl
         f"- Load average (1 min) at start, highest at the end of a run, at end: {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} "
         f"(on {os.cpu_count()} cores; well above 1 means other work shared the machine, and CPU times are steadier than wall times)\n"
         f"- Command: `{argv}`; repeats per build: {args.repeat} (a run over {SLOW_S:.0f} s is not repeated)\n"
-        f"- Anchors: {'skipped' if args.skip_anchors else 'Hugo and Pelican, pinned in bench/anchors-requirements.txt'}\n"
+        f"- Anchors: {'skipped' if args.skip_anchors else ANCHORS}\n"
         "\nMethod and the meaning of each number: [README.md](README.md).\n"
     )
 
 
 def report(rows: list[Row], opts: Options, args: argparse.Namespace, started: dt.datetime, load_start: float) -> str:
     notes = opts.notes + [n for r in rows for n in r.notes]
-    runs = [run for r in rows for t in (r.tracker, r.hugo, r.pelican) if t for run in t.runs]
+    runs = [run for r in rows for t in (r.tracker, r.hugo, r.hugo_pagefind, r.pelican) if t for run in t.runs]
     peak = max((run.load for run in runs), default=load_start)
     parts = [
         header(args, started, (load_start, peak, os.getloadavg()[0])),
@@ -659,7 +671,8 @@ def report(rows: list[Row], opts: Options, args: argparse.Namespace, started: dt
         parts.append("\n## Preview: from saving a one-record edit until the open page shows it\n\n" + serve_lines(rows))
     if not args.skip_anchors:
         parts.append(
-            "\n## Anchors: the same records built by Hugo and Pelican (wall time, median)\n\n" + anchor_table(rows)
+            "\n## Anchors: the same records built by Hugo, Hugo + Pagefind and Pelican (wall time, median; memory: "
+            "the largest process, for Hugo + Pagefind the larger of the two)\n\n" + anchor_table(rows)
         )
     parts.append("\n## The targets at N = 10,000 (issue 7)\n\n" + targets(rows))
     if notes:
@@ -671,7 +684,7 @@ def report(rows: list[Row], opts: Options, args: argparse.Namespace, started: dt
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Benchmark the tracker's build against Hugo and Pelican.")
+    parser = argparse.ArgumentParser(description="Benchmark the tracker's build against Hugo (+ Pagefind) and Pelican.")
     parser.add_argument("--sizes", default="23,1000,10000,20000", help="numbers of jurisdictions, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="cold builds per tool and size; the median is kept")
     parser.add_argument("--skip-anchors", action="store_true", help="do not build with Hugo and Pelican")
@@ -687,7 +700,7 @@ def prepare_anchors(args: argparse.Namespace, notes: list[str]) -> anchors.Tools
     if args.skip_anchors:
         return None
     try:
-        return anchors.ensure_venv(CACHE / "anchors-venv")
+        return anchors.ensure_venv(CACHE / "anchors-venv", PYTHON)
     except (subprocess.CalledProcessError, OSError) as error:
         notes.append(f"Anchors unavailable: could not install them ({error}).")
         return None

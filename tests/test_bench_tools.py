@@ -1,8 +1,10 @@
-"""The benchmark's own measuring: builds timed in rounds, and the memory of a whole process tree."""
+"""The benchmark's own measuring and judging: builds timed in rounds, the memory of a whole process tree, the
+Hugo + Pagefind anchor as one run, and the targets of issue 14 (from made-up timings: no real Hugo runs here)."""
 
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import sys
 from pathlib import Path
 
@@ -16,6 +18,7 @@ _spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "ru
 assert _spec is not None and _spec.loader is not None
 bench = sys.modules["bench_run"] = importlib.util.module_from_spec(_spec)  # its dataclasses look it up there
 _spec.loader.exec_module(bench)
+anchors = sys.modules["anchors"]
 
 # A child that forks a grandchild, then each writes 60 MB of its own and holds it until the file named by its
 # argument exists: the tree holds about 120 MB at once while its largest process holds about 60.
@@ -80,3 +83,91 @@ def test_the_memory_of_all_processes_counts_a_forked_child(tmp_path: Path, monke
     assert 110 < sampled.total_mib < 200
     unsampled = bench.run_once(command, tmp_path / "out", tmp_path / "log", limit_s=60)
     assert unsampled.total_mib == 0, "timed runs are not slowed by sampling"
+
+
+# ---- Hugo + Pagefind: one run of two processes, one after the other ------------------------------------------------
+
+# Stand-ins for Hugo (writes a page into --destination, holding 250 MB while it works, or exits 3 when told to)
+# and Pagefind (writes its bundle into --site/pagefind if the page is there).
+FAKE_HUGO = """
+import sys
+out = sys.argv[sys.argv.index("--destination") + 1]
+held = bytearray(250 << 20)
+if "fail" in out:
+    raise SystemExit(3)
+import os
+os.makedirs(out)
+open(os.path.join(out, "index.html"), "w").write("<p>a page</p>")
+"""
+FAKE_PAGEFIND = """
+import os, sys
+site = sys.argv[sys.argv.index("--site") + 1]
+assert os.path.exists(os.path.join(site, "index.html")), "Pagefind ran before Hugo's page was written"
+os.makedirs(os.path.join(site, "pagefind"))
+"""
+
+
+def fake_tools() -> anchors.Tools:
+    python = sys.executable
+    return anchors.Tools(hugo=[python, "-c", FAKE_HUGO], pelican=[], pagefind=[python, "-c", FAKE_PAGEFIND])
+
+
+def test_hugo_then_pagefind_on_its_output_is_one_timed_run(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    command = anchors.hugo_pagefind_command(fake_tools(), tmp_path / "tree", out)
+    hugo, pagefind = (shlex.split(step) for step in command[-1].split(" && "))
+    assert hugo[hugo.index("--source") + 1] == str(tmp_path / "tree")
+    assert pagefind[pagefind.index("--site") + 1] == hugo[hugo.index("--destination") + 1] == str(out)
+    run = bench.run_once(command, out, tmp_path / "log", limit_s=60)
+    assert run.status == "ok", (tmp_path / "log").read_text()
+    assert (out / "index.html").exists() and (out / "pagefind").is_dir()
+    # The larger of the two processes (Hugo's 250 MB); not a sum, and not sampled: they never run at once.
+    assert run.rss_mib >= 250 and run.total_mib == 0
+
+
+def test_hugo_failing_stops_the_run_before_pagefind(tmp_path: Path) -> None:
+    out = tmp_path / "fail"
+    run = bench.run_once(anchors.hugo_pagefind_command(fake_tools(), tmp_path, out), out, tmp_path / "log", 60)
+    assert run.status.startswith("failed (exit 3")
+    assert not (out / "pagefind").exists()
+
+
+def test_the_anchor_is_built_from_hugos_tree_in_the_same_rounds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench, "CACHE", tmp_path)
+    opts = bench.Options(1, 1, 60.0, 60.0, True, fake_tools())
+    name, command, out = bench.anchor_build("hugo-pagefind", 3, opts)
+    _, hugo_command, hugo_out = bench.anchor_build("hugo", 3, opts)
+    assert (name, out.name) == ("hugo-pagefind-n3", "hugo-pagefind-n3") and out != hugo_out
+    assert shlex.join(hugo_command).replace(str(hugo_out), str(out)) in command[-1]
+
+
+def timed(wall: float, rss_mib: float = 100.0) -> bench.Timed:
+    return bench.Timed([bench.Run(wall, wall, rss_mib, "ok", 0.0)])
+
+
+def measured_row(n: int = 10_000, **changes: object) -> bench.Row:
+    """A row as a run at N would leave it: the 10,000-record run of bench/results.md, roughly."""
+    row = bench.Row(
+        n,
+        tracker=timed(22.0, 284),
+        tracker_total_mib=700.0,
+        hugo=timed(11.5, 620),
+        hugo_pagefind=timed(20.0, 650),
+        pelican=timed(24.0, 91),
+        edits={"an event's summary": timed(2.2), "a name (search index rebuilt)": timed(9.6)},
+        serve={"median_s": 0.45, "times_s": [0.45]},
+    )
+    for key, value in changes.items():
+        setattr(row, key, value)
+    return row
+
+
+def test_the_anchor_table_has_hugo_plus_pagefind_beside_hugo_and_pelican() -> None:
+    lines = bench.anchor_table([measured_row()]).splitlines()
+    head, row = ([cell.strip() for cell in line.strip("|").split("|")] for line in (lines[0], lines[2]))
+    cells = dict(zip(head, row, strict=True))
+    assert cells["Hugo + Pagefind"] == "20.00 s (1 run)" and cells["tracker/(Hugo + Pagefind)"] == "1.10×"
+    assert cells["tracker/Hugo"] == "1.91×" and cells["Pelican/tracker"] == "1.09×"
+    assert cells["Hugo + Pagefind mem"] == "650 MiB"
