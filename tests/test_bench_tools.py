@@ -171,3 +171,57 @@ def test_the_anchor_table_has_hugo_plus_pagefind_beside_hugo_and_pelican() -> No
     assert cells["Hugo + Pagefind"] == "20.00 s (1 run)" and cells["tracker/(Hugo + Pagefind)"] == "1.10×"
     assert cells["tracker/Hugo"] == "1.91×" and cells["Pelican/tracker"] == "1.09×"
     assert cells["Hugo + Pagefind mem"] == "650 MiB"
+
+
+# ---- the targets, from made-up timings --------------------------------------------------------------------------
+
+
+def verdicts(*rows: bench.Row) -> dict[str, bool | None]:
+    return {c.target: c.met for c in bench.target_checks(list(rows))}
+
+
+def test_the_targets_are_issue_14s_and_pelican_is_no_longer_one() -> None:
+    assert verdicts(measured_row()) == {
+        "cold build ≤ 1.1 × Hugo + Pagefind": True,  # 22.0 s against 20.0 s: 1.10 × exactly
+        "rebuild after editing an event's summary ≤ 10% of cold": True,  # 2.2 s of 22.0 s
+        "all the build's processes together ≤ Hugo + Pagefind's peak memory": False,  # 700 MiB against 650 MiB
+        "preview shows a one-record edit ≤ 500 ms (N = 10,000)": True,
+    }
+    report = bench.targets([measured_row()])
+    assert "Pelican" not in report and "4 ×" not in report and "a name" not in report
+    assert "22.00 s / 20.00 s = 1.10 ×" in report and "700 MiB (largest one 284 MiB) / 650 MiB" in report
+
+
+def test_each_target_fails_just_past_its_bound() -> None:
+    row = measured_row(
+        tracker=timed(22.1, 284),  # 1.105 × Hugo + Pagefind
+        edits={"an event's summary": timed(2.3)},  # 10.4 % of 22.1 s
+        tracker_total_mib=651.0,
+        serve={"median_s": 0.501, "times_s": [0.501]},
+    )
+    assert set(verdicts(row).values()) == {False}
+    assert all(verdicts(measured_row(tracker_total_mib=650.0)).values())
+
+
+def test_a_target_not_measured_is_said_so_not_judged() -> None:
+    failed = bench.Timed([bench.Run(1.0, 1.0, 10.0, "timeout", 0.0)])
+    row = measured_row(hugo_pagefind=failed, edits={}, serve=None, tracker_total_mib=0.0)
+    assert set(verdicts(row).values()) == {None}
+    report = bench.targets([row])
+    assert "not measured (timeout)" in report and "| - |" in report
+    assert bench.targets([measured_row(n=1_000)]) == "Not measured: N = 10,000 was not built.\n"
+
+
+def test_the_preview_is_judged_at_10000_not_at_a_smaller_size() -> None:
+    fast_small = measured_row(n=1_000, serve={"median_s": 0.2, "times_s": [0.2]})
+    slow_large = measured_row(serve={"median_s": 0.9, "times_s": [0.9]})
+    assert verdicts(fast_small, slow_large)["preview shows a one-record edit ≤ 500 ms (N = 10,000)"] is False
+
+
+def test_the_preview_is_timed_up_to_10000_unless_told_otherwise() -> None:
+    opts = bench.Options(3, 1, 600.0, 60.0, False, None, bench.parse_args([]).preview_up_to)
+    assert [bench.times_preview(n, opts) for n in (23, 10_000, 20_000)] == [True, True, False]
+    opts.preview_up_to = bench.parse_args(["--preview-up-to", "1000"]).preview_up_to
+    assert not bench.times_preview(10_000, opts)
+    opts.skip_map = True  # no Chromium
+    assert not bench.times_preview(23, opts)
