@@ -66,3 +66,7 @@ bench: $(VENV)/.dev  ## build benchmarks (N = 23 … 20,000) against Hugo and Pe
 .PHONY: fuzz
 fuzz: $(VENV)/.dev  ## a long fuzzing run of the data loader (make test runs a short one)
 	FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -p no:playwright tests/test_fuzz.py
+
+.PHONY: golden
+golden: $(VENV)/.dev  ## rewrite tests/golden/tiny/ from the tiny fixture; review its diff before committing
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -p no:playwright tests/test_golden.py
