@@ -13,7 +13,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from tracker.data.checks import FIPS_LENGTH, STATE_FIPS
+from tracker.data.checks import FIPS_LENGTH
 from tracker.data.jurisdictions import display_path
 from tracker.data.placeholders import (
     FILL,
@@ -23,7 +23,7 @@ from tracker.data.placeholders import (
     PLACEHOLDER_STATE,
     records,
 )
-from tracker.data.schema import EVENT_KINDS, KINDS, SLUG, US_STATES
+from tracker.data.schema import EVENT_KINDS, KINDS, SLUG, STATE_FIPS, US_STATES
 from tracker.data.yamlfile import Located, PathKey, load_yaml
 
 COMMENT_COLUMN = 44
