@@ -25,7 +25,8 @@ from tests.conftest import ROOT, run_build, tree_bytes
 from tracker.config import make_config
 from tracker.data.jurisdictions import load_document
 from tracker.errors import BuildError, DataError
-from tracker.serve.preview import BuildState, PreviewServer, open_preview, with_reload
+from tracker.serve.preview import BuildState
+from tracker.serve.server import PreviewServer, open_preview, with_reload
 
 RELOAD_TAG = '<script src="/__reload.js"'
 RENAMED = "    name: Jackson (renamed in a test)\n"

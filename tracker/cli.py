@@ -42,7 +42,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
-    new = parser.add_argument_group("new", "values to prefill in the printed entry")
+    add_new_options(parser.add_argument_group("new", "values to prefill in the printed entry"))
+    args = parser.parse_args(argv)
+    if args.command != "new" and args.what is not None:
+        parser.error(f'unexpected "{args.what}" after "{args.command}"')
+    return args
+
+
+def add_new_options(new: argparse._ArgumentGroup) -> None:
+    """The options of `build.py new`."""
     new.add_argument("--id", help="new jurisdiction: its id (default: from --name and --state)")
     new.add_argument("--name", help="new jurisdiction: its short display name")
     new.add_argument("--state", help="new jurisdiction: its two-letter USPS state code")
@@ -52,10 +60,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--round", help="new jurisdiction: 2017 (default, with a letter) or 2025 (first targeted in 2025, no letter)"
     )
     new.add_argument("--role", help="new case: the federal government's role, defendant (default) or plaintiff")
-    args = parser.parse_args(argv)
-    if args.command != "new" and args.what is not None:
-        parser.error(f'unexpected "{args.what}" after "{args.command}"')
-    return args
 
 
 def report(error: TrackerError) -> None:
@@ -77,7 +81,7 @@ def run(args: argparse.Namespace) -> None:
         raise SystemExit(scaffold_command.new(args))
     from tracker.build import pipeline  # imported late so --help stays fast
     from tracker.render import dictionary
-    from tracker.serve import preview
+    from tracker.serve import server
 
     if args.command == "schema":
         root = Path(__file__).resolve().parent.parent
@@ -86,7 +90,7 @@ def run(args: argparse.Namespace) -> None:
         print("Rewrote the JSON Schemas in schema/ and docs/data-dictionary.md.")
         return
     if args.command == "serve":
-        preview.serve(args)
+        server.serve(args)
         return
     config = make_config(
         data_dir=args.data,

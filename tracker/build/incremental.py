@@ -22,8 +22,9 @@ from tracker.build.progress import Progress
 from tracker.config import SiteConfig
 from tracker.data.boundaries import Outlines
 from tracker.model.site import Site
-from tracker.render.pages import Common, Sheet, contexts, in_workers, render_sheet
+from tracker.render.pages import Common, contexts, in_workers, render_sheet
 from tracker.render.search import BUNDLE, index_folder, part_of
+from tracker.render.sheet import Sheet
 from tracker.render.urls import Urls
 
 T = TypeVar("T")

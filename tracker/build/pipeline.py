@@ -25,8 +25,8 @@ from tracker.errors import DataError
 from tracker.model.site import Site
 from tracker.render import pages as render
 from tracker.render.exports import render_exports
-from tracker.render.pages import plan_sheets
 from tracker.render.search import BUNDLE
+from tracker.render.sheets import plan_sheets
 from tracker.render.tables import render_tables
 from tracker.render.urls import Urls
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.data.schema import STATE_FIPS
+from tracker.data.states import STATE_FIPS
 from tracker.errors import DataError, Problem
 from tracker.model.records import Jurisdiction
 

@@ -8,7 +8,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from tracker.data.schema import STATE_FIPS, STATUSES
+from tracker.data.schema import STATUSES
+from tracker.data.states import STATE_FIPS
 from tracker.data.validate import describe_field, shorten, subject_of
 from tracker.data.yamlfile import Located, PathKey
 from tracker.errors import Problem

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -91,6 +92,22 @@ def make_source(raw: dict[str, Any]) -> Source:
     return Source(raw["id"], raw["url"], raw["title"], raw["publisher"], to_date(raw["date"]))
 
 
+Cite = Callable[[str], Source]  # a source by id, noted as cited by the record being made
+
+
+def make_letter(x: dict[str, Any], cite: Cite) -> Letter:
+    return Letter(to_date(x["date"]), x["batch"], to_date(x["deadline"]), cite(x["source"]), x.get("note"))
+
+
+def make_grant(g: dict[str, Any], cite: Cite) -> Grant:
+    values = (g["program"], g["fiscal_year"], g["amount"], g["amount_min"], g["confidence"])
+    return Grant(*values, cite(g["source"]), g.get("note"))
+
+
+def make_event(e: dict[str, Any], cite: Cite) -> Event:
+    return Event(to_date(e["date"]), e["kind"], e["summary"], tuple(cite(s) for s in e["sources"]))
+
+
 def make_jurisdiction(raw: dict[str, Any], known: dict[str, Source]) -> Jurisdiction:
     """Build one record; `known` holds every source of the file (the checks allow citing any of them)."""
     own = {s["id"]: known[s["id"]] for s in raw["sources"]}
@@ -101,31 +118,9 @@ def make_jurisdiction(raw: dict[str, Any], known: dict[str, Source]) -> Jurisdic
         return known[ref]
 
     status_source = cite(raw["status_source"]) if raw["status_source"] else None
-    letters = tuple(
-        Letter(to_date(x["date"]), x["batch"], to_date(x["deadline"]), cite(x["source"]), x.get("note"))
-        for x in raw["letters"]
-    )
-    grants = tuple(
-        Grant(
-            g["program"],
-            g["fiscal_year"],
-            g["amount"],
-            g["amount_min"],
-            g["confidence"],
-            cite(g["source"]),
-            g.get("note"),
-        )
-        for g in raw["grants"]
-    )
-    events = tuple(
-        sorted(
-            (
-                Event(to_date(e["date"]), e["kind"], e["summary"], tuple(cite(s) for s in e["sources"]))
-                for e in raw["events"]
-            ),
-            key=lambda e: e.date,
-        )
-    )
+    letters = tuple(make_letter(x, cite) for x in raw["letters"])
+    grants = tuple(make_grant(g, cite) for g in raw["grants"])
+    events = tuple(sorted((make_event(e, cite) for e in raw["events"]), key=lambda e: e.date))
     for source_id in own:  # listed but not cited: still shown, after the cited ones
         cited.setdefault(source_id, own[source_id])
     return Jurisdiction(

@@ -17,11 +17,8 @@ from tracker.model.records import (
     Grant,
     Jurisdiction,
     Letter,
-    ListEntry,
-    Measure,
     MoneyTotal,
     Page,
-    PublishedList,
     Ruling,
     Source,
     Wave,
@@ -29,6 +26,7 @@ from tracker.model.records import (
     round_of,
     year_total,
 )
+from tracker.model.second_round import ListEntry, Measure, PublishedList
 
 FOCUS_BATCH = "2018-01"  # the letters of 24 January 2018: the tracker's main subject
 

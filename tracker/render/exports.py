@@ -11,7 +11,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from tracker.build.output import Output
-from tracker.model.records import ChangeEntry, Event, Jurisdiction, ListEntry, Page, PublishedList
+from tracker.model.records import ChangeEntry, Event, Jurisdiction, Page
+from tracker.model.second_round import ListEntry, PublishedList
 from tracker.model.site import Site
 from tracker.render.dictionary import generated_files
 from tracker.render.maps import feature

@@ -10,31 +10,23 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 import jinja2
 
 from tracker.config import SiteConfig
-from tracker.data.boundaries import Outlines, locator_svg
+from tracker.data.boundaries import Outlines
 from tracker.data.schema import BATCHES, CONFIDENCES, STATUSES
 from tracker.data.schema_other import GOVERNMENT_ROLES, MEASURE_KINDS
 from tracker.errors import BuildError
-from tracker.model.records import Jurisdiction
-from tracker.model.site import Site, TimelineItem
-from tracker.render.chart import fy2016_chart
-from tracker.render.dictionary import FILES, fields
-from tracker.render.maps import STATUS_STYLE, MapParts, drawn_map, legend_items, symbols_json
+from tracker.model.site import Site
+from tracker.render.maps import legend_items, symbols_json
 from tracker.render.money import NOT_RECORDED, dollars, grant_text, headline_text, long_date, total_text
-from tracker.render.second_round import second_round_sheets
 from tracker.render.sheet import Sheet
-from tracker.render.tables import TABLE_ABOUT
+from tracker.render.sheets import HOME_TABLE_LIMIT, KIND_WORDS, RESULT_WORDS, plan_sheets
 from tracker.render.urls import Urls
 
 T = TypeVar("T")
-HOME_TABLE_LIMIT = 300  # above this many jurisdictions the home page links to state tables instead
-RESULT_WORDS = {"won": "Won", "lost": "Lost", "partly": "Partly won", "pending": "Pending"}
-KIND_WORDS = {"state": "State", "county": "County", "city": "City", "city-county": "City-county"}
 
 
 @dataclass(frozen=True)
@@ -58,9 +50,6 @@ def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -
         lstrip_blocks=True,
         auto_reload=False,  # a new environment per build: no need to check the files at every lookup
     )
-    env.globals["batch_short"] = batch_short
-    env.globals["symbols"] = symbols_json()
-    env.globals["home_table_limit"] = HOME_TABLE_LIMIT
     env.filters.update(
         date=long_date,
         dollars=dollars,
@@ -69,7 +58,16 @@ def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -
         total=total_text,
         kind=KIND_WORDS.__getitem__,
     )
-    env.globals.update(
+    env.globals.update(template_globals())
+    return env
+
+
+def template_globals() -> dict[str, Any]:
+    """The names every template may use besides its page's own values (none of them comes from the data)."""
+    return dict(
+        batch_short=batch_short,
+        symbols=symbols_json(),
+        home_table_limit=HOME_TABLE_LIMIT,
         sections=(
             (Urls.second_round, "2025–26"),
             (Urls.letters, "Letters"),
@@ -87,7 +85,6 @@ def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -
         CONFIDENCES=CONFIDENCES,
         legend=legend_items(),
     )
-    return env
 
 
 CSP_SLOT = "__CONTENT_SECURITY_POLICY__"
@@ -135,173 +132,6 @@ def batch_short(batch: str) -> str:
     return dt.date.fromisoformat(batch + "-01").strftime("%b %Y")
 
 
-def filter_options(site: Site) -> dict[str, list[str]]:
-    """The values each filter offers: only those that occur in the data, in a stable order."""
-    present = {key: {getattr(j, key) for j in site.jurisdictions} for key in ("status_key", "kind", "state")}
-    return {
-        "status": [s for s in STATUS_STYLE if s in present["status_key"]],
-        "kind": [k for k in KIND_WORDS if k in present["kind"]],
-        "state": sorted(present["state"]),
-        "batch": sorted({b for j in site.jurisdictions for b in j.batches}),
-    }
-
-
-def home_description(site: Site) -> str:
-    return (
-        f"The {len(site.targeted_january_2018)} jurisdictions the US Justice Department pressed on 24 January 2018 "
-        "over 8 U.S.C. 1373 and Byrne JAG grants: letters, money at stake, lawsuits and outcomes, with sources."
-    )
-
-
-def item_jurisdictions(item: TimelineItem) -> list[str]:
-    """Ids a timeline entry concerns, for the timeline's jurisdiction filter."""
-    if item.jurisdiction:
-        return [item.jurisdiction.id]
-    return list(item.case.jurisdiction_ids) if item.case else []
-
-
-def map_sheets(site: Site, map_parts: MapParts) -> list[Sheet]:
-    about = home_description(site)
-    return [
-        Sheet(
-            "index.html",
-            Urls.home,
-            None,
-            about,
-            "the home page",
-            {"map": map_parts, "filter_options": filter_options(site)},
-        ),
-        Sheet("embed.html", Urls.embed_map, "Map", about, "the embeddable map", {"map": map_parts}),
-    ]
-
-
-def section_sheets(site: Site) -> list[Sheet]:
-    kinds = sorted({i.kind for i in site.timeline})
-    return [
-        Sheet(
-            "letters.html",
-            Urls.letters,
-            "The letters, wave by wave",
-            "Every wave of Justice Department letters and who received them.",
-            "the letters page",
-            {},
-        ),
-        Sheet(
-            "cases.html", Urls.cases, "The lawsuits", "Lawsuits over the Byrne JAG conditions.", "the cases page", {}
-        ),
-        Sheet(
-            "grants.html",
-            Urls.grants,
-            "The grant money",
-            "Every Byrne JAG figure with its source and confidence.",
-            "the grants ledger",
-            {"ledger": site.ledger, "chart": fy2016_chart(site.ledger.fy2016_rows)},
-        ),
-        Sheet(
-            "timeline.html",
-            Urls.timeline,
-            "Timeline",
-            "Every dated event, with its source.",
-            "the timeline",
-            {"kinds": kinds, "item_jurisdictions": item_jurisdictions},
-        ),
-        Sheet(
-            "updates.html",
-            Urls.updates,
-            "Updates and corrections",
-            "Dated changes and corrections.",
-            "the updates page",
-            {},
-        ),
-        Sheet(
-            "search.html",
-            Urls.search,
-            "Search",
-            "Search the tracker.",
-            "the search page",
-            {
-                "states": sorted({j.state for j in site.jurisdictions}),
-                "kinds": [KIND_WORDS[k] for k in KIND_WORDS if any(j.kind == k for j in site.jurisdictions)]
-                + ["Article"]
-                + (["Lawsuit"] if site.cases else [])
-                + (["National measure"] if site.measures else [])
-                + (["Published list"] if site.lists else []),
-            },
-        ),
-        Sheet(
-            "data.html",
-            Urls.data_index,
-            "Download the data",
-            "The tracker's data as JSON, CSV and GeoJSON.",
-            "the downloads page",
-            {"tables": list(TABLE_ABOUT.items())},
-        ),
-        Sheet(
-            "dictionary.html",
-            Urls.dictionary,
-            "Data dictionary",
-            "Every field of the tracker's data files.",
-            "the data dictionary",
-            {"files": list(FILES), "fields": fields()},
-        ),
-        Sheet("404.html", Urls.not_found, "Page not found", "This page does not exist.", "the 404 page", {}),
-    ]
-
-
-def jurisdiction_sheet(site: Site, outlines: Outlines, j: Jurisdiction) -> Sheet:
-    return Sheet(
-        "jurisdiction.html",
-        Urls.jurisdiction(j),
-        j.official_name,
-        j.summary,
-        f"jurisdiction {j.id}",
-        {
-            "j": j,
-            "locator": locator_svg(j, outlines),
-            "cases": site.cases_for(j),
-            "updated": site.last_updated_for(j),
-            "listings": site.listings(j),
-        },
-        cached=True,
-    )
-
-
-def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
-    sheets = [jurisdiction_sheet(site, outlines, j) for j in site.jurisdictions]
-    sheets += [
-        Sheet(
-            "case.html",
-            Urls.case(c),
-            c.name,
-            c.summary,
-            f"case {c.id}",
-            {"c": c, "jurisdictions": site.jurisdictions_of(c), "measures": site.measures_of(c)},
-            cached=True,
-        )
-        for c in site.cases
-    ]
-    sheets += [
-        Sheet(
-            "state.html",
-            Urls.state(code),
-            f"Jurisdictions in {code}",
-            f"Jurisdictions in {code} written to by the Justice Department.",
-            f"the {code} page",
-            {"code": code, "rows": rows},
-            cached=True,
-        )
-        for code, rows in site.by_state
-    ]
-    sheets.append(
-        Sheet("states.html", Urls.states, "Jurisdictions by state", "Jurisdictions by state.", "the states page", {})
-    )
-    sheets += [
-        Sheet("page.html", Urls.page(p), p.title, p.summary, p.source_path, {"page": p}, cached=True)
-        for p in site.pages
-    ]
-    return sheets
-
-
 def render_sheet(env: jinja2.Environment, common: Common, sheet: Sheet) -> tuple[str, bytes, str]:
     html = render(
         env,
@@ -330,23 +160,6 @@ class Layout:
 
 def layout_of(site: Site) -> Layout:
     return Layout(site.nav_pages, site.last_updated, site.january_letter)
-
-
-def plan_sheets(
-    site: Site,
-    config: SiteConfig,
-    urls: Urls,
-    outlines: Outlines,
-    kept_map: tuple[Path, str] | None = None,
-    beside: bool = False,
-) -> list[Sheet]:
-    """Every HTML page to make, in a fixed order (kept_map, beside: see maps.drawn_map).
-
-    `beside` is for a build; the preview plans in a request thread and draws there.
-    """
-    with drawn_map(site.jurisdictions, urls, config.tiles, outlines, kept_map, beside) as drawn:
-        others = section_sheets(site) + second_round_sheets(site) + record_sheets(site, outlines)
-        return map_sheets(site, drawn()) + others
 
 
 def contexts(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> tuple[Common, Common]:

@@ -29,6 +29,12 @@ def second_round_sheets(site: Site) -> list[Sheet]:
             {},
         ),
     ]
+    return sheets + record_sheets(site)
+
+
+def record_sheets(site: Site) -> list[Sheet]:
+    """One page per published list and per national measure."""
+    sheets: list[Sheet] = []
     sheets += [
         Sheet(
             "list.html",

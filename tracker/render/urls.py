@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.model.records import Case, Jurisdiction, Measure, Page, PublishedList
+from tracker.model.records import Case, Jurisdiction, Page
+from tracker.model.second_round import Measure, PublishedList
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from tracker.data.placeholders import (
     PLACEHOLDER_STATE,
     records,
 )
-from tracker.data.schema import EVENT_KINDS, KINDS, SLUG, STATE_FIPS, US_STATES
+from tracker.data.schema import EVENT_KINDS, KINDS, SLUG
+from tracker.data.states import STATE_FIPS, US_STATES
 from tracker.data.yamlfile import Located, PathKey, load_yaml
 
 COMMENT_COLUMN = 44

@@ -1,0 +1,215 @@
+"""Every page the site has, planned before any template runs: its template, address, title and values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracker.config import SiteConfig
+from tracker.data.boundaries import Outlines, locator_svg
+from tracker.model.records import Jurisdiction
+from tracker.model.site import Site, TimelineItem
+from tracker.render.chart import fy2016_chart
+from tracker.render.dictionary import FILES, fields
+from tracker.render.maps import STATUS_STYLE, MapParts, drawn_map
+from tracker.render.second_round import second_round_sheets
+from tracker.render.sheet import Sheet
+from tracker.render.tables import TABLE_ABOUT
+from tracker.render.urls import Urls
+
+HOME_TABLE_LIMIT = 300  # above this many jurisdictions the home page links to state tables instead
+RESULT_WORDS = {"won": "Won", "lost": "Lost", "partly": "Partly won", "pending": "Pending"}
+KIND_WORDS = {"state": "State", "county": "County", "city": "City", "city-county": "City-county"}
+
+
+def filter_options(site: Site) -> dict[str, list[str]]:
+    """The values each filter offers: only those that occur in the data, in a stable order."""
+    present = {key: {getattr(j, key) for j in site.jurisdictions} for key in ("status_key", "kind", "state")}
+    return {
+        "status": [s for s in STATUS_STYLE if s in present["status_key"]],
+        "kind": [k for k in KIND_WORDS if k in present["kind"]],
+        "state": sorted(present["state"]),
+        "batch": sorted({b for j in site.jurisdictions for b in j.batches}),
+    }
+
+
+def home_description(site: Site) -> str:
+    return (
+        f"The {len(site.targeted_january_2018)} jurisdictions the US Justice Department pressed on 24 January 2018 "
+        "over 8 U.S.C. 1373 and Byrne JAG grants: letters, money at stake, lawsuits and outcomes, with sources."
+    )
+
+
+def item_jurisdictions(item: TimelineItem) -> list[str]:
+    """Ids a timeline entry concerns, for the timeline's jurisdiction filter."""
+    if item.jurisdiction:
+        return [item.jurisdiction.id]
+    return list(item.case.jurisdiction_ids) if item.case else []
+
+
+def map_sheets(site: Site, map_parts: MapParts) -> list[Sheet]:
+    about = home_description(site)
+    return [
+        Sheet(
+            "index.html",
+            Urls.home,
+            None,
+            about,
+            "the home page",
+            {"map": map_parts, "filter_options": filter_options(site)},
+        ),
+        Sheet("embed.html", Urls.embed_map, "Map", about, "the embeddable map", {"map": map_parts}),
+    ]
+
+
+def section_sheets(site: Site) -> list[Sheet]:
+    """The pages about the whole story: letters, lawsuits, money, timeline, updates; then the reference pages."""
+    kinds = sorted({i.kind for i in site.timeline})
+    return [
+        Sheet(
+            "letters.html",
+            Urls.letters,
+            "The letters, wave by wave",
+            "Every wave of Justice Department letters and who received them.",
+            "the letters page",
+            {},
+        ),
+        Sheet(
+            "cases.html", Urls.cases, "The lawsuits", "Lawsuits over the Byrne JAG conditions.", "the cases page", {}
+        ),
+        Sheet(
+            "grants.html",
+            Urls.grants,
+            "The grant money",
+            "Every Byrne JAG figure with its source and confidence.",
+            "the grants ledger",
+            {"ledger": site.ledger, "chart": fy2016_chart(site.ledger.fy2016_rows)},
+        ),
+        Sheet(
+            "timeline.html",
+            Urls.timeline,
+            "Timeline",
+            "Every dated event, with its source.",
+            "the timeline",
+            {"kinds": kinds, "item_jurisdictions": item_jurisdictions},
+        ),
+        Sheet(
+            "updates.html",
+            Urls.updates,
+            "Updates and corrections",
+            "Dated changes and corrections.",
+            "the updates page",
+            {},
+        ),
+    ] + reference_sheets(site)
+
+
+def search_kinds(site: Site) -> list[str]:
+    """The kinds of page the search can be narrowed to: only those the site has."""
+    kinds = [KIND_WORDS[k] for k in KIND_WORDS if any(j.kind == k for j in site.jurisdictions)] + ["Article"]
+    present = (("Lawsuit", site.cases), ("National measure", site.measures), ("Published list", site.lists))
+    return kinds + [word for word, records in present if records]
+
+
+def reference_sheets(site: Site) -> list[Sheet]:
+    """Search, downloads, the data dictionary and the 404 page."""
+    return [
+        Sheet(
+            "search.html",
+            Urls.search,
+            "Search",
+            "Search the tracker.",
+            "the search page",
+            {
+                "states": sorted({j.state for j in site.jurisdictions}),
+                "kinds": search_kinds(site),
+            },
+        ),
+        Sheet(
+            "data.html",
+            Urls.data_index,
+            "Download the data",
+            "The tracker's data as JSON, CSV and GeoJSON.",
+            "the downloads page",
+            {"tables": list(TABLE_ABOUT.items())},
+        ),
+        Sheet(
+            "dictionary.html",
+            Urls.dictionary,
+            "Data dictionary",
+            "Every field of the tracker's data files.",
+            "the data dictionary",
+            {"files": list(FILES), "fields": fields()},
+        ),
+        Sheet("404.html", Urls.not_found, "Page not found", "This page does not exist.", "the 404 page", {}),
+    ]
+
+
+def jurisdiction_sheet(site: Site, outlines: Outlines, j: Jurisdiction) -> Sheet:
+    return Sheet(
+        "jurisdiction.html",
+        Urls.jurisdiction(j),
+        j.official_name,
+        j.summary,
+        f"jurisdiction {j.id}",
+        {
+            "j": j,
+            "locator": locator_svg(j, outlines),
+            "cases": site.cases_for(j),
+            "updated": site.last_updated_for(j),
+            "listings": site.listings(j),
+        },
+        cached=True,
+    )
+
+
+def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
+    sheets = [jurisdiction_sheet(site, outlines, j) for j in site.jurisdictions]
+    sheets += [
+        Sheet(
+            "case.html",
+            Urls.case(c),
+            c.name,
+            c.summary,
+            f"case {c.id}",
+            {"c": c, "jurisdictions": site.jurisdictions_of(c), "measures": site.measures_of(c)},
+            cached=True,
+        )
+        for c in site.cases
+    ]
+    sheets += [
+        Sheet(
+            "state.html",
+            Urls.state(code),
+            f"Jurisdictions in {code}",
+            f"Jurisdictions in {code} written to by the Justice Department.",
+            f"the {code} page",
+            {"code": code, "rows": rows},
+            cached=True,
+        )
+        for code, rows in site.by_state
+    ]
+    sheets.append(
+        Sheet("states.html", Urls.states, "Jurisdictions by state", "Jurisdictions by state.", "the states page", {})
+    )
+    sheets += [
+        Sheet("page.html", Urls.page(p), p.title, p.summary, p.source_path, {"page": p}, cached=True)
+        for p in site.pages
+    ]
+    return sheets
+
+
+def plan_sheets(
+    site: Site,
+    config: SiteConfig,
+    urls: Urls,
+    outlines: Outlines,
+    kept_map: tuple[Path, str] | None = None,
+    beside: bool = False,
+) -> list[Sheet]:
+    """Every HTML page to make, in a fixed order (kept_map, beside: see maps.drawn_map).
+
+    `beside` is for a build; the preview plans in a request thread and draws there.
+    """
+    with drawn_map(site.jurisdictions, urls, config.tiles, outlines, kept_map, beside) as drawn:
+        others = section_sheets(site) + second_round_sheets(site) + record_sheets(site, outlines)
+        return map_sheets(site, drawn()) + others
