@@ -16,7 +16,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import stat
 import sys
 import threading
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import jinja2
+import watchfiles
 
 from tracker.build import pipeline
 from tracker.build.progress import Progress
@@ -39,8 +39,10 @@ from tracker.render.sheets import jurisdiction_sheet, plan_sheets
 from tracker.render.urls import Urls
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = 0.025  # how often the inputs' modification times are compared (a few dozen stat calls)
-SETTLE_SECONDS = 0.01  # a change is read once the files have stayed the same this long
+# The watcher reads the inputs again after file-system events (watchfiles: inotify on Linux), not by polling.
+SETTLE_MS = 10  # a save is read once no event came for this long: one read of a half-written file costs more
+DEBOUNCE_MS = 1600  # a burst of events (a checkout, say) is read at the latest after this long
+STOP_MS = 100  # how often the watcher looks whether the preview is closing
 HOLD_SECONDS = 25.0  # a tab's question "anything newer than my version?" waits this long for a rebuild
 
 
@@ -77,37 +79,6 @@ class BuildState:
     live: Live | None = None  # None: pages come from the built files
 
 
-Stamp = tuple[int, int]  # a file's modification time and size
-
-
-def snapshot(folders: list[Path]) -> dict[Path, Stamp]:
-    """Modification time and size of every input file; a change in any means a rebuild.
-
-    The size too: a file saved by emptying it and writing it again may keep its time (the clock behind file
-    times ticks every few milliseconds), and a read between the two would otherwise be the last.
-    """
-    stamps = {}
-    for folder in folders:
-        for path in folder.rglob("*"):
-            try:
-                status = path.stat()
-            except OSError:  # editors save by writing a temporary file and renaming it: it may be gone already
-                continue
-            if stat.S_ISREG(status.st_mode):
-                stamps[path] = (status.st_mtime_ns, status.st_size)
-    return stamps
-
-
-def settled(folders: list[Path], now: dict[Path, Stamp]) -> dict[Path, Stamp]:
-    """The snapshot once a save is over: one read of a file caught half written costs more than this wait."""
-    while True:
-        time.sleep(SETTLE_SECONDS)
-        again = snapshot(folders)
-        if again == now:
-            return now
-        now = again
-
-
 Loaded = tuple[Site, Outlines]
 
 
@@ -131,13 +102,13 @@ class Preview:
         self.pending: tuple[int, Loaded, bool] | None = None  # the latest read to build: version, read, reload again
         self.watcher = threading.Thread(target=self.watch, name="preview-watcher", daemon=True)
         self.builder = threading.Thread(target=self.build_each, name="preview-builder", daemon=True)
-        self.seen: dict[Path, Stamp] = {}
+        self.template_saves = 0  # templates/ changed this many times: the Jinja environment is made again
         self.child: Any = None  # the build process, while one runs (under self.changed)
         # Held by whatever a fork must not copy half done: a read (collector off, stderr redirected), a page
         # being made (its locks), a message being printed. The build process is forked only under it.
         self.quiet = threading.RLock()
         self.recall = Recall()  # the data as read last time: a save re-reads only the edited records
-        self.env: tuple[tuple[tuple[str, Stamp], ...], jinja2.Environment] | None = None
+        self.env: tuple[int, jinja2.Environment] | None = None
 
     def say(self, message: str) -> None:
         with self.quiet:
@@ -179,10 +150,8 @@ class Preview:
 
     def templates(self) -> jinja2.Environment:
         """One Jinja environment while the templates stay as they are: each compiles once, not after every save."""
-        folder = self.config.templates_dir
-        stamp = tuple(sorted((str(path), seen) for path, seen in self.seen.items() if folder in path.parents))
-        if self.env is None or self.env[0] != stamp:
-            self.env = (stamp, make_env(self.config))
+        if self.env is None or self.env[0] != self.template_saves:
+            self.env = (self.template_saves, make_env(self.config))
         return self.env[1]
 
     def write(self, version: int, loaded: Loaded, again: bool = False) -> None:
@@ -235,32 +204,32 @@ class Preview:
         return [c.data_dir, c.content_dir, c.templates_dir, c.static_dir]
 
     def start(self) -> None:
-        """Read and build once, then watch; the snapshot comes first so a save during that build is not missed."""
-        self.seen = snapshot(self.folders())
-        loaded = self.read()  # a broken first read still serves: the browser shows why
+        """Watch, then read and build once: a save during that first build is seen by the watcher."""
+        self.watcher.start()
+        with self.quiet:
+            loaded = self.read()  # a broken first read still serves: the browser shows why
         if loaded is not None:
             self.write(self.builds, loaded)
-        self.watcher.start()
         self.builder.start()
 
     def watch(self) -> None:
-        while not self.stop.wait(POLL_SECONDS):
+        """Read the inputs again after each save, until the preview closes."""
+        events = watchfiles.watch(
+            *self.folders(), stop_event=self.stop, step=SETTLE_MS, debounce=DEBOUNCE_MS, rust_timeout=STOP_MS
+        )
+        for changes in events:
             try:
-                self.look()
-            except Exception as e:  # a folder removed mid-walk, say: the next look starts afresh
-                log.debug("watching failed", exc_info=True)
-                self.say(f"Could not check the inputs for changes ({type(e).__name__}: {e}); trying again.")
+                self.look({Path(path) for _, path in changes})
+            except Exception as e:  # a code error while reading must not end the watching
+                log.debug("reading after a change failed", exc_info=True)
+                self.say(f"Could not read the inputs after a change ({type(e).__name__}: {e}); save again.")
 
-    def look(self) -> None:
-        """Read the inputs again if they changed, and hand the read to the builder."""
-        now = snapshot(self.folders())
-        if now == self.seen:
-            return
-        now = settled(self.folders(), now)
+    def look(self, changed: set[Path]) -> None:
+        """Read the inputs again, and hand the read to the builder."""
+        if any(self.config.templates_dir in path.parents for path in changed):
+            self.template_saves += 1
         # Files the pages link to (static/) are served as built: the tabs reload again once they are.
-        changed = {path for path in now.keys() | self.seen.keys() if now.get(path) != self.seen.get(path)}
         again = any(self.config.static_dir in path.parents for path in changed)
-        self.seen = now
         with self.quiet:
             loaded = self.read()
         with self.changed:
