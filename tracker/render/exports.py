@@ -16,7 +16,7 @@ from tracker.model.second_round import ListEntry, PublishedList
 from tracker.model.site import Site
 from tracker.render.dictionary import generated_files
 from tracker.render.maps import feature
-from tracker.render.tables import compact_json, csv_text, objects_json, records_json
+from tracker.render.tables import compact_json, csv_text, json_value
 from tracker.render.urls import Urls
 
 Listings = tuple[tuple[PublishedList, ListEntry], ...]
@@ -46,7 +46,7 @@ CSV_COLUMNS = (
 
 def document_json(fields: dict[str, str]) -> bytes:
     """A download's top-level object, from its fields' JSON text (keys sorted, as json.dumps(sort_keys=True))."""
-    return (objects_json({key: [text] for key, text in fields.items()}, 1)[0] + "\n").encode("utf-8")
+    return ("{" + ",".join(f"{string_json(key)}:{fields[key]}" for key in sorted(fields)) + "}\n").encode("utf-8")
 
 
 JSON_BATCH = 500  # jurisdictions encoded at a time: the national file is tens of MB, each piece a few hundred KB
@@ -64,22 +64,27 @@ def to_json(site: Site, urls: Urls) -> Iterator[bytes]:
     )
     before, after = document.split(HOLE.encode())
     yield before
-    sources: dict[int, str] = {}  # each source's JSON, made once however many batches cite it
     everyone = site.jurisdictions
     for start in range(0, len(everyone), JSON_BATCH):
-        batch = list(everyone[start : start + JSON_BATCH])
-        links = [string_json(urls.absolute(urls.jurisdiction(j))) for j in batch]
-        second = {
-            "rounds": [compact_json(site.round_ids[j.id]) for j in batch],
-            "lists": [listings_json(site.listings(j)) for j in batch],
-        }
-        records = records_json(batch, extra={"url": links, **second}, sources=sources)
+        records = [record_json(site, urls, j) for j in everyone[start : start + JSON_BATCH]]
         yield (("," if start else "") + ",".join(records)).encode("utf-8")
     yield after
 
 
-def listings_json(listings: Listings) -> str:
-    return compact_json([{"list": x.id, "label": e.label, "category": e.category} for x, e in listings])
+def record_json(site: Site, urls: Urls, j: Jurisdiction) -> str:
+    """One jurisdiction: every field of its record, its page's address, its rounds and its list entries."""
+    return compact_json(
+        {
+            **json_value(j),
+            "url": urls.absolute(urls.jurisdiction(j)),
+            "rounds": site.round_ids[j.id],
+            "lists": listings_value(site.listings(j)),
+        }
+    )
+
+
+def listings_value(listings: Listings) -> list[dict[str, str]]:
+    return [{"list": x.id, "label": e.label, "category": e.category} for x, e in listings]
 
 
 def csv_row(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> dict[str, Any]:
@@ -116,7 +121,7 @@ def feature_json(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings:
     feat = feature(j, urls)
     feat["properties"]["url"] = urls.absolute(urls.jurisdiction(j))
     feat["properties"]["rounds"] = list(rounds)
-    feat["properties"]["lists"] = [{"list": x.id, "label": e.label, "category": e.category} for x, e in listings]
+    feat["properties"]["lists"] = listings_value(listings)
     return compact_json(feat)
 
 

@@ -1,10 +1,5 @@
-"""Flat downloads of events, grants, waves and cases, and the CSV and JSON writers every download uses.
-
-At 10,000 jurisdictions the downloads hold over a million values, so the JSON writer works a column at a time:
-the values of a column share a type, and one C function mapped over the column encodes them all, where
-json.dumps would call back into Python for every date and record. The text is byte for byte what
-json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False) writes.
-"""
+"""Flat downloads of events, grants, waves, cases, lists and measures, and the CSV and JSON writers every download
+uses: the JSON is json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)."""
 
 from __future__ import annotations
 
@@ -14,14 +9,9 @@ import datetime as dt
 import functools
 import io
 import json
-import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate, pairwise
-from json.encoder import encode_basestring as string_json  # what json.dumps uses when ensure_ascii=False
-from operator import attrgetter
 from typing import Any
 
-from tracker.model.records import Source
 from tracker.model.site import Site, TimelineItem
 from tracker.render.urls import Urls
 
@@ -48,65 +38,6 @@ COMPACT = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=F
 
 def compact_json(value: Any) -> str:
     return COMPACT.encode(value)
-
-
-def column_json(values: list[Any], sources: dict[int, str]) -> list[str]:
-    """compact_json of each value. `sources` holds each source's JSON by id(), so it is written once."""
-    present = [v for v in values if v is not None]
-    texts = present_json(present, sources)
-    if len(present) == len(values):
-        return texts
-    rest = iter(texts)
-    return ["null" if v is None else next(rest) for v in values]
-
-
-def present_json(values: list[Any], sources: dict[int, str]) -> list[str]:
-    """compact_json of each value (none is None), in one mapped call when they are all of one type."""
-    kinds = set(map(type, values))
-    kind = kinds.pop() if len(kinds) == 1 else None
-    if kind is str:
-        return list(map(string_json, values))
-    if kind is int:
-        return list(map(int.__repr__, values))
-    if kind is float and all(map(math.isfinite, values)):
-        return list(map(float.__repr__, values))
-    if kind is dt.date:
-        return [f'"{day}"' for day in map(dt.date.isoformat, values)]
-    if kind is tuple:
-        return arrays_json(values, sources)
-    if kind is Source:  # cited many times (a letter's source by every recipient), written once each
-        new = {id(s): s for s in values if id(s) not in sources}  # every source lives in the Site meanwhile
-        sources.update(zip(new, records_json(list(new.values()), sources=sources), strict=True))
-        return [sources[id(s)] for s in values]
-    if kind is not None and dataclasses.is_dataclass(kind):
-        return records_json(values, sources=sources)
-    return [compact_json(v) for v in values]  # mixed or rare types, such as True or NaN
-
-
-def arrays_json(arrays: list[tuple[Any, ...]], sources: dict[int, str]) -> list[str]:
-    """The items of all the arrays are written as one column, then put back in their arrays."""
-    texts = column_json([item for array in arrays for item in array], sources)
-    ends = accumulate(map(len, arrays), initial=0)
-    return ["[" + ",".join(texts[start:end]) + "]" for start, end in pairwise(ends)]
-
-
-def records_json(
-    records: list[Any], extra: dict[str, list[str]] | None = None, sources: dict[int, str] | None = None
-) -> list[str]:
-    """compact_json of each record (all of one dataclass), plus `extra` columns of JSON text."""
-    sources = {} if sources is None else sources
-    names = field_names(type(records[0])) if records else ()
-    columns = {name: column_json(list(map(attrgetter(name), records)), sources) for name in names}
-    return objects_json({**columns, **(extra or {})}, len(records))
-
-
-def objects_json(columns: dict[str, list[str]], count: int) -> list[str]:
-    """Each row as a JSON object, from columns of JSON text (keys in sorted order, as sort_keys=True)."""
-    keys = sorted(columns)
-    template = "{" + ",".join(string_json(key).replace("%", "%%") + ":%s" for key in keys) + "}"
-    if not keys:
-        return [template] * count
-    return list(map(template.__mod__, zip(*(columns[key] for key in keys), strict=True)))
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -240,11 +171,12 @@ def as_csv(columns: Columns) -> bytes:
 
 def as_json(columns: Columns) -> bytes:
     """JSON keeps nulls as nulls (CSV can only leave the cell empty)."""
-    count = len(next(iter(columns.values()), []))
-    texts = {
-        name: column_json([None if v == "" else v for v in values], sources={}) for name, values in columns.items()
-    }
-    return ("[" + ",".join(objects_json(texts, count)) + "]\n").encode("utf-8")
+    names = list(columns)
+    rows = [
+        {name: None if v == "" else v for name, v in zip(names, row, strict=True)}
+        for row in zip(*columns.values(), strict=True)
+    ]
+    return (compact_json(rows) + "\n").encode("utf-8")
 
 
 TABLES: dict[str, Callable[[Site, Urls], Columns]] = {
