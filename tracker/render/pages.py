@@ -9,6 +9,7 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -183,11 +184,10 @@ def _render_one(env: jinja2.Environment, job: tuple[Common, Common], sheet: Shee
 PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
 WORKERS = min(os.cpu_count() or 1, 8)
 CHUNK = 200
-# Set just before forking; the workers inherit it, nothing is pickled.
-_JOB: (
-    tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any], jinja2.BytecodeCache | None] | None
-) = None
-_ENV: jinja2.Environment | None = None  # one per worker process: templates are compiled once
+Work = tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any], jinja2.BytecodeCache | None]
+# In each worker process only: the work it was forked with, and its Jinja environment (templates compiled once).
+_WORK: Work | None = None
+_ENV: jinja2.Environment | None = None
 
 
 def in_workers(
@@ -205,19 +205,22 @@ def in_workers(
         env = make_env(config, compiled)
         yield from (func(env, job, item) for item in items)
         return
-    global _JOB
-    _JOB = (func, config, job, items, compiled)
-    try:
-        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            for chunk in pool.imap(_work_slice, range(0, len(items), CHUNK)):
-                yield from chunk
-    finally:
-        _JOB = None
+    # Forked, the workers start with the work in their memory: only the slices' starts and results are pickled.
+    fork = multiprocessing.get_context("fork")
+    work = (func, config, job, items, compiled)
+    with ProcessPoolExecutor(WORKERS, mp_context=fork, initializer=_start_worker, initargs=(work,)) as pool:
+        for chunk in pool.map(_work_slice, range(0, len(items), CHUNK)):
+            yield from chunk
+
+
+def _start_worker(work: Work) -> None:
+    global _WORK
+    _WORK = work
 
 
 def _work_slice(start: int) -> list[Any]:
     global _ENV
-    assert _JOB is not None
-    func, config, job, items, compiled = _JOB
+    assert _WORK is not None
+    func, config, job, items, compiled = _WORK
     _ENV = _ENV or make_env(config, compiled)
     return [func(_ENV, job, item) for item in items[start : start + CHUNK]]
