@@ -112,3 +112,9 @@ def reader(page: Page, served_site: str) -> Iterator[tuple[Page, list[str], list
 
     page.route("**/*", route)
     yield page, errors, foreign
+
+
+def open_map(page: Page, address: str) -> None:
+    """Open a page with the map and wait until its symbols are placed (tracker.js marks the frame ready)."""
+    page.goto(address)
+    page.locator(".map-frame[data-ready=true]").wait_for(state="attached")

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT
-from tracker.data import load_jurisdictions
+from tests.conftest import ROOT, open_map
+from tracker.data.jurisdictions import load_jurisdictions
 
 DATA = yaml.safe_load((ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8"))
 FIRST_BY_NAME = min(DATA["jurisdictions"], key=lambda j: (j["name"].casefold(), j["state"]))["id"]
@@ -28,7 +28,7 @@ def largest_fy2016_figure() -> str:
 
 def test_map_draws_one_symbol_per_jurisdiction_with_no_errors(reader, served_site: str) -> None:
     page, errors, foreign = reader
-    page.goto(served_site)
+    open_map(page, served_site)
     markers = page.locator(".leaflet-marker-icon.jm")
     expect(markers).to_have_count(len(DATA["jurisdictions"]))
     ids = sorted(markers.evaluate_all("els => els.map(e => e.dataset.id)"))
@@ -41,7 +41,7 @@ def test_map_draws_one_symbol_per_jurisdiction_with_no_errors(reader, served_sit
 
 def test_clicking_a_symbol_opens_a_popup_whose_link_opens_its_page(reader, served_site: str) -> None:
     page, errors, _ = reader
-    page.goto(served_site)
+    open_map(page, served_site)
     page.locator(".jm[data-id='jackson-ms']").click()
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Jackson, MS")
@@ -53,7 +53,7 @@ def test_clicking_a_symbol_opens_a_popup_whose_link_opens_its_page(reader, serve
 
 def test_symbols_sharing_a_point_can_each_be_clicked(reader, served_site: str) -> None:
     page, _, _ = reader
-    page.goto(served_site)
+    open_map(page, served_site)
     for jid, name in (("chicago-il", "Chicago, IL"), ("cook-county-il", "Cook County, IL")):
         page.locator(f".jm[data-id='{jid}']").click()
         expect(page.locator(".leaflet-popup")).to_have_count(1)  # the previous popup has closed
@@ -62,7 +62,7 @@ def test_symbols_sharing_a_point_can_each_be_clicked(reader, served_site: str) -
 
 def test_keyboard_enter_opens_popup_and_focuses_its_link(reader, served_site: str) -> None:
     page, _, _ = reader
-    page.goto(served_site)
+    open_map(page, served_site)
     marker = page.locator(".jm[data-id='oregon']")
     expect(marker).to_have_attribute("aria-label", re.compile(r"^Oregon, "))
     marker.focus()

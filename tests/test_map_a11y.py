@@ -11,7 +11,7 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
-from tests.conftest import ROOT, TILE
+from tests.conftest import ROOT, TILE, open_map
 
 DATA = yaml.safe_load((ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8"))["jurisdictions"]
 
@@ -74,7 +74,7 @@ def test_axe_reports_no_violations(audit: Page, served_site: str, path: str) -> 
 @pytest.mark.parametrize("path", ["", "embed/map/"])
 def test_axe_with_a_popup_open(audit: Page, served_site: str, path: str) -> None:
     page = audit
-    page.goto(served_site + path)
+    open_map(page, served_site + path)
     page.locator(".jm[data-id='oregon']").focus()
     page.keyboard.press("Enter")
     expect(page.locator(".leaflet-popup-content a")).to_be_focused()
@@ -100,7 +100,7 @@ def test_every_symbol_is_reachable_with_tab(reader, served_site: str) -> None:
 
 def test_escape_closes_the_popup_and_returns_focus(reader, served_site: str) -> None:
     page, _, _ = reader
-    page.goto(served_site)
+    open_map(page, served_site)
     marker = page.locator(".jm[data-id='jackson-ms']")
     marker.focus()
     page.keyboard.press("Enter")
@@ -132,7 +132,7 @@ def test_wheel_scrolls_the_page_until_the_reader_uses_the_map(reader, served_sit
 
 def test_filters_apply_to_map_and_table_together(reader, served_site: str) -> None:
     page, _, _ = reader
-    page.goto(served_site)
+    open_map(page, served_site)
     california = [j for j in DATA if j["state"] == "CA"]
     page.locator("select[name=state]").select_option("CA")
     rows = page.locator("table.jurisdictions tbody tr:not([hidden])")
@@ -216,7 +216,7 @@ def test_jurisdiction_page_has_a_locator_map_linking_to_the_main_map(reader, ser
 
 def test_embed_page_is_the_map_alone_and_opens_pages_in_the_top_window(reader, served_site: str) -> None:
     page, _, _ = reader
-    page.goto(served_site + "embed/map/")
+    open_map(page, served_site + "embed/map/")
     expect(page.locator(".jm")).to_have_count(len(DATA))
     expect(page.locator("table")).to_have_count(0)
     page.locator(".jm[data-id='oregon']").focus()
@@ -270,7 +270,7 @@ def test_every_symbol_of_the_first_view_is_whole_inside_the_map(browser, served_
     page.route(
         "https://tile.openstreetmap.org/**", lambda r: r.fulfill(status=200, content_type="image/png", body=TILE)
     )
-    page.goto(served_site)
+    open_map(page, served_site)
     expect(page.locator(".map-frame[data-ready=true]")).to_have_count(1)
     frame = page.locator(".leaflet-container").bounding_box()
     buttons = page.locator(".leaflet-control-zoom").bounding_box()
