@@ -115,6 +115,8 @@ def reader(page: Page, served_site: str) -> Iterator[tuple[Page, list[str], list
 
 
 def open_map(page: Page, address: str) -> None:
-    """Open a page with the map and wait until its symbols are placed (tracker.js marks the frame ready)."""
+    """Open a page with the map and wait until its symbols are placed (tracker.js marks the frame ready) and the
+    state outlines have arrived: a click on a symbol before then was lost once in about six full runs."""
     page.goto(address)
     page.locator(".map-frame[data-ready=true]").wait_for(state="attached")
+    page.wait_for_load_state("networkidle")
