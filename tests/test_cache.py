@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import marshal
+import pickle
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -320,6 +321,30 @@ def test_the_records_kept_for_the_next_build_are_used_only_when_intact(damage: s
     build(site)
     if damage == "none":  # the kept records are trusted: this is how a damaged file, if used, would show
         assert b"Not from the file." in (site.out_dir / PAGE).read_bytes()
+        return
+    same_as_cold(tree, site)
+
+
+@pytest.mark.parametrize("damage", ["none", "a flipped byte", "another version of the code", "a cut-off file"])
+def test_the_download_pieces_kept_for_the_next_build_are_used_only_when_intact(damage: str, built: Path) -> None:
+    """The downloads are joins of each record's kept pieces; a damaged or stale file of pieces is never used."""
+    tree, site = built, config_for(built, "site")
+    file = cache.pieces_file(site.out_dir.resolve())
+    code = cache.code_digest(site.templates_dir, site.static_dir)
+    saved_code, values = pickle.loads(cache.read_sealed(file))
+    assert saved_code == code and len(values) == len(load_jurisdictions(site.data_file).jurisdictions)
+    # Chicago's record stays as it is, but the CSV line kept for it says otherwise.
+    key, chicago = next((k, v) for k, v in values.items() if v.csv.startswith(b"chicago-il,"))
+    values[key] = chicago._replace(csv=chicago.csv.replace(b"chicago-il,", b"not-from-the-file,"))
+    cache.write_sealed(file, pickle.dumps((code if damage != "another version of the code" else "other", values)))
+    blob = file.read_bytes()
+    if damage == "a flipped byte":
+        file.write_bytes(blob[:-7] + bytes([blob[-7] ^ 1]) + blob[-6:])
+    elif damage == "a cut-off file":
+        file.write_bytes(blob[: len(blob) // 2])
+    build(site)
+    if damage == "none":  # the kept pieces are trusted: this is how a damaged file, if used, would show
+        assert b"not-from-the-file," in (site.out_dir / "data/jurisdictions.csv").read_bytes()
         return
     same_as_cold(tree, site)
 

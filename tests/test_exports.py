@@ -82,15 +82,16 @@ def test_json_written_in_batches_is_the_document_json_dumps_writes(real_site: Pa
     """The national file is made a few records at a time; joined, the pieces are exactly one json.dumps."""
     from tracker.build import pipeline as build
     from tracker.config import make_config
-    from tracker.render import exports
+    from tracker.build.memo import Memo
+    from tracker.render import pieces as joins
     from tracker.render.tables import json_value
     from tracker.render.urls import Urls
 
     config = make_config(site_url="https://example.org/tracker/")
     site = build.load_site(config)
     urls = Urls(config.base_url, config.site_url)
-    monkeypatch.setattr(exports, "JSON_BATCH", 4)
-    pieces = list(exports.to_json(site, urls))
+    monkeypatch.setattr(joins, "JSON_BATCH", 4)
+    pieces = list(joins.jurisdictions_json(site, joins.all_pieces(site, urls, Memo(None, ""))))
     assert len(pieces) == 2 + -(-len(site.jurisdictions) // 4) and len(site.jurisdictions) > 8
     document = {
         "last_updated": site.last_updated,

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import collections
-import contextlib
 import gc
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
 
-from tracker.build.cache import Cache, code_digest, map_file, parts_folder, recall_file
-from tracker.build.forked import Forked
+from tracker.build.cache import Cache, code_digest, map_file, parts_folder, pieces_file, recall_file
 from tracker.build.incremental import make_search, page_job, write_pages
+from tracker.build.memo import Memo
 from tracker.build.output import Output, Staging, Update, check_paths, copy_tree_files
 from tracker.build.progress import Progress
 from tracker.config import ROOT, SiteConfig
@@ -25,6 +24,7 @@ from tracker.errors import DataError
 from tracker.model.site import Site
 from tracker.render import pages as render
 from tracker.render.exports import render_exports
+from tracker.render.pieces import all_pieces
 from tracker.render.search import BUNDLE
 from tracker.render.sheets import plan_sheets
 from tracker.render.tables import render_tables
@@ -125,11 +125,9 @@ def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: 
     urls = Urls(config.base_url, config.site_url)
     with progress.stage("compare with the previous build"):
         update = cache.matches(config.out_dir.resolve())  # else a whole new site, swapped in at the end
-    site.made_once()  # before the downloads processes fork: the pages and the tables use the same values
-    with (
-        (Update if update else Staging)(config.out_dir) as target,
-        downloads_made(site, config, urls, target) as others,
-    ):
+    site.made_once()  # before the render workers fork: they share these values instead of each making them
+    memo = Memo(pieces_file(config.out_dir.resolve()) if cache.enabled else None, cache.code)
+    with (Update if update else Staging)(config.out_dir) as target:
         with progress.stage("plan the pages"):
             kept_map = (map_file(config.out_dir.resolve()), cache.code) if cache.enabled else None
             sheets = plan_sheets(site, config, urls, outlines, kept_map, beside=True)
@@ -140,7 +138,10 @@ def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: 
         with progress.stage("render the pages"):
             pages = write_pages(sheets, job, cache, progress)
         with progress.stage("index for search and export the data"):
-            found, outputs = make_search(job, cache, pages, others)
+            # The downloads are made here while Pagefind indexes on the other core.
+            found, outputs = make_search(
+                job, cache, pages, lambda: put_all(other_outputs(site, config, urls, memo), target)
+            )
             pages += found
             for path, _, _ in outputs:
                 cache.wrote(path, "", None)
@@ -149,39 +150,18 @@ def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: 
             target.commit(set(pages) | {path for path, _, _ in outputs}, set(cache.old))
             cache.settle()
             cache.save()
+            memo.save()
     files = sorted(pages + [path for path, _, _ in outputs])
     log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
     return files
 
 
-@contextlib.contextmanager
-def downloads_made(site: Site, config: SiteConfig, urls: Urls, target: Staging) -> Iterator[Callable[[], list[Output]]]:
-    """The downloads and other files, made into the target by two more processes while this one makes the pages;
-    yields the function that waits for them and returns their outputs.
-
-    Two halves of about a second each at 10,000 records (the records' files; the tables and copied files), at a
-    lower priority: while pages are rendered on both cores they mostly wait, then run beside the search indexer;
-    after one edit, when few pages are made again, they share the cores with this one instead of one process
-    making them all after it has finished.
-    """
-    halves = (render_exports(site, urls, config.title), table_outputs(site, config, urls))
-    with (
-        Forked("making the downloads", lambda: put_all(halves[0], target), nice=5) as first,
-        Forked("making the tables", lambda: put_all(halves[1], target), nice=5) as second,
-    ):
-        yield lambda: first.result() + second.result()
-
-
 SEARCH_ENTRY = BUNDLE + "pagefind-entry.json"  # claims the search index's folder before it exists
 
 
-def other_outputs(site: Site, config: SiteConfig, urls: Urls) -> Iterator[Output]:
+def other_outputs(site: Site, config: SiteConfig, urls: Urls, memo: Memo) -> Iterator[Output]:
     """Everything but the pages and the search index: downloads, feeds, static and vendored files."""
-    yield from render_exports(site, urls, config.title)
-    yield from table_outputs(site, config, urls)
-
-
-def table_outputs(site: Site, config: SiteConfig, urls: Urls) -> Iterator[Output]:
+    yield from render_exports(site, urls, config.title, all_pieces(site, urls, memo))
     yield from render_tables(site, urls)
     yield from copy_tree_files(config.static_dir, "static/")
     yield from vendor_files()
@@ -202,7 +182,7 @@ def check(config: SiteConfig) -> Site:
     site = load_site(config)
     outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
     urls = Urls(config.base_url, config.site_url)
-    outputs = [*render.render_pages(site, config, urls, outlines), *other_outputs(site, config, urls)]
+    outputs = [*render.render_pages(site, config, urls, outlines), *other_outputs(site, config, urls, Memo(None, ""))]
     for _, content, _ in outputs:
         if not isinstance(content, bytes):
             collections.deque(content, maxlen=0)  # made, so a mistake in making it shows, and dropped

@@ -189,27 +189,27 @@ class Site:
         return next((i for i in self.timeline if round_of(i.date) == "2025"), None)
 
     def made_once(self) -> None:
-        """Make now the derived values that both the pages and the downloads use: a process forked after this
-        shares them instead of making its own (0.4 s at 10,000 records)."""
+        """Make now the derived values that several pages use: render workers forked after this share them
+        instead of each making its own (0.4 s at 10,000 records)."""
         self.timeline, self.ledger  # noqa: B018 - cached properties, read for their making
 
     @cached_property
     def timeline(self) -> tuple[TimelineItem, ...]:
         """Every dated event of jurisdictions, waves and cases, oldest first."""
-        items = [
-            TimelineItem(e.date, e.kind, e.summary, e.sources, jurisdiction=j)
-            for j in self.jurisdictions
-            for e in j.events
-        ]
-        items += [TimelineItem(w.date, "letter", f"{w.name}: {w.demand}", w.sources, wave=w) for w in self.waves]
+        items = [item for j in self.jurisdictions for item in jurisdiction_items(j)]
+        return tuple(sorted(items + self.other_items, key=TIMELINE_ORDER))
+
+    @cached_property
+    def other_items(self) -> list[TimelineItem]:
+        """The timeline's entries of waves, rulings, measures and lists, in this order (the sort keeps it on ties)."""
+        items = [TimelineItem(w.date, "letter", f"{w.name}: {w.demand}", w.sources, wave=w) for w in self.waves]
         items += [ruling_item(c, r) for c in self.cases for r in c.rulings]
         items += [
             TimelineItem(m.date, "measure", f"{m.name}: {m.summary}", m.sources, measure=m)
             for m in self.measures
             if m.date
         ]
-        items += [list_item(x) for x in self.lists]
-        return tuple(sorted(items, key=TIMELINE_ORDER))
+        return items + [list_item(x) for x in self.lists]
 
     @cached_property
     def ledger(self) -> Ledger:
@@ -252,6 +252,10 @@ class Site:
         """Every dated event, newest first (ties by jurisdiction name)."""
         pairs = [(j, e) for j in self.jurisdictions for e in j.events]
         return tuple(sorted(pairs, key=lambda p: (-p[1].date.toordinal(), p[0].name, p[1].summary)))
+
+
+def jurisdiction_items(j: Jurisdiction) -> list[TimelineItem]:
+    return [TimelineItem(e.date, e.kind, e.summary, e.sources, jurisdiction=j) for e in j.events]
 
 
 def ruling_item(case: Case, ruling: Ruling) -> TimelineItem:

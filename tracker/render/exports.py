@@ -1,135 +1,21 @@
-"""Machine-readable files: JSON, CSV, GeoJSON, the Atom feed, the sitemap and robots.txt."""
+"""Machine-readable files: the national downloads (tracker/render/pieces.py), the Atom feed, the sitemap, robots.txt."""
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
 from collections.abc import Callable, Iterator
-from json.encoder import encode_basestring as string_json
 from operator import itemgetter
-from typing import Any
 from xml.sax.saxutils import escape
 
 from tracker.build.output import Output
 from tracker.model.records import ChangeEntry, Event, Jurisdiction, Page
-from tracker.model.second_round import ListEntry, PublishedList
 from tracker.model.site import Site
 from tracker.render.dictionary import generated_files
-from tracker.render.maps import feature
-from tracker.render.tables import compact_json, csv_text, json_value
+from tracker.render.pieces import Pieces, joined_downloads
 from tracker.render.urls import Urls
 
-Listings = tuple[tuple[PublishedList, ListEntry], ...]
 FEED_ENTRIES = 500  # the newest; feed readers poll for what is new, the timeline and downloads hold the rest
-CSV_COLUMNS = (
-    "id",
-    "name",
-    "official_name",
-    "kind",
-    "state",
-    "fips",
-    "lat",
-    "lon",
-    "status",
-    "status_date",
-    "fy2016_jag_amount",
-    "fy2016_jag_amount_min",
-    "fy2016_jag_confidence",
-    "fy2016_jag_source_url",
-    "letter_batches",
-    "rounds",
-    "lists",
-    "events",
-    "url",
-)
-
-
-def document_json(fields: dict[str, str]) -> bytes:
-    """A download's top-level object, from its fields' JSON text (keys sorted, as json.dumps(sort_keys=True))."""
-    return ("{" + ",".join(f"{string_json(key)}:{fields[key]}" for key in sorted(fields)) + "}\n").encode("utf-8")
-
-
-JSON_BATCH = 500  # jurisdictions encoded at a time: the national file is tens of MB, each piece a few hundred KB
-HOLE = "\0"  # where the records go in the document's text (JSON text never holds a raw NUL)
-
-
-def to_json(site: Site, urls: Urls) -> Iterator[bytes]:
-    """Every field of every jurisdiction, and its page's address, a few hundred records at a time."""
-    document = document_json(
-        {
-            "last_updated": string_json(site.last_updated.isoformat()),
-            "licence": string_json("CC-BY-4.0"),
-            "jurisdictions": "[" + HOLE + "]",
-        }
-    )
-    before, after = document.split(HOLE.encode())
-    yield before
-    everyone = site.jurisdictions
-    for start in range(0, len(everyone), JSON_BATCH):
-        records = [record_json(site, urls, j) for j in everyone[start : start + JSON_BATCH]]
-        yield (("," if start else "") + ",".join(records)).encode("utf-8")
-    yield after
-
-
-def record_json(site: Site, urls: Urls, j: Jurisdiction) -> str:
-    """One jurisdiction: every field of its record, its page's address, its rounds and its list entries."""
-    return compact_json(
-        {
-            **json_value(j),
-            "url": urls.absolute(urls.jurisdiction(j)),
-            "rounds": site.round_ids[j.id],
-            "lists": listings_value(site.listings(j)),
-        }
-    )
-
-
-def listings_value(listings: Listings) -> list[dict[str, str]]:
-    return [{"list": x.id, "label": e.label, "category": e.category} for x, e in listings]
-
-
-def csv_row(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> dict[str, Any]:
-    g = j.headline_grant
-    return {
-        "id": j.id,
-        "name": j.name,
-        "official_name": j.official_name,
-        "kind": j.kind,
-        "state": j.state,
-        "fips": j.fips,
-        "lat": j.lat,
-        "lon": j.lon,
-        "status": j.status,
-        "status_date": j.status_date.isoformat() if j.status_date else "",
-        "fy2016_jag_amount": "" if g is None or g.amount is None else g.amount,
-        "fy2016_jag_amount_min": "" if g is None or g.amount_min is None else g.amount_min,
-        "fy2016_jag_confidence": g.confidence if g else "",
-        "fy2016_jag_source_url": g.source.url if g else "",
-        "letter_batches": " ".join(j.batches),
-        "rounds": " ".join(rounds),
-        "lists": " ".join(f"{x.id}:{e.category}" for x, e in listings),
-        "events": len(j.events),
-        "url": urls.absolute(urls.jurisdiction(j)),
-    }
-
-
-def to_csv(site: Site, urls: Urls) -> bytes:
-    rows = (csv_row(j, urls, site.round_ids[j.id], site.listings(j)) for j in site.jurisdictions)
-    return csv_text(CSV_COLUMNS, map(itemgetter(*CSV_COLUMNS), rows)).encode("utf-8")
-
-
-def feature_json(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> str:
-    feat = feature(j, urls)
-    feat["properties"]["url"] = urls.absolute(urls.jurisdiction(j))
-    feat["properties"]["rounds"] = list(rounds)
-    feat["properties"]["lists"] = listings_value(listings)
-    return compact_json(feat)
-
-
-def to_geojson(site: Site, urls: Urls) -> bytes:
-    """The map's points, each written as made, so that 10,000 features never pile up for the garbage collector."""
-    # Compact: the map loads this file, so every byte counts on a phone.
-    features = [feature_json(j, urls, site.round_ids[j.id], site.listings(j)) for j in site.jurisdictions]
-    return document_json({"type": string_json("FeatureCollection"), "features": "[" + ",".join(features) + "]"})
 
 
 def atom_entry(entry_id: str, title: str, link: str, updated: dt.date, summary: str) -> str:
@@ -239,11 +125,9 @@ def to_robots(urls: Urls) -> bytes:
     return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap)}\n".encode()
 
 
-def render_exports(site: Site, urls: Urls, title: str) -> Iterator[Output]:
+def render_exports(site: Site, urls: Urls, title: str, pieces: list[Pieces]) -> Iterator[Output]:
     """(output path, content, producer) for every non-HTML file, one at a time (a national file is tens of MB)."""
-    yield urls.json, to_json(site, urls), "the JSON export"
-    yield urls.csv, to_csv(site, urls), "the CSV export"
-    yield urls.geojson, to_geojson(site, urls), "the GeoJSON export"
+    yield from joined_downloads(site, urls, pieces)
     for path, text in generated_files().items():
         if path.startswith("schema/"):
             yield path, text.encode("utf-8"), "a schema"

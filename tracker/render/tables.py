@@ -9,13 +9,16 @@ import datetime as dt
 import functools
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from tracker.model.records import Grant, Jurisdiction
 from tracker.model.site import Site, TimelineItem
 from tracker.render.urls import Urls
 
-Columns = dict[str, list[Any]]  # column name -> its values, one per row
+Row = tuple[Any, ...]
+Table = tuple[tuple[str, ...], list[Row]]  # the column names, the rows
+Output = tuple[str, bytes, str]
 
 
 @functools.cache
@@ -40,29 +43,55 @@ def compact_json(value: Any) -> str:
     return COMPACT.encode(value)
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """CSV with CRLF line ends, as csv.DictWriter writes it (None and "" both as empty cells)."""
+def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV lines with CRLF ends, as csv.DictWriter writes them (None and "" both as empty cells)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
     return out.getvalue()
 
 
-def event_columns(site: Site, urls: Urls) -> Columns:
-    items = site.timeline
-    return {
-        "date": [i.date.isoformat() for i in items],
-        "kind": [i.kind for i in items],
-        "summary": [i.summary for i in items],
-        "jurisdiction_id": [i.jurisdiction.id if i.jurisdiction else "" for i in items],
-        "case_id": [i.case.id if i.case else "" for i in items],
-        "wave_id": [i.wave.id if i.wave else "" for i in items],
-        "measure_id": [i.measure.id if i.measure else "" for i in items],
-        "list_id": [i.listed.id if i.listed else "" for i in items],
-        "source_urls": [" ".join([s.url for s in i.sources]) for i in items],
-        "page_url": [urls.absolute(page_of(i)) for i in items],
-    }
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    return csv_lines([header]) + csv_lines(rows)
+
+
+def json_rows(header: Sequence[str], rows: Iterable[Row]) -> list[str]:
+    """Each row as a JSON object; JSON keeps nulls as nulls (CSV can only leave the cell empty)."""
+    return [compact_json({name: None if v == "" else v for name, v in zip(header, row, strict=True)}) for row in rows]
+
+
+def table_files(name: str, header: Sequence[str], lines: bytes, objects: bytes, urls: Urls) -> Iterator[Output]:
+    """A table's CSV and JSON files, from its rows' CSV lines and their JSON objects joined by commas."""
+    yield urls.table(name, "csv"), csv_lines([header]).encode("utf-8") + lines, f"the {name} CSV"
+    yield urls.table(name, "json"), b"[" + objects + b"]\n", f"the {name} JSON"
+
+
+EVENT_COLUMNS = (
+    "date",
+    "kind",
+    "summary",
+    "jurisdiction_id",
+    "case_id",
+    "wave_id",
+    "measure_id",
+    "list_id",
+    "source_urls",
+    "page_url",
+)
+
+
+def event_row(i: TimelineItem, urls: Urls) -> Row:
+    return (
+        i.date.isoformat(),
+        i.kind,
+        i.summary,
+        i.jurisdiction.id if i.jurisdiction else "",
+        i.case.id if i.case else "",
+        i.wave.id if i.wave else "",
+        i.measure.id if i.measure else "",
+        i.listed.id if i.listed else "",
+        urls_of(i.sources),
+        urls.absolute(page_of(i)),
+    )
 
 
 def page_of(item: TimelineItem) -> str:
@@ -76,117 +105,84 @@ def page_of(item: TimelineItem) -> str:
     return Urls.published_list(item.listed) if item.listed else Urls.letters
 
 
-def list_columns(site: Site, urls: Urls) -> Columns:
-    rows = [(x, k, e) for x in site.lists for k, e in enumerate(x.entries, 1)]
-    return {
-        "list_id": [x.id for x, _, _ in rows],
-        "published": [x.published.isoformat() for x, _, _ in rows],
-        "publisher": [x.publisher for x, _, _ in rows],
-        "position": [k for _, k, _ in rows],
-        "label": [e.label for _, _, e in rows],
-        "category": [e.category for _, _, e in rows],
-        "jurisdiction_id": [e.jurisdiction_id for _, _, e in rows],
-        "jurisdiction_url": [urls.absolute(urls.jurisdiction(e.jurisdiction_id)) for _, _, e in rows],
-        "source_urls": [" ".join(s.url for s in x.sources) for x, _, _ in rows],
-    }
+GRANT_COLUMNS = (
+    "jurisdiction_id",
+    "jurisdiction",
+    "program",
+    "fiscal_year",
+    "amount",
+    "amount_min",
+    "confidence",
+    "note",
+    "source_url",
+    "source_publisher",
+    "source_date",
+)
 
 
-def measure_columns(site: Site, urls: Urls) -> Columns:
-    measures = site.measures
-    return {
-        "id": [m.id for m in measures],
-        "kind": [m.kind for m in measures],
-        "name": [m.name for m in measures],
-        "date": [m.date.isoformat() if m.date else "" for m in measures],
-        "effective": [m.effective.isoformat() if m.effective else "" for m in measures],
-        "programs": ["; ".join(m.programs) for m in measures],
-        "summary": [m.summary for m in measures],
-        "status_note": [m.status_note or "" for m in measures],
-        "cases": [" ".join(c.id for c in site.cases_about(m)) for m in measures],
-        "source_urls": [" ".join(s.url for s in m.sources) for m in measures],
-        "url": [urls.absolute(urls.measure(m)) for m in measures],
-    }
+def grant_row(j: Jurisdiction, g: Grant) -> Row:
+    return (
+        j.id,
+        j.display_name,
+        g.program,
+        g.fiscal_year if g.fiscal_year is not None else "",
+        "" if g.amount is None else g.amount,
+        "" if g.amount_min is None else g.amount_min,
+        g.confidence,
+        g.note or "",
+        g.source.url,
+        g.source.publisher,
+        g.source.date.isoformat() if g.source.date else "",
+    )
 
 
-def grant_columns(site: Site, urls: Urls) -> Columns:
-    rows = site.ledger.rows
-    return {
-        "jurisdiction_id": [j.id for j, _ in rows],
-        "jurisdiction": [j.display_name for j, _ in rows],
-        "program": [g.program for _, g in rows],
-        "fiscal_year": [g.fiscal_year if g.fiscal_year is not None else "" for _, g in rows],
-        "amount": ["" if g.amount is None else g.amount for _, g in rows],
-        "amount_min": ["" if g.amount_min is None else g.amount_min for _, g in rows],
-        "confidence": [g.confidence for _, g in rows],
-        "note": [g.note or "" for _, g in rows],
-        "source_url": [g.source.url for _, g in rows],
-        "source_publisher": [g.source.publisher for _, g in rows],
-        "source_date": [g.source.date.isoformat() if g.source.date else "" for _, g in rows],
-    }
+def urls_of(sources: Iterable[Any]) -> str:
+    return " ".join([s.url for s in sources])
 
 
-def wave_columns(site: Site, urls: Urls) -> Columns:
-    waves = site.waves
-    return {
-        "id": [w.id for w in waves],
-        "name": [w.name for w in waves],
-        "date": [w.date.isoformat() for w in waves],
-        "sender": [w.sender for w in waves],
-        "demand": [w.demand for w in waves],
-        "deadline": [w.deadline.isoformat() if w.deadline else "" for w in waves],
-        "recipients": [w.recipients or "" for w in waves],
-        "members": [" ".join(j.id for j in site.members(w)) for w in waves],
-        "outcome": [w.outcome or "" for w in waves],
-        "source_urls": [" ".join(s.url for s in w.sources) for w in waves],
-    }
-
-
-def case_columns(site: Site, urls: Urls) -> Columns:
-    cases = site.cases
-    return {
-        "id": [c.id for c in cases],
-        "name": [c.name for c in cases],
-        "court": [c.court for c in cases],
-        "docket": [c.docket or "" for c in cases],
-        "filed": [c.filed.isoformat() if c.filed else "" for c in cases],
-        "plaintiffs": [c.plaintiffs for c in cases],
-        "defendants": [c.defendants for c in cases],
-        "jurisdictions": [" ".join(c.jurisdiction_ids) for c in cases],
-        "fiscal_years": [" ".join(map(str, c.fiscal_years)) for c in cases],
-        "status": [c.status for c in cases],
-        "round": [c.round_id for c in cases],
-        "government_role": [c.government_role for c in cases],
-        "result": [c.result for c in cases],
-        "result_note": [c.result_note or "" for c in cases],
-        "measures": [" ".join(c.measure_ids) for c in cases],
-        "rulings": [len(c.rulings) for c in cases],
-        "last_ruling": [c.last_ruling.date.isoformat() if c.last_ruling else "" for c in cases],
-        "url": [urls.absolute(urls.case(c)) for c in cases],
-    }
-
-
-def as_csv(columns: Columns) -> bytes:
-    return csv_text(list(columns), zip(*columns.values(), strict=True)).encode("utf-8")
-
-
-def as_json(columns: Columns) -> bytes:
-    """JSON keeps nulls as nulls (CSV can only leave the cell empty)."""
-    names = list(columns)
+def list_table(site: Site, urls: Urls) -> Table:
+    header = ("list_id", "published", "publisher", "position", "label", "category", "jurisdiction_id")
     rows = [
-        {name: None if v == "" else v for name, v in zip(names, row, strict=True)}
-        for row in zip(*columns.values(), strict=True)
+        (x.id, x.published.isoformat(), x.publisher, k, e.label, e.category, e.jurisdiction_id)
+        + (urls.absolute(urls.jurisdiction(e.jurisdiction_id)), urls_of(x.sources))
+        for x in site.lists
+        for k, e in enumerate(x.entries, 1)
     ]
-    return (compact_json(rows) + "\n").encode("utf-8")
+    return (*header, "jurisdiction_url", "source_urls"), rows
 
 
-TABLES: dict[str, Callable[[Site, Urls], Columns]] = {
-    "events": event_columns,
-    "grants": grant_columns,
-    "waves": wave_columns,
-    "cases": case_columns,
-    "lists": list_columns,
-    "measures": measure_columns,
-}
+def measure_table(site: Site, urls: Urls) -> Table:
+    header = ("id", "kind", "name", "date", "effective", "programs", "summary", "status_note", "cases")
+    rows = [
+        (m.id, m.kind, m.name, m.date.isoformat() if m.date else "", m.effective.isoformat() if m.effective else "")
+        + ("; ".join(m.programs), m.summary, m.status_note or "", " ".join(c.id for c in site.cases_about(m)))
+        + (urls_of(m.sources), urls.absolute(urls.measure(m)))
+        for m in site.measures
+    ]
+    return (*header, "source_urls", "url"), rows
+
+
+def wave_table(site: Site, urls: Urls) -> Table:
+    header = ("id", "name", "date", "sender", "demand", "deadline", "recipients", "members", "outcome", "source_urls")
+    rows = [
+        (w.id, w.name, w.date.isoformat(), w.sender, w.demand, w.deadline.isoformat() if w.deadline else "")
+        + (w.recipients or "", " ".join(j.id for j in site.members(w)), w.outcome or "", urls_of(w.sources))
+        for w in site.waves
+    ]
+    return header, rows
+
+
+def case_table(site: Site, urls: Urls) -> Table:
+    header = ("id", "name", "court", "docket", "filed", "plaintiffs", "defendants", "jurisdictions", "fiscal_years")
+    header += ("status", "round", "government_role", "result", "result_note", "measures", "rulings", "last_ruling")
+    rows = [
+        (c.id, c.name, c.court, c.docket or "", c.filed.isoformat() if c.filed else "", c.plaintiffs, c.defendants)
+        + (" ".join(c.jurisdiction_ids), " ".join(map(str, c.fiscal_years)), c.status, c.round_id)
+        + (c.government_role, c.result, c.result_note or "", " ".join(c.measure_ids), len(c.rulings))
+        + (c.last_ruling.date.isoformat() if c.last_ruling else "", urls.absolute(urls.case(c)))
+        for c in site.cases
+    ]
+    return (*header, "url"), rows
 
 
 TABLE_ABOUT = {
@@ -197,11 +193,12 @@ TABLE_ABOUT = {
     "lists": "Every entry of every published list, as published: its label and category, and the record it means.",
     "measures": "The national measures of the second round: executive orders, directives, lists and grant conditions.",
 }
+SMALL_TABLES = {"waves": wave_table, "cases": case_table, "lists": list_table, "measures": measure_table}
 
 
-def render_tables(site: Site, urls: Urls) -> Iterator[tuple[str, bytes, str]]:
-    """Each table as CSV and JSON, one file at a time."""
-    for name, columns_of in TABLES.items():
-        columns = columns_of(site, urls)
-        yield urls.table(name, "csv"), as_csv(columns), f"the {name} CSV"
-        yield urls.table(name, "json"), as_json(columns), f"the {name} JSON"
+def render_tables(site: Site, urls: Urls) -> Iterator[Output]:
+    """The small tables as CSV and JSON, one file at a time (the events and grants: tracker/render/pieces.py)."""
+    for name, make in SMALL_TABLES.items():
+        header, rows = make(site, urls)
+        lines, objects = csv_lines(rows).encode("utf-8"), ",".join(json_rows(header, rows)).encode("utf-8")
+        yield from table_files(name, header, lines, objects, urls)

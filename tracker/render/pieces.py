@@ -1,0 +1,186 @@
+"""What each jurisdiction adds to the downloads, and the national downloads as joins of those pieces.
+
+A record's pieces (its JSON object, CSV line and GeoJSON feature, its rows of the events and grants tables) are made
+from the record and the few site-wide facts named in their key: its rounds, its list entries, the site's addresses.
+Kept from one build to the next by that key (tracker/build/memo.py), only an edited record's pieces are made again,
+and each national download is a join and a write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from json.encoder import encode_basestring as string_json
+from typing import Any, NamedTuple
+
+from tracker.build.memo import Memo
+from tracker.model.records import Jurisdiction
+from tracker.model.second_round import ListEntry, PublishedList
+from tracker.model.site import Site, jurisdiction_items
+from tracker.render.maps import feature
+from tracker.render.tables import (
+    EVENT_COLUMNS,
+    GRANT_COLUMNS,
+    Output,
+    compact_json,
+    csv_lines,
+    event_row,
+    grant_row,
+    json_rows,
+    json_value,
+    table_files,
+)
+from tracker.render.urls import Urls
+
+Listings = tuple[tuple[PublishedList, ListEntry], ...]
+# An event's place in the timeline ("date\0kind\0text": sorts as the triple, since no text holds a control character),
+# its CSV line and its JSON object.
+EventRow = tuple[str, bytes, bytes]
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "official_name",
+    "kind",
+    "state",
+    "fips",
+    "lat",
+    "lon",
+    "status",
+    "status_date",
+    "fy2016_jag_amount",
+    "fy2016_jag_amount_min",
+    "fy2016_jag_confidence",
+    "fy2016_jag_source_url",
+    "letter_batches",
+    "rounds",
+    "lists",
+    "events",
+    "url",
+)
+
+
+class Pieces(NamedTuple):
+    """In UTF-8: the joins are writes, and 10,000 records' pieces (90 MB) are kept and read back as a few objects each."""
+
+    record: bytes  # its object in jurisdictions.json
+    csv: bytes  # its line of jurisdictions.csv
+    feature: bytes  # its feature in jurisdictions.geojson
+    events: tuple[EventRow, ...]  # its rows of the events table, in the record's order
+    grant_lines: bytes  # its lines of the grants CSV, in the ledger's order (by fiscal year)
+    grant_objects: bytes  # the same rows as JSON objects, each followed by a comma
+
+
+def make_pieces(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> Pieces:
+    items = jurisdiction_items(j)
+    rows = [event_row(i, urls) for i in items]
+    places = [f"{i.date.isoformat()}\0{i.kind}\0{i.summary}" for i in items]
+    events = zip(
+        places, [utf8(csv_lines([row])) for row in rows], map(utf8, json_rows(EVENT_COLUMNS, rows)), strict=True
+    )
+    grants = [grant_row(j, g) for g in sorted(j.grants, key=lambda g: g.fiscal_year or 0)]
+    return Pieces(
+        utf8(record_json(j, urls, rounds, listings)),
+        utf8(csv_lines([csv_row(j, urls, rounds, listings)])),
+        utf8(feature_json(j, urls, rounds, listings)),
+        tuple(events),
+        utf8(csv_lines(grants)),
+        utf8("".join(o + "," for o in json_rows(GRANT_COLUMNS, grants))),
+    )
+
+
+def utf8(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def all_pieces(site: Site, urls: Urls, memo: Memo) -> list[Pieces]:
+    """Every jurisdiction's pieces, in the site's order: those of unchanged records as the memo kept them."""
+    pieces = []
+    for j in site.jurisdictions:
+        rounds, listings = site.round_ids[j.id], site.listings(j)
+        # The record stands for itself by its fingerprint (the hash of the values it is made from).
+        key = memo.key("pieces", site.fingerprints.get(j.id) or j, urls, rounds, listings_value(listings))
+        pieces.append(memo.get(key, make_pieces, j, urls, rounds, listings))
+    return pieces
+
+
+def listings_value(listings: Listings) -> list[dict[str, str]]:
+    return [{"list": x.id, "label": e.label, "category": e.category} for x, e in listings]
+
+
+def record_json(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> str:
+    """One jurisdiction: every field of its record, its page's address, its rounds and its list entries."""
+    url = urls.absolute(urls.jurisdiction(j))
+    return compact_json({**json_value(j), "url": url, "rounds": rounds, "lists": listings_value(listings)})
+
+
+def csv_row(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> tuple[Any, ...]:
+    g = j.headline_grant
+    return (
+        *(j.id, j.name, j.official_name, j.kind, j.state, j.fips, j.lat, j.lon, j.status),
+        j.status_date.isoformat() if j.status_date else "",
+        "" if g is None or g.amount is None else g.amount,
+        "" if g is None or g.amount_min is None else g.amount_min,
+        g.confidence if g else "",
+        g.source.url if g else "",
+        " ".join(j.batches),
+        " ".join(rounds),
+        " ".join(f"{x.id}:{e.category}" for x, e in listings),
+        len(j.events),
+        urls.absolute(urls.jurisdiction(j)),
+    )
+
+
+def feature_json(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> str:
+    feat = feature(j, urls)
+    feat["properties"]["url"] = urls.absolute(urls.jurisdiction(j))
+    feat["properties"]["rounds"] = list(rounds)
+    feat["properties"]["lists"] = listings_value(listings)
+    return compact_json(feat)
+
+
+def document_json(fields: dict[str, str]) -> bytes:
+    """A download's top-level object, from its fields' JSON text (keys sorted, as json.dumps(sort_keys=True))."""
+    return ("{" + ",".join(f"{string_json(key)}:{fields[key]}" for key in sorted(fields)) + "}\n").encode("utf-8")
+
+
+JSON_BATCH = 500  # records encoded at a time: the national file is tens of MB, each piece a few hundred KB
+HOLE = "\0"  # where the records go in the document's text (JSON text never holds a raw NUL)
+
+
+def jurisdictions_json(site: Site, pieces: list[Pieces]) -> Iterator[bytes]:
+    """Every field of every jurisdiction, and its page's address: one json.dumps, written a batch at a time."""
+    last_updated = string_json(site.last_updated.isoformat())
+    fields = {"last_updated": last_updated, "licence": string_json("CC-BY-4.0"), "jurisdictions": "[" + HOLE + "]"}
+    before, after = document_json(fields).split(HOLE.encode())
+    yield before
+    for start in range(0, len(pieces), JSON_BATCH):
+        yield (b"," if start else b"") + b",".join([p.record for p in pieces[start : start + JSON_BATCH]])
+    yield after
+
+
+def events_table(site: Site, urls: Urls, pieces: list[Pieces]) -> Iterator[Output]:
+    """Every dated event, in the timeline's order (Site.timeline: by date, kind and text; ties in the site's order)."""
+    rows = [(at, (0, n, k), line, obj) for n, p in enumerate(pieces) for k, (at, line, obj) in enumerate(p.events)]
+    others = site.other_items
+    other_rows = [event_row(i, urls) for i in others]
+    for k, (i, row, obj) in enumerate(zip(others, other_rows, json_rows(EVENT_COLUMNS, other_rows), strict=True)):
+        rows.append((f"{i.date.isoformat()}\0{i.kind}\0{i.summary}", (1, k), utf8(csv_lines([row])), utf8(obj)))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    yield from table_files(
+        "events", EVENT_COLUMNS, b"".join([r[2] for r in rows]), b",".join([r[3] for r in rows]), urls
+    )
+
+
+def joined_downloads(site: Site, urls: Urls, pieces: list[Pieces]) -> Iterator[Output]:
+    """The national downloads: the jurisdictions as JSON, CSV and GeoJSON, and the events and grants tables."""
+    yield urls.json, jurisdictions_json(site, pieces), "the JSON export"
+    yield urls.csv, utf8(csv_lines([CSV_COLUMNS])) + b"".join([p.csv for p in pieces]), "the CSV export"
+    # Compact: the map loads this file, so every byte counts on a phone.
+    features = "[" + b",".join([p.feature for p in pieces]).decode() + "]"
+    yield (
+        urls.geojson,
+        document_json({"type": string_json("FeatureCollection"), "features": features}),
+        "the GeoJSON export",
+    )
+    yield from events_table(site, urls, pieces)
+    objects = b"".join([p.grant_objects for p in pieces])[:-1]  # less the last comma
+    yield from table_files("grants", GRANT_COLUMNS, b"".join([p.grant_lines for p in pieces]), objects, urls)
