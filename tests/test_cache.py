@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import marshal
-import pickle
 import os
+import pickle
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
