@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from tracker.build.cache import digest, read_sealed, write_sealed
 from tracker.build.forked import Forked
@@ -20,6 +20,8 @@ from tracker.data.yamlfile import Located, load_yaml_text, read_yaml_file
 from tracker.errors import DataError, Problem
 from tracker.model.records import Event, Grant, Jurisdiction, Letter, Source, to_date
 
+T = TypeVar("T")
+
 
 def display_path(file: Path) -> str:
     """Name a file the way an editor sees it: relative to the working directory when inside it."""
@@ -30,30 +32,39 @@ def display_path(file: Path) -> str:
 
 
 def load_document(file: Path, recall: Recall | None = None) -> Located:
-    """Load and validate the data file; raise DataError with every problem found.
+    """Load and validate the data file; raise DataError with every problem found."""
 
-    Data without mistakes takes the fast reader; anything it can't be sure of, and any file with a
-    problem, is read by the sure reader, whose positions name the line of every mistake. With `recall`
-    (a preview, or a cached build), records read last time are not parsed again, nor checked again if they were found clean.
+    def clean(doc: Located, found: Fast) -> Located | None:
+        return None if has_problems(doc, found, recall) else doc
+
+    return fast_or_sure(file, recall, clean, lambda doc: doc)
+
+
+def fast_or_sure(
+    file: Path, recall: Recall | None, fast: Callable[[Located, Fast], T | None], sure: Callable[[Located], T]
+) -> T:
+    """The one way the data file is read: the fast reader, else the sure one.
+
+    Data without mistakes takes the fast reader (tracker/data/fastyaml.py), and `fast` makes the result from its
+    values, or None when the checks find anything. Anything the fast reader can't be sure of, and any file with a
+    problem, goes to the sure reader, whose positions name the line of every mistake: DataError, or sure(document).
+    With `recall` (a preview, or a cached build), records read last time are not parsed again.
     """
     display = display_path(file)
     text = read_yaml_file(file, display)
     found = read_fast(text, None if recall is None else recall.items)
-    if found is not None and not has_problems(fast := Located(found.value, display, _scan=found.scan), found, recall):
-        _read_clean(found, recall)
-        return fast
-    return sure_read(text, display, recall)
-
-
-def sure_read(text: str, display: str, recall: Recall | None) -> Located:
-    """The sure reader's document, or DataError with every problem and its line."""
+    if found is not None:
+        made = fast(Located(found.value, display, _scan=found.scan), found)
+        if made is not None:
+            _read_clean(found, recall)
+            return made
     if recall is not None:
         recall.clean = (b"", frozenset())
     doc = load_yaml_text(text, display)
     problems = document_problems(doc)
     if problems:
         raise DataError(problems)
-    return doc
+    return sure(doc)
 
 
 def _read_clean(found: Fast, recall: Recall | None) -> None:
@@ -188,15 +199,11 @@ def load_jurisdictions(file: Path, recall: Recall | None = None) -> Loaded:
     As load_document reads and checks the file, except that for a large file the checks run in a second
     process while this one makes the records (each takes about a second at 10,000 records).
     """
-    display = display_path(file)
-    text = read_yaml_file(file, display)
-    found = read_fast(text, None if recall is None else recall.items)
-    if found is not None:
-        loaded = _made_if_clean(Located(found.value, display, _scan=found.scan), found, recall)
-        if loaded is not None:
-            _read_clean(found, recall)
-            return loaded
-    return make_records(sure_read(text, display, recall).value, recall)
+
+    def clean(doc: Located, found: Fast) -> Loaded | None:
+        return _made_if_clean(doc, found, recall)
+
+    return fast_or_sure(file, recall, clean, lambda doc: make_records(doc.value, recall))
 
 
 CHECK_BESIDE_FROM = 2000  # records: below this, starting a second process costs more than the checks it takes
