@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, TINY, tree_bytes
-from tracker.data.yamlfile import MAX_BYTES
+from tracker.data.textfile import MAX_BYTES
 
 # Speed is judged by the child's CPU time, which a busy machine does not inflate; wall time only catches hangs.
 TIMEOUT = 60  # wall-clock seconds: a refused input takes about one, so only a hang (or a swamped machine) nears it

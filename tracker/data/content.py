@@ -12,8 +12,9 @@ import markdown
 import nh3
 
 from tracker.data.jurisdictions import display_path
+from tracker.data.textfile import read_text_file
 from tracker.data.validate import describe_value, did_you_mean, type_hint
-from tracker.data.yamlfile import Located, load_yaml_text, read_text_file
+from tracker.data.yamlfile import Located, load_yaml_text
 from tracker.errors import DataError, Problem
 from tracker.model.records import Page
 from tracker.render.urls import Urls

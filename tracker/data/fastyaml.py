@@ -11,12 +11,10 @@ with the sure reader, which names the line of every mistake.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import itertools
 import json
 import marshal
-import math
 import multiprocessing
 import os
 import re
@@ -25,9 +23,9 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import ryml
-import yaml
 
-from tracker.data.yamlfile import _CONSTRUCT, CONTENT_LINE, MAX_DEPTH, SCALAR_TAGS, YAML_TAG
+from tracker.data.plain import GiveUp, Plain, give_up, plain_number, unique_keys
+from tracker.data.yamlfile import CONTENT_LINE
 
 # Text this reader leaves to the sure one: escapes (which can hide control characters), anchors, aliases
 # and tags, reserved characters, merge keys, directives and document markers, complex keys, tabs, and line breaks other than
@@ -76,17 +74,8 @@ def _starts_a_value_with_an_indicator(text: str) -> bool:
     return False
 
 
-# The first characters of plain scalars that PyYAML may read as something other than text.
-_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
-_RESOLVER = yaml.resolver.Resolver()
-
-
 # rapidyaml writes a key such as ".Inf" as ".inf", even when it was quoted: such keys go to the sure reader.
 SPECIAL_FLOAT_KEY = re.compile(r'"[-+]?\.(?:inf|nan)":', re.I)
-
-
-class GiveUp(Exception):
-    """Something only the sure reader handles exactly."""
 
 
 class Listed(NamedTuple):
@@ -286,14 +275,14 @@ def _load_piece(text: str, texts: Texts) -> Any:
         raise GiveUp
     value = json.loads(
         emitted,
-        parse_int=_plain_number,
-        parse_float=_plain_number,
-        parse_constant=_give_up,
-        object_pairs_hook=_unique_keys,
+        parse_int=plain_number,
+        parse_float=plain_number,
+        parse_constant=give_up,
+        object_pairs_hook=unique_keys,
     )
     if isinstance(value, str) or value is None:
         raise GiveUp  # a bare scalar: the sure reader says what is wrong with the file
-    _Plain(tree).fix(value, texts)
+    texts.add(*Plain(tree).fix(value))
     return value
 
 
@@ -309,98 +298,3 @@ def _quiet_stderr() -> Iterator[None]:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
-
-
-def _give_up(_: str) -> Any:
-    raise GiveUp
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs) or "<<" in result or "" in result:
-        raise GiveUp  # a key written twice, or an empty key: the sure reader says which and where
-    return result
-
-
-@functools.lru_cache(maxsize=65536)  # dates, years and amounts repeat across records
-def _resolve(text: str) -> str:
-    """The tag PyYAML gives a plain scalar, without "tag:yaml.org,2002:"."""
-    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)).removeprefix(YAML_TAG)
-
-
-def _construct(tag: str, text: str) -> Any:
-    """What the sure reader makes of a plain scalar PyYAML tags `tag` (yamlfile._Converter.scalar)."""
-    if tag not in SCALAR_TAGS:
-        raise GiveUp  # e.g. "=" (PyYAML's !!value): the sure reader reports it
-    if tag in ("str", "timestamp"):
-        return text
-    try:
-        return _CONSTRUCT.yaml_constructors[YAML_TAG + tag](_CONSTRUCT, yaml.ScalarNode(YAML_TAG + tag, text))
-    except (ValueError, yaml.YAMLError):
-        return text
-
-
-@functools.lru_cache(maxsize=65536)
-def _plain_number(text: str) -> Any:
-    """A number in rapidyaml's JSON came from a plain scalar: read it the way PyYAML reads that scalar."""
-    tag = _resolve(text)
-    if tag == "str":
-        raise GiveUp  # e.g. 1e5 (text to YAML 1.1): rapidyaml may have rewritten it
-    return _construct(tag, text)
-
-
-class _Plain:
-    """Give text that PyYAML would read as a number, true/false or null that meaning, if it was written plain."""
-
-    def __init__(self, tree: Any) -> None:
-        self.tree = tree
-        self.children: dict[int, list[int]] = {}
-
-    def fix(self, value: Any, texts: Texts) -> None:
-        """Fix plain scalars in place, and gather every text value (one loop: a million values at national scale)."""
-        found, nan, stack = [], False, [(value, ())]
-        while stack:
-            container, path = stack.pop()
-            items = container.items() if type(container) is dict else enumerate(container)
-            for key, item in items:
-                kind = type(item)
-                if kind is str and (item[:1] in _RESOLVERS) and (tag := _resolve(item)) not in ("str", "timestamp"):
-                    item = container[key] = self.meaning(path + (key,), tag, item)  # now e.g. a number
-                    kind = type(item)
-                if kind is str:
-                    found.append(item)
-                elif kind is dict or kind is list:
-                    if len(path) >= MAX_DEPTH:
-                        raise GiveUp
-                    stack.append((item, path + (key,)))
-                elif kind is float:
-                    nan = nan or math.isnan(item)
-        texts.add(found, nan)
-
-    def meaning(self, path: tuple[str | int, ...], tag: str, text: str) -> Any:
-        node = self.node(path)
-        if self.tree.is_val_quoted(node):
-            return text
-        if bytes(self.tree.val(node)).decode("utf-8") != text:
-            raise GiveUp  # rapidyaml rewrote it (".NaN" as ".nan", "inf" as ".inf"): the sure reader decides
-        return _construct(tag, text)
-
-    def node(self, path: tuple[str | int, ...]) -> int:
-        node = self.tree.root_id()
-        for step in path:
-            if isinstance(step, int):
-                node = self.child_list(node)[step]
-            else:
-                node = self.tree.find_child(node, step.encode("utf-8"))
-            if node == ryml.NONE:
-                raise GiveUp
-        return node
-
-    def child_list(self, node: int) -> list[int]:
-        if node not in self.children:
-            found, child = [], self.tree.first_child(node)
-            while child != ryml.NONE:
-                found.append(child)
-                child = self.tree.next_sibling(child)
-            self.children[node] = found
-        return self.children[node]

@@ -14,22 +14,19 @@ from typing import Any
 
 import yaml
 
+from tracker.data.textfile import CONTROLS, control_words, read_text_file
 from tracker.errors import DataError, Problem
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple[str | int, ...]
-MAX_BYTES = 100_000_000  # a national data set (20,000 records) is about 50 MB; refuses accidents before parsing
 MAX_DEPTH = 20
 # Direction overrides can make a name display as something else ("Trojan Source"); they never belong in data.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# Invisible characters that arrive by copy and paste (or an escape such as "\x00") and break pages and feeds.
-# Tab, line feed, carriage return and NEL (U+0085) are line breaks or spacing, so they are allowed.
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 YAML_TAG = "tag:yaml.org,2002:"
 CONTENT_LINE = re.compile(r"^[^\S\n]*[^\s#]", re.M)  # a line that is neither blank nor a comment
 SCALAR_TAGS = {"null", "bool", "int", "float", "str", "timestamp"}
 COLLECTION_TAGS = {yaml.MappingNode: "map", yaml.SequenceNode: "seq"}
-_CONSTRUCT = yaml.SafeLoader("")  # only used for its scalar constructors
+CONSTRUCTOR = yaml.SafeLoader("")  # only used for its scalar constructors
 
 
 @dataclass
@@ -126,69 +123,13 @@ class _Converter:
         if tag != "str":
             try:
                 # The constructor itself, not construct_object, which caches every node it ever saw.
-                return _CONSTRUCT.yaml_constructors[node.tag](_CONSTRUCT, node)
+                return CONSTRUCTOR.yaml_constructors[node.tag](CONSTRUCTOR, node)
             except (ValueError, yaml.YAMLError):
                 return node.value  # e.g. an int of more than 4,300 digits: the validator says it is not a number
         control = CONTROLS.search(node.value)
         if control:  # only reachable through escapes in quotes: the file itself was checked when read
             self.problem(node, f"{control_words(control.group())}; remove it (look for a backslash escape).")
         return BIDI_CONTROLS.sub("", node.value)
-
-
-def control_words(char: str) -> str:
-    return f"the text holds an invisible control character (U+{ord(char):04X})"
-
-
-def _decode(path: str, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        message = "the file is saved as UTF-16; save it as UTF-8."
-        raise DataError([Problem(path, 1, None, message, title="Encoding")])
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        message = f"the file is not valid UTF-8 text (bad byte at position {e.start}); save it as UTF-8."
-        raise DataError([Problem(path, line, None, message, title="Encoding")]) from e
-    return text.removeprefix("\ufeff")  # a UTF-8 byte-order mark is harmless: some Windows editors add one
-
-
-# CONTROLS' characters below 128, for the common case of a file in plain ASCII (a copy in C beats a search).
-ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-
-
-def _check_controls(path: str, text: str) -> None:
-    if text.isascii() and len(text.encode("ascii").translate(None, ASCII_CONTROLS)) == len(text):
-        return
-    found = CONTROLS.search(text)
-    if found:
-        line = text.count("\n", 0, found.start()) + 1
-        col = found.start() - text.rfind("\n", 0, found.start())
-        message = f"{control_words(found.group())}, probably pasted by accident; delete it."
-        raise DataError([Problem(path, line, col, message, title="Control character")])
-
-
-def read_at_most(file: Path, limit: int) -> bytes:
-    with file.open("rb") as handle:
-        return handle.read(limit)
-
-
-def read_text_file(file: Path, display: str) -> str:
-    """Read a UTF-8 input file, refusing huge files, other encodings and invisible control characters."""
-    try:
-        # A huge file is refused by its size alone; reading stops at the limit even for a pipe.
-        too_big = file.is_file() and file.stat().st_size > MAX_BYTES
-        data = b"" if too_big else read_at_most(file, MAX_BYTES + 1)
-    except OSError as e:
-        raise DataError(
-            [Problem(display, None, None, f"cannot read the file: {e.strerror or e}.", title="Missing file")]
-        ) from e
-    if too_big or len(data) > MAX_BYTES:
-        size = f"{file.stat().st_size:,} bytes" if file.is_file() else "larger"
-        message = f"the file is {size}, more than the {MAX_BYTES:,} allowed; is it the right file?"
-        raise DataError([Problem(display, None, None, message, title="File too large")])
-    text = _decode(display, data)
-    _check_controls(display, text)
-    return text
 
 
 def _syntax_problem(path: str, e: yaml.MarkedYAMLError, text: str) -> Problem:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import gc
 import logging
 import multiprocessing
@@ -31,12 +30,10 @@ from tracker.config import SiteConfig
 from tracker.data.boundaries import Outlines
 from tracker.data.jurisdictions import Recall
 from tracker.errors import BuildError, DataError
-from tracker.model.records import Jurisdiction
 from tracker.model.site import Site
-from tracker.render.pages import Common, contexts, make_env, render_sheet
-from tracker.render.sheet import Sheet
-from tracker.render.sheets import jurisdiction_sheet, plan_sheets
+from tracker.render.pages import contexts, make_env
 from tracker.render.urls import Urls
+from tracker.serve.live import Live
 
 log = logging.getLogger(__name__)
 # The watcher reads the inputs again after file-system events (watchfiles: inotify on Linux), not by polling.
@@ -44,30 +41,6 @@ SETTLE_MS = 10  # a save is read once no event came for this long: one read of a
 DEBOUNCE_MS = 1600  # a burst of events (a checkout, say) is read at the latest after this long
 STOP_MS = 100  # how often the watcher looks whether the preview is closing
 HOLD_SECONDS = 25.0  # a tab's question "anything newer than my version?" waits this long for a rebuild
-
-
-@dataclasses.dataclass(frozen=True)
-class Live:
-    """The pages of the data as last read, made when a tab asks for one (planned only when first asked for)."""
-
-    env: jinja2.Environment
-    common: Common
-    cached: Common
-    records: dict[str, Jurisdiction]  # by the file of its page, e.g. "jurisdictions/chicago-il/index.html"
-
-    @functools.cached_property
-    def sheets(self) -> dict[str, Sheet]:
-        """Every other page, by its file (the whole plan: a few dozen ms at 1,000 records)."""
-        c = self.common
-        return {c.urls.file_for(sheet.path): sheet for sheet in plan_sheets(c.site, c.config, c.urls, c.outlines)}
-
-    def page(self, file: str) -> bytes | None:
-        c = self.common
-        record = self.records.get(file)
-        sheet = jurisdiction_sheet(c.site, c.outlines, record) if record else self.sheets.get(file)
-        if sheet is None:
-            return None
-        return render_sheet(self.env, self.cached if sheet.cached else self.common, sheet)[1]
 
 
 @dataclasses.dataclass(frozen=True)
