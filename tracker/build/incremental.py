@@ -18,6 +18,7 @@ from typing import TypeVar
 import jinja2
 
 from tracker.build.cache import Cache, digest
+from tracker.build.output import Staging, Update
 from tracker.build.progress import Progress
 from tracker.config import SiteConfig
 from tracker.data.boundaries import Outlines
@@ -89,11 +90,9 @@ def _remove_other_parts(parts: Path, keep: set[str]) -> None:
                 (Path(folder) / name).unlink()
 
 
-def page_job(
-    site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, staging: Path, update: bool, parts: Path
-) -> PageJob:
+def page_job(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, target: Staging, parts: Path) -> PageJob:
     common, cached = contexts(site, config, urls, outlines)
-    return PageJob(common, cached, staging, config.out_dir.resolve(), update, parts)
+    return PageJob(common, cached, target.root, config.out_dir.resolve(), isinstance(target, Update), parts)
 
 
 def make_search(job: PageJob, cache: Cache, pages: list[str], meanwhile: Callable[[], T]) -> tuple[list[str], T]:

@@ -1,8 +1,9 @@
-"""The pipeline: load, validate, model, check paths, render into a staging folder, swap it in."""
+"""The pipeline: load → check → pieces → pages → write (build() reads as it), and check(), which writes nothing."""
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import gc
 import logging
 from collections.abc import Iterable, Iterator
@@ -10,10 +11,10 @@ from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
 
-from tracker.build.cache import Cache, code_digest, map_file, parts_folder, pieces_file, recall_file
 from tracker.build.incremental import make_search, page_job, write_pages
+from tracker.build.kept import Kept
 from tracker.build.memo import Memo
-from tracker.build.output import Output, Staging, Update, check_paths, copy_tree_files
+from tracker.build.output import Output, Staging, check_paths, copy_tree_files
 from tracker.build.progress import Progress
 from tracker.config import ROOT, SiteConfig
 from tracker.data.boundaries import Outlines, load_outlines
@@ -92,71 +93,68 @@ def build(
     use_cache: bool = True,
     loaded: tuple[Site, Outlines] | None = None,
 ) -> list[str]:
-    """Build the whole site into config.out_dir; return the files written.
+    """load → check → pieces → pages → write: the whole site into config.out_dir; return the files written.
 
-    Pages go straight into a staging folder beside the site, which replaces it only when everything is
-    there; with `use_cache`, pages and the search index whose inputs did not change are reused. `loaded`:
-    the inputs as load_site and load_outlines gave them (the preview has just read them).
+    The new site is made beside the old one (or, when the old one is exactly as last built, only its changed files
+    are), and replaces it only when everything is there. `kept`: what the last build left for this one, so that
+    unchanged records, pieces and pages are not made again (none with use_cache=False). `loaded`: the inputs as
+    read_inputs gave them (the preview has just read them).
     """
-    progress = progress or Progress()
-    code = code_digest(config.templates_dir, config.static_dir)
-    kept, recall = recall_file(config.out_dir.resolve()), None
-    # A build makes millions of objects and next to no reference cycles: the cycle collector would scan them
-    # again and again to free nothing (a quarter of a 10,000-record load; peak memory measured the same without).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    progress, urls = progress or Progress(), Urls(config.base_url, config.site_url)
+    kept = Kept(config, use_cache, records=loaded is None)
+    with without_cycle_collector():
         with progress.stage("load and check the data"):
-            if loaded is None:
-                recall = Recall.read(kept, code) if use_cache else None
-                loaded = load_site(config, recall), None
-            site = loaded[0]
-            outlines = load_outlines(boundaries_dir(config), site.jurisdictions) if loaded[1] is None else loaded[1]
-        files = _build_loaded(site, outlines, config, progress, Cache.open(config.out_dir, code, use_cache))
-    finally:
-        if collecting:  # for a caller that goes on in this process (the tests build many sites in one)
-            gc.enable()
-    if recall is not None:
-        recall.write(kept, code)
-    return files
-
-
-def _build_loaded(site: Site, outlines: Outlines, config: SiteConfig, progress: Progress, cache: Cache) -> list[str]:
-    urls = Urls(config.base_url, config.site_url)
-    with progress.stage("compare with the previous build"):
-        update = cache.matches(config.out_dir.resolve())  # else a whole new site, swapped in at the end
-    site.made_once()  # before the render workers fork: they share these values instead of each making them
-    memo = Memo(pieces_file(config.out_dir.resolve()) if cache.enabled else None, cache.code)
-    with (Update if update else Staging)(config.out_dir) as target:
-        with progress.stage("plan the pages"):
-            kept_map = (map_file(config.out_dir.resolve()), cache.code) if cache.enabled else None
-            sheets = plan_sheets(site, config, urls, outlines, kept_map, beside=True)
-            claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets]
-            claims.append((SEARCH_ENTRY, b"", "the search index"))
-            check_paths(claims)
-        job = page_job(site, config, urls, outlines, target.root, update, parts_folder(config.out_dir.resolve()))
-        with progress.stage("render the pages"):
-            pages = write_pages(sheets, job, cache, progress)
-        with progress.stage("index for search and export the data"):
-            # The downloads are made here while Pagefind indexes on the other core.
-            found, outputs = make_search(
-                job, cache, pages, lambda: put_all(other_outputs(site, config, urls, memo), target)
-            )
-            pages += found
-            for path, _, _ in outputs:
-                cache.wrote(path, "", None)
-        with progress.stage("write the site"):
-            check_paths(claims + outputs)  # the downloads' paths too, before the site is replaced
-            target.commit(set(pages) | {path for path, _, _ in outputs}, set(cache.old))
-            cache.settle()
-            cache.save()
-            memo.save()
-    files = sorted(pages + [path for path, _, _ in outputs])
+            site, outlines = loaded or read_inputs(config, kept.records)
+            site.made_once()  # before the render workers fork: they share these values instead of each making them
+        with progress.stage("compare with the previous build"):
+            target = kept.target()
+        with target:
+            with progress.stage("plan the pages"):
+                sheets = plan_sheets(site, config, urls, outlines, kept.map, beside=True)
+                claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [SEARCH_CLAIM]
+                check_paths(claims)
+            job = page_job(site, config, urls, outlines, target, kept.parts)
+            with progress.stage("render the pages"):
+                pages = write_pages(sheets, job, kept.pages, progress)
+            with progress.stage("index for search and export the data"):
+                downloads = lambda: put_all(other_outputs(site, config, urls, kept.pieces), target)  # noqa: E731
+                found, outputs = make_search(job, kept.pages, pages, downloads)  # downloads made while Pagefind runs
+            with progress.stage("write the site"):
+                files = write_site(target, kept, pages + found, claims, outputs)
     log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
     return files
 
 
-SEARCH_ENTRY = BUNDLE + "pagefind-entry.json"  # claims the search index's folder before it exists
+def read_inputs(config: SiteConfig, records: Recall | None = None) -> tuple[Site, Outlines]:
+    site = load_site(config, records)
+    return site, load_outlines(boundaries_dir(config), site.jurisdictions)
+
+
+def write_site(target: Staging, kept: Kept, pages: list[str], claims: list[Output], outputs: list[Output]) -> list[str]:
+    """Check every path, put the new site in place, then keep what this build made for the next."""
+    check_paths(claims + outputs)  # the downloads' paths too, before the site is replaced
+    for path, _, _ in outputs:
+        kept.pages.wrote(path, "", None)
+    files = sorted(pages + [path for path, _, _ in outputs])
+    target.commit(set(files), set(kept.pages.old))
+    kept.save()
+    return files
+
+
+@contextlib.contextmanager
+def without_cycle_collector() -> Iterator[None]:
+    """A build makes millions of objects and next to no reference cycles: the cycle collector would scan them
+    again and again to free nothing (a quarter of a 10,000-record load; peak memory measured the same without)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:  # for a caller that goes on in this process (the tests build many sites in one)
+            gc.enable()
+
+
+SEARCH_CLAIM: Output = (BUNDLE + "pagefind-entry.json", b"", "the search index")  # its folder, before it exists
 
 
 def other_outputs(site: Site, config: SiteConfig, urls: Urls, memo: Memo) -> Iterator[Output]:
@@ -179,8 +177,7 @@ def put_all(outputs: Iterable[Output], target: Staging) -> list[Output]:
 
 def check(config: SiteConfig) -> Site:
     """Validate the inputs and render everything in memory, writing nothing."""
-    site = load_site(config)
-    outlines = load_outlines(boundaries_dir(config), site.jurisdictions)
+    site, outlines = read_inputs(config)
     urls = Urls(config.base_url, config.site_url)
     outputs = [*render.render_pages(site, config, urls, outlines), *other_outputs(site, config, urls, Memo(None, ""))]
     for _, content, _ in outputs:

@@ -1,0 +1,45 @@
+"""What one build leaves for the next, behind one interface: everything a build reuses comes from Kept."""
+
+from __future__ import annotations
+
+import functools
+
+from tracker.build.cache import Cache, code_digest, map_file, parts_folder, pieces_file, recall_file
+from tracker.build.memo import Memo
+from tracker.build.output import Staging, Update
+from tracker.config import SiteConfig
+from tracker.data.jurisdictions import Recall
+
+
+class Kept:
+    """What the last build left for this one in .build-cache/ beside the site, each part checked before it is used:
+    the records as read (Recall), each record's pieces of the downloads (Memo), the pages' keys and the files they
+    were written to, with their search parts (Cache), and the map as drawn. Saved only once the new site is in place;
+    with `enabled` False (a cold build) nothing is read or kept.
+    """
+
+    def __init__(self, config: SiteConfig, enabled: bool, records: bool = True) -> None:
+        """`records`: read the records kept (not when the caller has just read the data itself)."""
+        self.out_dir, self.enabled = config.out_dir, enabled
+        self.code = code_digest(config.templates_dir, config.static_dir)
+        self.records_file = recall_file(config.out_dir.resolve())
+        self.records = Recall.read(self.records_file, self.code) if enabled and records else None
+        self.pieces = Memo(pieces_file(config.out_dir.resolve()) if enabled else None, self.code)
+        self.map = (map_file(config.out_dir.resolve()), self.code) if enabled else None
+        self.parts = parts_folder(config.out_dir.resolve())
+
+    @functools.cached_property
+    def pages(self) -> Cache:
+        """Opened once the data is read: opening marks the kept search parts as in use until the build is saved."""
+        return Cache.open(self.out_dir, self.code, self.enabled)
+
+    def target(self) -> Staging:
+        """The site updated in place when it holds exactly the files last built, else a whole new one swapped in."""
+        return Update(self.out_dir) if self.pages.matches(self.out_dir.resolve()) else Staging(self.out_dir)
+
+    def save(self) -> None:
+        self.pages.settle()
+        self.pages.save()
+        self.pieces.save()
+        if self.records is not None:
+            self.records.write(self.records_file, self.code)
