@@ -92,7 +92,7 @@ def fail_writes_after(monkeypatch: pytest.MonkeyPatch, count: int, error: BaseEx
     """Let `count` files of the staged site be written, then raise on every later one; return the count written.
 
     Only writes into the staging folder count: other stages (the search indexer) write temporary files too.
-    The count is shared with the process that makes the downloads (tracker/build/forked.py) beside the pages.
+    The count is shared with the render worker processes.
     """
     real = Path.write_bytes
     written = multiprocessing.get_context("fork").Value("i", 0)

@@ -247,11 +247,8 @@ def test_long_lists_are_read_in_batches_with_the_same_values(
     same_or_gave_up(text)
 
 
-@pytest.mark.parametrize("parallel_from", [1, 10**6])  # half the batches read by a second process, or none
-def test_the_bundled_data_is_read_in_batches(parallel_from: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_bundled_data_is_read_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fastyaml, "BATCH", 7)
-    monkeypatch.setattr(fastyaml, "PARALLEL_FROM", parallel_from)
-    monkeypatch.setattr(fastyaml.os, "cpu_count", lambda: 2)  # the second process, even on a one-core runner
     text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
     assert fastyaml._longest_list(text) is not None
     found = fastyaml.read_fast(text)
@@ -310,12 +307,10 @@ def test_prose_with_an_ampersand_still_takes_the_fast_path() -> None:
     }
 
 
-def test_a_mistake_in_the_half_read_by_the_second_process_gives_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    """rapidyaml's errors cannot travel between processes: the second one says "gave up", and the sure reader
-    (not a traceback) tells the editor where the mistake is."""
+def test_a_mistake_in_the_last_batch_gives_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast reader gives up on a mistake in any batch, and the sure reader (not a traceback) tells the editor
+    where it is."""
     monkeypatch.setattr(fastyaml, "BATCH", 7)
-    monkeypatch.setattr(fastyaml, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(fastyaml.os, "cpu_count", lambda: 2)
     text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
     last = text.rindex("\n    name: ")
     broken = text[:last] + "\n    name: Broken: here" + text[text.index("\n", last + 1) :]

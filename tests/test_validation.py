@@ -244,25 +244,15 @@ def test_a_source_defined_under_another_jurisdiction_can_be_cited(tmp_path: Path
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_checks_run_beside_the_making_of_records_give_the_same_message(
-    old: str, new: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_mistake_that_would_break_making_the_records_gets_the_checks_message(
+    old: str, new: str, expected: str, tmp_path: Path
 ) -> None:
-    """A large file is checked in a second process while the records are made from it: a mistake that breaks
-    the making (a source id nobody defines, a missing field) must still come out as the checks' message."""
+    """A mistake that breaks the making of records (a source id nobody defines, a missing field) comes out as the
+    checks' message, with its line: the records are made only from a file the checks passed."""
     from tracker.data import jurisdictions as data
 
-    monkeypatch.setattr(data, "CHECK_BESIDE_FROM", 1)
     file = tmp_path / "jurisdictions.yaml"
     file.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DataError) as caught:
         data.load_jurisdictions(file)
     assert [str(p)[len(p.path) + 1 :] for p in caught.value.problems] == [expected]
-
-
-def test_records_made_beside_the_checks_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tracker.data import jurisdictions as data
-
-    file = TINY / "data" / "jurisdictions.yaml"
-    alone = data.load_jurisdictions(file)
-    monkeypatch.setattr(data, "CHECK_BESIDE_FROM", 1)
-    assert data.load_jurisdictions(file) == alone

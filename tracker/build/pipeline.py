@@ -110,7 +110,7 @@ def build(
             target = kept.target()
         with target:
             with progress.stage("plan the pages"):
-                sheets = plan_sheets(site, config, urls, outlines, kept.map, beside=True)
+                sheets = plan_sheets(site, config, urls, outlines, kept.map)
                 claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [SEARCH_CLAIM]
                 check_paths(claims)
             job = page_job(site, config, urls, outlines, target, kept.parts)

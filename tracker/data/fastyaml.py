@@ -15,7 +15,6 @@ import hashlib
 import itertools
 import json
 import marshal
-import multiprocessing
 import os
 import re
 import sys
@@ -151,7 +150,6 @@ class Texts:
 TOP_KEY = re.compile(r"\n([A-Za-z_][\w-]*):[ \t]*(?:#.*)?(?=\n|\Z)")
 TOP_LINE = re.compile(r"\n(?=[^\s#])")  # the next line that starts at the margin ends that block
 BATCH = 500  # records per parse: rapidyaml's tree of a whole 10,000-record file takes about 200 MB
-PARALLEL_FROM = 2  # batches for each process: below 1,000 records a second process costs more than it saves
 
 
 def _load_in_batches(text: str, texts: Texts, kept: Kept | None = None) -> Any:
@@ -177,7 +175,7 @@ def _load_items(items: list[str], texts: Texts) -> Iterator[Any]:
     """The items' values in order, parsed BATCH at a time (a file's records, or the ones not kept)."""
     firsts = range(0, len(items), BATCH)
     pieces = ["".join(items[first : first + BATCH]) for first in firsts]
-    for first, (batch, batch_texts, nan) in zip(firsts, _load_pieces(pieces), strict=True):
+    for first, (batch, batch_texts, nan) in zip(firsts, map(_load_alone, pieces), strict=True):
         if not isinstance(batch, list) or len(batch) != len(items[first : first + BATCH]):
             raise GiveUp  # the items did not split where expected: the whole file decides
         texts.merge(batch_texts, nan)
@@ -209,29 +207,6 @@ def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Ke
     kept.clear()
     kept.update(fresh)
     return values
-
-
-def _load_pieces(pieces: list[str]) -> Iterator[tuple[Any, list[str], bool]]:
-    """Each piece's values, texts and NaN flag; a large file's second half read by a second process meanwhile."""
-    half = len(pieces) // 2
-    if half < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        yield from map(_load_alone, pieces)
-        return
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        later = pool.map_async(_load_in_child, pieces[half:], chunksize=1)
-        yield from map(_load_alone, pieces[:half])
-        for result in later.get():
-            if result is None:
-                raise GiveUp
-            yield result
-
-
-def _load_in_child(piece: str) -> tuple[Any, list[str], bool] | None:
-    """_load_alone in the second process: None where it gave up (rapidyaml's errors cannot be sent back)."""
-    try:
-        return _load_alone(piece)
-    except (GiveUp, ryml.ExceptionParse, ryml.ExceptionBasic, ryml.ExceptionVisit, ValueError, RecursionError):
-        return None
 
 
 def _load_alone(piece: str) -> tuple[Any, list[str], bool]:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from tracker.build.cache import digest, read_sealed, write_sealed
-from tracker.build.forked import Forked
 from tracker.data.checks import CHECKS, CROSS_CHECKS, RECORD_CHECKS, Check, rule_problems
 from tracker.data.fastyaml import Fast, Kept, read_fast
 from tracker.data.placeholders import placeholder_problems
@@ -196,8 +195,7 @@ class Loaded(NamedTuple):
 def load_jurisdictions(file: Path, recall: Recall | None = None) -> Loaded:
     """The jurisdictions, the shared sources, the last_updated date, and each record's fingerprint.
 
-    As load_document reads and checks the file, except that for a large file the checks run in a second
-    process while this one makes the records (each takes about a second at 10,000 records).
+    As load_document reads and checks the file.
     """
 
     def clean(doc: Located, found: Fast) -> Loaded | None:
@@ -206,23 +204,10 @@ def load_jurisdictions(file: Path, recall: Recall | None = None) -> Loaded:
     return fast_or_sure(file, recall, clean, lambda doc: make_records(doc.value, recall))
 
 
-CHECK_BESIDE_FROM = 2000  # records: below this, starting a second process costs more than the checks it takes
-
-
 def _made_if_clean(doc: Located, found: Fast, recall: Recall | None) -> Loaded | None:
     """The records of a fast read, or None if the checks find anything (the sure reader then says where)."""
-    records = doc.value.get("jurisdictions") if isinstance(doc.value, dict) else None
     keys = found.listed.items if found.listed is not None and found.listed.key == "jurisdictions" else None
-    if not isinstance(records, list) or len(records) < CHECK_BESIDE_FROM:
-        return None if has_problems(doc, found, recall) else make_records(doc.value, recall, keys)
-    with Forked("checking the data", lambda: has_problems(doc, found, recall)) as checks:
-        try:
-            loaded = make_records(doc.value, recall, keys)
-        except Exception:  # made from data the checks have not passed yet: they decide what it means
-            if checks.result():
-                return None
-            raise
-        return None if checks.result() else loaded
+    return None if has_problems(doc, found, recall) else make_records(doc.value, recall, keys)
 
 
 def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes, ...] | None = None) -> Loaded:

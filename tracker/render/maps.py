@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import marshal
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.build.cache import digest, replace_file
-from tracker.build.forked import Forked
 from tracker.data.boundaries import CITY_KIND, Outlines
 from tracker.data.schema import STATUSES
 from tracker.model.records import FIRST_TARGETED_2025, Jurisdiction
@@ -136,29 +133,17 @@ Bounds = list[list[float]]
 Kept = tuple[Path, str]  # the file a map is kept in, and the digest of the code
 
 
-@contextlib.contextmanager
 def drawn_map(
-    jurisdictions: tuple[Jurisdiction, ...],
-    urls: Urls,
-    tiles: bool,
-    outlines: Outlines,
-    kept: Kept | None = None,
-    beside: bool = False,
-) -> Iterator[Callable[[], MapParts]]:
-    """The map of every jurisdiction (outlines for states and counties, one keyboard-reachable symbol each),
-    as a function to call once the rest of the plan is made.
+    jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: Kept | None = None
+) -> MapParts:
+    """The map of every jurisdiction (outlines for states and counties, one keyboard-reachable symbol each).
 
     `kept`: (a file, the code's digest): the file holds the last map drawn with a hash of what it was drawn
-    from and the code that drew it; that map is used again while both are unchanged. `beside`: a map that is
-    not kept is drawn by a second process meanwhile (folium and pandas take about a second to load and draw).
+    from and the code that drew it; that map is used again while both are unchanged (folium and pandas take
+    about a second to load and draw).
     """
     plan = MapPlan(jurisdictions, urls, tiles, outlines, kept)
-    parts = plan.kept()
-    if parts is not None or not beside:
-        yield lambda: parts or plan.draw()
-        return
-    with Forked("drawing the map", plan.draw) as drawing:
-        yield drawing.result
+    return plan.kept() or plan.draw()
 
 
 class MapPlan:

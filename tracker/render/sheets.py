@@ -204,12 +204,7 @@ def plan_sheets(
     urls: Urls,
     outlines: Outlines,
     kept_map: tuple[Path, str] | None = None,
-    beside: bool = False,
 ) -> list[Sheet]:
-    """Every HTML page to make, in a fixed order (kept_map, beside: see maps.drawn_map).
-
-    `beside` is for a build; the preview plans in a request thread and draws there.
-    """
-    with drawn_map(site.jurisdictions, urls, config.tiles, outlines, kept_map, beside) as drawn:
-        others = section_sheets(site) + second_round_sheets(site) + record_sheets(site, outlines)
-        return map_sheets(site, drawn()) + others
+    """Every HTML page to make, in a fixed order (kept_map: see maps.drawn_map)."""
+    drawn = drawn_map(site.jurisdictions, urls, config.tiles, outlines, kept_map)
+    return map_sheets(site, drawn) + section_sheets(site) + second_round_sheets(site) + record_sheets(site, outlines)
