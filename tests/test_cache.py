@@ -370,34 +370,8 @@ def test_the_map_kept_for_the_next_build_is_used_only_when_intact(damage: str, b
     same_as_cold(tree, site)
 
 
-@pytest.mark.parametrize("damage", ["cut off", "cut in its header", "a changed letter", "emptied"])
-def test_templates_compiled_by_the_last_build_are_used_only_when_intact(damage: str, built: Path) -> None:
-    """Kept compiled templates save a rebuild their compiling; a damaged one is compiled again, never fails it."""
-    tree, site = built, config_for(built, "site")
-    folder = cache.templates_folder(site.out_dir.resolve())
-    code = cache.code_digest(site.templates_dir, site.static_dir)
-    kept = sorted(folder.iterdir())
-    assert kept and all(f.name.startswith(code[:32]) for f in kept)
-    assert any(b"Send a correction" in f.read_bytes() for f in kept)  # the text the damage below changes
-    for f in kept:
-        blob = f.read_bytes()
-        if damage == "cut off":
-            f.write_bytes(blob[: len(blob) // 3])
-        elif damage == "cut in its header":
-            f.write_bytes(blob[:50])
-        elif damage == "a changed letter":  # in the compiled code's text, which Jinja would show as it is
-            f.write_bytes(blob.replace(b"Send a correction", b"Send a c0rrection"))
-        else:
-            f.write_bytes(b"")
-    (folder / "another-code.cache").write_bytes(b"compiled by another version of the code")
-    edit(tree / "data" / "jurisdictions.yaml", "permanent injunction in 2018", "permanent injunction in late 2018")
-    build(site)
-    assert not (folder / "another-code.cache").exists()
-    same_as_cold(tree, site)
-
-
-def test_a_template_edit_is_never_hidden_by_a_compiled_copy(built: Path) -> None:
-    """An imported template's edit changes the code's digest, so every kept compiled template is set aside."""
+def test_a_template_edit_is_never_hidden_by_a_kept_page(built: Path) -> None:
+    """An imported template's edit changes the code's digest, so no kept page or piece is used."""
     tree, site = built, config_for(built, "site")
     edit(tree / "templates" / "macros.html", "</a>", "</a><!-- edited -->")  # a template others import
     build(site)

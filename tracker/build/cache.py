@@ -9,7 +9,6 @@ the same bytes as a cold one; tests/test_cache.py checks this edit by edit.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
@@ -21,9 +20,6 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-import jinja2
-import jinja2.bccache
 
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent.parent  # tracker/: all the code a page may depend on
@@ -113,45 +109,6 @@ def pieces_file(out_dir: Path) -> Path:
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.pieces"
 
 
-def templates_folder(out_dir: Path) -> Path:
-    """Templates compiled by the last build (CompiledTemplates)."""
-    return out_dir.parent / ".build-cache" / f"{out_dir.name}.templates"
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """The templates as compiled by the last build with the same code: compiling them all takes about 0.3 s, a
-    twentieth of a rebuild after one edit at 10,000 records.
-
-    The files are named by the code's digest (code_digest covers the templates and the environment's settings in
-    tracker/render/pages.py); Jinja checks each one's source checksum and its own version, and each file starts with
-    the hash of the rest, since Jinja would run damaged compiled code as it is (a flipped byte in a string
-    constant renders a wrong page; in an instruction it can crash a render worker).
-    """
-
-    def __init__(self, folder: Path, code: str) -> None:
-        self.folder, self.prefix = folder, code[:32]
-        with contextlib.suppress(OSError), os.scandir(folder) as entries:
-            for old in entries:  # compiled for other code, or left half written by a stopped build
-                if not (old.name.startswith(self.prefix) and old.name.endswith(".cache")):
-                    os.unlink(old.path)
-
-    def file(self, bucket: jinja2.bccache.Bucket) -> Path:
-        return self.folder / f"{self.prefix}-{bucket.key}.cache"
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            payload = read_sealed(self.file(bucket))
-            if payload is not None:
-                bucket.bytecode_from_string(bytes(payload))
-        except Exception:  # unreadable, or what an intact file of another Jinja can raise: compiled again
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):  # not kept (a full disk, say): the next build compiles it again
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_sealed(self.file(bucket), bucket.bytecode_to_string())
-
-
 def parts_stamp(out_dir: Path) -> Path:
     """Present only between a build that finished and the start of the next."""
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.search-complete"
@@ -214,10 +171,6 @@ class Cache:
         except OSError:  # a folder that cannot be read or vanished meanwhile: build a whole new site
             return False
 
-    def compiled_templates(self) -> CompiledTemplates | None:
-        """Where this build finds and keeps compiled templates (a cold build compiles them all)."""
-        return CompiledTemplates(templates_folder(self.out_dir), self.code) if self.enabled else None
-
     def unchanged(self, path: str, key: str) -> bool:
         """Whether the site's file for `path` was made from `key` and is still the very file written then."""
         record = self.old.get(path)
@@ -255,10 +208,7 @@ class Cache:
 
 
 def replace_file(target: Path, *pieces: bytes) -> None:
-    """Write the pieces to `target` all at once: a reader sees the old file or the whole new one, never half.
-
-    The temporary file is named by this process: two render workers may keep the same compiled template at once.
-    """
+    """Write the pieces to `target` all at once: a reader sees the old file or the whole new one, never half."""
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as out:

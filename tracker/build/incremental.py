@@ -75,7 +75,7 @@ def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progr
             if job.update and cache.unchanged(common.urls.file_for(sheet.path), key):
                 continue
         todo.append((sheet, key))
-    made = in_workers(_make, common.config, job, [sheet for sheet, _ in todo], cache.compiled_templates())
+    made = in_workers(_make, common.config, job, [sheet for sheet, _ in todo])
     for (_, key), (path, part) in zip(todo, progress.count("pages", made, len(todo)), strict=True):
         cache.wrote(path, key, part)
     return [common.urls.file_for(sheet.path) for sheet in sheets]

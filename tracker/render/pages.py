@@ -40,9 +40,8 @@ class Common:
     outlines: Outlines
 
 
-def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+def make_env(config: SiteConfig) -> jinja2.Environment:
     env = jinja2.Environment(
-        bytecode_cache=compiled,
         loader=jinja2.FileSystemLoader(config.templates_dir),
         autoescape=jinja2.select_autoescape(default=True),
         undefined=jinja2.StrictUndefined,
@@ -184,7 +183,7 @@ def _render_one(env: jinja2.Environment, job: tuple[Common, Common], sheet: Shee
 PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
 WORKERS = min(os.cpu_count() or 1, 8)
 CHUNK = 200
-Work = tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any], jinja2.BytecodeCache | None]
+Work = tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any]]
 # In each worker process only: the work it was forked with, and its Jinja environment (templates compiled once).
 _WORK: Work | None = None
 _ENV: jinja2.Environment | None = None
@@ -195,19 +194,15 @@ def in_workers(
     config: SiteConfig,
     job: Any,
     items: list[Any],
-    compiled: jinja2.BytecodeCache | None = None,
 ) -> Iterator[T]:
-    """func(env, job, item) for each item, in order; in forked worker processes when there are many.
-
-    `compiled`: templates compiled by an earlier build (tracker/build/cache.py, CompiledTemplates).
-    """
+    """func(env, job, item) for each item, in order; in forked worker processes when there are many."""
     if len(items) < PARALLEL_FROM or WORKERS < 2:
-        env = make_env(config, compiled)
+        env = make_env(config)
         yield from (func(env, job, item) for item in items)
         return
     # Forked, the workers start with the work in their memory: only the slices' starts and results are pickled.
     fork = multiprocessing.get_context("fork")
-    work = (func, config, job, items, compiled)
+    work = (func, config, job, items)
     with ProcessPoolExecutor(WORKERS, mp_context=fork, initializer=_start_worker, initargs=(work,)) as pool:
         for chunk in pool.map(_work_slice, range(0, len(items), CHUNK)):
             yield from chunk
@@ -221,6 +216,6 @@ def _start_worker(work: Work) -> None:
 def _work_slice(start: int) -> list[Any]:
     global _ENV
     assert _WORK is not None
-    func, config, job, items, compiled = _WORK
-    _ENV = _ENV or make_env(config, compiled)
+    func, config, job, items = _WORK
+    _ENV = _ENV or make_env(config)
     return [func(_ENV, job, item) for item in items[start : start + CHUNK]]
