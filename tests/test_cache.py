@@ -303,7 +303,7 @@ def test_parts_of_removed_pages_go_when_the_code_changed_too(built: Path) -> Non
 def test_the_records_kept_for_the_next_build_are_used_only_when_intact(damage: str, built: Path) -> None:
     """The next build reads only edited records anew; a kept record whose file is damaged or stale never counts."""
     tree, site = built, config_for(built, "site")
-    file = cache.recall_file(site.out_dir.resolve())
+    file = cache.kept(site.out_dir.resolve(), "recall")
     code = cache.code_digest(site.templates_dir, site.static_dir)
     kept = Recall.read(file, code)
     assert len(kept.items) == len(load_jurisdictions(site.data_file).jurisdictions) and kept.clean[1]
@@ -329,7 +329,7 @@ def test_the_records_kept_for_the_next_build_are_used_only_when_intact(damage: s
 def test_the_download_pieces_kept_for_the_next_build_are_used_only_when_intact(damage: str, built: Path) -> None:
     """The downloads are joins of each record's kept pieces; a damaged or stale file of pieces is never used."""
     tree, site = built, config_for(built, "site")
-    file = cache.pieces_file(site.out_dir.resolve())
+    file = cache.kept(site.out_dir.resolve(), "pieces")
     code = cache.code_digest(site.templates_dir, site.static_dir)
     saved_code, values = pickle.loads(cache.read_sealed(file))
     assert saved_code == code and len(values) == len(load_jurisdictions(site.data_file).jurisdictions)
@@ -353,7 +353,7 @@ def test_the_download_pieces_kept_for_the_next_build_are_used_only_when_intact(d
 def test_the_map_kept_for_the_next_build_is_used_only_when_intact(damage: str, built: Path) -> None:
     """A build draws the map again (folium, half a second) only when what it shows or the code changed."""
     tree, site = built, config_for(built, "site")
-    file = cache.map_file(site.out_dir.resolve())
+    file = cache.kept(site.out_dir.resolve(), "map")
     key, fields = marshal.loads(file.read_bytes())
     fields = (fields[0], fields[1].replace("folium-map", "kept-map"), *fields[2:])
     code = cache.code_digest(site.templates_dir, site.static_dir)

@@ -84,34 +84,15 @@ def code_digest(templates: Path, static: Path) -> str:
     return digest(FORMAT, sys.version, versions, tree_digest(PACKAGE, templates, static))
 
 
-def manifest_file(out_dir: Path) -> Path:
-    """Kept beside the site, not in it: the manifest is not for publishing."""
-    return out_dir.parent / ".build-cache" / f"{out_dir.name}.json"
+def kept(out_dir: Path, name: str) -> Path:
+    """Where a build keeps something for the next: beside the site, not in it (nothing there is for publishing).
 
-
-def parts_folder(out_dir: Path) -> Path:
-    """What the search indexer reads of each page, kept between builds like the pages themselves."""
-    return out_dir.parent / ".build-cache" / f"{out_dir.name}.search"
-
-
-def map_file(out_dir: Path) -> Path:
-    """The home page's map as last drawn (maps.drawn_map): drawing it needs folium, whose import alone is 0.5 s."""
-    return out_dir.parent / ".build-cache" / f"{out_dir.name}.map"
-
-
-def recall_file(out_dir: Path) -> Path:
-    """The data's records as the last build read them (data.Recall): a build reads only the edited ones anew."""
-    return out_dir.parent / ".build-cache" / f"{out_dir.name}.recall"
-
-
-def pieces_file(out_dir: Path) -> Path:
-    """Each record's pieces of the downloads, as the last build made them (tracker/build/memo.py)."""
-    return out_dir.parent / ".build-cache" / f"{out_dir.name}.pieces"
-
-
-def parts_stamp(out_dir: Path) -> Path:
-    """Present only between a build that finished and the start of the next."""
-    return out_dir.parent / ".build-cache" / f"{out_dir.name}.search-complete"
+    The names: "json" the pages' records (this manifest), "search" the part of each page the search indexer reads,
+    "search-complete" present only between a build that finished and the start of the next, "recall" the data's
+    records as read (data.Recall), "pieces" each record's pieces of the downloads (build/memo.py), "map" the home
+    page's map as last drawn (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s).
+    """
+    return out_dir.parent / ".build-cache" / f"{out_dir.name}.{name}"
 
 
 def stat_of(path: Path | str) -> tuple[int, int, int]:
@@ -147,13 +128,13 @@ class Cache:
     @classmethod
     def open(cls, out_dir: Path, code: str, enabled: bool = True) -> Cache:
         cache = cls(out_dir, code, enabled)
-        stamp = parts_stamp(out_dir)
+        stamp = kept(out_dir, "search-complete")
         stamped = stamp.exists()
         stamp.unlink(missing_ok=True)  # until this build finishes, the parts may be half updated
         if not enabled:
             return cache
         try:
-            saved = json.loads(manifest_file(out_dir).read_text(encoding="utf-8"))
+            saved = json.loads(kept(out_dir, "json").read_text(encoding="utf-8"))
             if saved.get("format") == FORMAT and saved.get("code") == code:
                 cache.old, cache.old_search = saved["files"], saved.get("search")
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -196,13 +177,13 @@ class Cache:
 
     def save(self) -> None:
         """Record this build, once its site is in place (a failed build keeps the old records and site)."""
-        target = manifest_file(self.out_dir)
+        target = kept(self.out_dir, "json")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             data = {"format": FORMAT, "code": self.code, "search": self.search, "files": self.new}
             replace_file(target, json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
             if self.parts_consistent:
-                parts_stamp(self.out_dir).touch()
+                kept(self.out_dir, "search-complete").touch()
         except OSError:
             pass  # the site is built; without records the next build is simply a cold one
 

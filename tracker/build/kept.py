@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from tracker.build.cache import Cache, code_digest, map_file, parts_folder, pieces_file, recall_file
+from tracker.build.cache import Cache, code_digest, kept
 from tracker.build.memo import Memo
 from tracker.build.output import Staging, Update
 from tracker.config import SiteConfig
@@ -22,11 +22,12 @@ class Kept:
         """`records`: read the records kept (not when the caller has just read the data itself)."""
         self.out_dir, self.enabled = config.out_dir, enabled
         self.code = code_digest(config.templates_dir, config.static_dir)
-        self.records_file = recall_file(config.out_dir.resolve())
+        out = config.out_dir.resolve()
+        self.records_file = kept(out, "recall")
         self.records = Recall.read(self.records_file, self.code) if enabled and records else None
-        self.pieces = Memo(pieces_file(config.out_dir.resolve()) if enabled else None, self.code)
-        self.map = (map_file(config.out_dir.resolve()), self.code) if enabled else None
-        self.parts = parts_folder(config.out_dir.resolve())
+        self.pieces = Memo(kept(out, "pieces") if enabled else None, self.code)
+        self.map = (kept(out, "map"), self.code) if enabled else None
+        self.parts = kept(out, "search")
 
     @functools.cached_property
     def pages(self) -> Cache:

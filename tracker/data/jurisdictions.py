@@ -158,7 +158,7 @@ def make_jurisdiction(raw: dict[str, Any], known: dict[str, Source]) -> Jurisdic
 class Recall:
     """What a preview keeps from one read of the data to the next, so that a save re-makes only what changed.
 
-    A cached build keeps the records and which were clean in a file (tracker/build/cache.py, recall_file).
+    A cached build keeps the records and which were clean in a file (tracker/build/cache.py, kept(out_dir, "recall")).
     """
 
     items: Kept = field(default_factory=dict)  # the records as read last time, by their text (tracker/data/fastyaml.py)

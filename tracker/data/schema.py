@@ -51,12 +51,12 @@ def prop(description: str, example: Any, schema: dict[str, Any], nullable: bool 
     return {**body, "description": description, "examples": [example]}
 
 
-def record(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    """An object with exactly these fields (unknown fields are errors)."""
+def record(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An object with exactly these fields (unknown fields are errors), all required but the `optional` ones."""
     return {
         "type": "object",
         "properties": properties,
-        "required": required if required is not None else list(properties),
+        "required": [key for key in properties if key not in optional],
         "additionalProperties": False,
     }
 
@@ -100,7 +100,7 @@ LETTER = record(
             "Optional one-line note.", "Addressed to the police superintendent.", {"type": "string", "minLength": 1}
         ),
     },
-    required=["date", "batch", "deadline", "source"],
+    optional=("note",),
 )
 LETTER["description"] = "A letter from the Justice Department to this jurisdiction."
 
@@ -152,7 +152,7 @@ GRANT = record(
         ),
         "source": prop("Id of the source for this figure.", "clarion-2017-11-15", SOURCE_REF),
     },
-    required=["program", "fiscal_year", "amount", "amount_min", "confidence", "source"],
+    optional=("note",),
 )
 GRANT["description"] = "A grant figure, exactly as a source states it."
 
@@ -232,24 +232,7 @@ JURISDICTION = record(
         "events": prop("Dated events (may be empty).", [], {"type": "array", "items": EVENT}),
         "sources": prop("Sources cited by this jurisdiction's facts.", [], {"type": "array", "items": SOURCE}),
     },
-    required=[
-        "id",
-        "name",
-        "official_name",
-        "kind",
-        "state",
-        "fips",
-        "lat",
-        "lon",
-        "status",
-        "status_date",
-        "status_source",
-        "summary",
-        "letters",
-        "grants",
-        "events",
-        "sources",
-    ],
+    optional=("status_note",),
 )
 JURISDICTION["description"] = "A city, county or state the Justice Department targeted."
 

@@ -57,7 +57,7 @@ SOURCES = prop(
 
 
 def document(title: str, key: str, item: dict[str, Any], description: str) -> dict[str, Any]:
-    body = record({key: prop(description, [], {"type": "array", "items": item}), "sources": SOURCES}, required=[key])
+    body = record({key: prop(description, [], {"type": "array", "items": item}), "sources": SOURCES}, ("sources",))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": title,
@@ -165,26 +165,7 @@ CASE = record(
             {"type": "array", "items": {"type": "string", "pattern": SLUG}},
         ),
     },
-    required=[
-        "id",
-        "name",
-        "court",
-        "docket",
-        "filed",
-        "plaintiffs",
-        "defendants",
-        "jurisdictions",
-        "fiscal_years",
-        "status",
-        "status_note",
-        "summary",
-        "rulings",
-        "sources",
-        "government_role",
-        "result",
-        "result_note",
-        "challenges",
-    ],
+    optional=("filing_sources", "note"),
 )
 CASE["description"] = "A lawsuit over the grant conditions or the sanctuary measures."
 
