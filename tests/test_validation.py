@@ -219,6 +219,21 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert [m.split(":")[0] for m in found] == ["14", "17", "55"]
 
 
+def test_each_missing_field_gets_its_own_message_in_the_schemas_order(tmp_path: Path) -> None:
+    """jsonschema gives one "required" error per missing field, all with the same list of required fields: each
+    field is named once, in the order the schema lists them, and a misspelt key is reported only as misspelt."""
+    text = GOOD.replace("    official_name: City of Chicago\n    kind: city\n", "", 1).replace(
+        "    fips: ", "    fisp: ", 1
+    )
+    found = [m.split(f"{CHI}: ", 1)[-1] for m in messages(text, tmp_path)]
+    assert found == [
+        '"official_name" is missing. Add it (write null if it is not known).',
+        '"kind" is missing. Add it (write null if it is not known).',
+        'unknown field "fisp". Did you mean "fips"? Allowed fields: id, name, official_name, kind, state, fips, lat, '
+        "lon, status, status_date, status_source, status_note, summary, letters, grants, events, sources.",
+    ]
+
+
 def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
     file = tmp_path / "jurisdictions.yaml"
     file.write_bytes(GOOD.replace("Chicago\n", "Chic\xff\n", 1).encode("latin-1"))

@@ -133,12 +133,6 @@ def schema_message(error: ValidationError, doc: Located) -> str:
     field = describe_field(path)
     value, raw = error.instance, doc.raw.get(path)
     kind = error.validator
-    if kind == "required":
-        missing = error.message.split("'")[1]
-        if not path:
-            return f'"{missing}" is missing at the top of the file.'
-        where = "" if path[:1] == ("jurisdictions",) and not path[2:] else f"{field}: "
-        return f'{where}"{missing}" is missing. Add it (write null if it is not known).'
     if kind == "additionalProperties":
         return ""  # reported per key by unknown_key_problems, with the key's own line
     if kind == "type" and not path:
@@ -177,7 +171,7 @@ def date_message(field: str, value: Any) -> str:
     )
 
 
-def unknown_key_problems(error: ValidationError, doc: Located) -> Iterator[Problem]:
+def unknown_key_problems(error: ValidationError, doc: Located, _: object = None) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     allowed = list(error.schema.get("properties", {}))
     for key in sorted(set(error.instance) - set(allowed)):
@@ -199,9 +193,17 @@ def best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
             yield error
 
 
-def is_misspelt(error: ValidationError, path: PathKey, unknown: set[tuple[PathKey, str]]) -> bool:
-    missing = error.message.split("'")[1]
-    return any(p == path and difflib.get_close_matches(key, [missing], n=1, cutoff=0.6) for p, key in unknown)
+def missing_problems(error: ValidationError, doc: Located, misspelt: set[tuple[PathKey, str]]) -> Iterator[Problem]:
+    """One problem per field the object lacks: a "required" error's value is the schema's whole list of them."""
+    path = tuple(error.absolute_path)
+    line, col = doc.line_col(path)
+    where = "" if path[:1] == ("jurisdictions",) and not path[2:] else f"{describe_field(path)}: "
+    for missing in [name for name in error.validator_value if name not in error.instance]:
+        if any(p == path and difflib.get_close_matches(key, [missing], n=1, cutoff=0.6) for p, key in misspelt):
+            continue  # 'unknown field "sate". Did you mean "state"?' already says it
+        message = f'"{missing}" is missing at the top of the file.' if not path else ""
+        message = message or f'{where}"{missing}" is missing. Add it (write null if it is not known).'
+        yield Problem(doc.path, line, col, message, subject_of(doc, path), "Invalid value")
 
 
 def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -> list[Problem]:
@@ -210,15 +212,17 @@ def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -
         return []  # the usual case: a compiled validator says so in milliseconds
     problems: list[Problem] = []
     errors = sorted(validator.iter_errors(doc.value), key=lambda e: [str(p) for p in e.absolute_path])
-    misspelt = {
-        (tuple(e.absolute_path), k) for e in errors if e.validator == "additionalProperties" for k in e.instance
+    misspelt = {  # the unknown keys (not every key of their object: "id" must not hide a missing "kind")
+        (tuple(e.absolute_path), k)
+        for e in errors
+        if e.validator == "additionalProperties"
+        for k in set(e.instance) - set(e.schema.get("properties", {}))
     }
     for error in best_errors(errors):
         path = tuple(error.absolute_path)
-        if error.validator == "required" and is_misspelt(error, path, misspelt):
-            continue  # 'unknown field "sate". Did you mean "state"?' already says it
-        if error.validator == "additionalProperties":
-            problems.extend(unknown_key_problems(error, doc))
+        if error.validator in ("required", "additionalProperties"):  # one error each, whatever the number of fields
+            made = missing_problems if error.validator == "required" else unknown_key_problems
+            problems.extend(p for p in made(error, doc, misspelt) if p not in problems)
             continue
         line, col = doc.line_col(path)
         problem = Problem(doc.path, line, col, schema_message(error, doc), subject_of(doc, path), "Invalid value")
