@@ -6,7 +6,7 @@ import datetime as dt
 import heapq
 from collections.abc import Callable, Iterator
 from operator import itemgetter
-from xml.sax.saxutils import escape
+from xml.etree import ElementTree as ET
 
 from tracker.build.output import Output
 from tracker.model.records import ChangeEntry, Event, Jurisdiction, Page
@@ -18,33 +18,50 @@ from tracker.render.urls import Urls
 FEED_ENTRIES = 500  # the newest; feed readers poll for what is new, the timeline and downloads hold the rest
 
 
-def atom_entry(entry_id: str, title: str, link: str, updated: dt.date, summary: str) -> str:
-    stamp = f"{updated.isoformat()}T00:00:00Z"
+def element(parent: ET.Element | None, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    """An XML element (under `parent`, if given); the standard library escapes its text and attributes."""
+    made = ET.Element(tag, attributes) if parent is None else ET.SubElement(parent, tag, attributes)
+    made.text = text
+    return made
+
+
+def xml_file(root: ET.Element, declared: str) -> bytes:
     return (
-        f"<entry><id>{escape(entry_id)}</id><title>{escape(title)}</title>"
-        f'<link rel="alternate" type="text/html" href="{escape(link)}"/><updated>{stamp}</updated>'
-        f'<summary type="text">{escape(summary)}</summary></entry>'
+        f'<?xml version="1.0" encoding="{declared}"?>\n'.encode()
+        + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+        + b"\n"
     )
 
 
-def event_entry(j: Jurisdiction, e: Event, urls: Urls) -> str:
+def atom_entry(entry_id: str, title: str, link: str, updated: dt.date, summary: str) -> ET.Element:
+    entry = element(None, "entry")
+    element(entry, "id", entry_id)
+    element(entry, "title", title)
+    element(entry, "link", rel="alternate", type="text/html", href=link)
+    element(entry, "updated", f"{updated.isoformat()}T00:00:00Z")
+    element(entry, "summary", summary, type="text")
+    entry.tail = "\n"
+    return entry
+
+
+def event_entry(j: Jurisdiction, e: Event, urls: Urls) -> ET.Element:
     link = urls.absolute(urls.jurisdiction(j))
     entry_id = f"{link}#{e.date.isoformat()}-{e.kind}-{hash_text(e.summary)}"
     return atom_entry(entry_id, f"{j.display_name}: {e.kind}, {e.date.isoformat()}", link, e.date, e.summary)
 
 
-def page_entry(p: Page, urls: Urls) -> str:
+def page_entry(p: Page, urls: Urls) -> ET.Element:
     link = urls.absolute(urls.page(p))
     return atom_entry(link, p.title, link, p.updated, p.summary)
 
 
-def change_entry(c: ChangeEntry, urls: Urls) -> str:
+def change_entry(c: ChangeEntry, urls: Urls) -> ET.Element:
     link = urls.absolute(urls.updates)
     entry_id = f"{link}#{c.date.isoformat()}-{c.kind}-{hash_text(c.summary)}"
     return atom_entry(entry_id, f"{c.kind.capitalize()}, {c.date.isoformat()}", link, c.date, c.summary)
 
 
-FeedItem = tuple[tuple, dt.date, Callable[..., str], tuple]  # sort key, date, entry maker, its arguments
+FeedItem = tuple[tuple, dt.date, Callable[..., ET.Element], tuple]  # sort key, date, entry maker, its arguments
 
 
 def feed_items(site: Site) -> Iterator[FeedItem]:
@@ -63,14 +80,16 @@ def to_feed(site: Site, urls: Urls, title: str) -> bytes:
     # nsmallest is sorted()[:n] (ties stay in order) holding n items, not 40,000 events and their sort keys.
     newest = heapq.nsmallest(FEED_ENTRIES, feed_items(site), key=itemgetter(0))
     updated = max([site.last_updated] + [day for _, day, _, _ in newest[:1]])  # the newest item comes first
-    head = (
-        f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<id>{escape(urls.absolute(''))}</id><title>{escape(title)}</title>"
-        f'<link rel="self" href="{escape(urls.absolute(urls.feed))}"/><link rel="alternate" href="{escape(urls.absolute(""))}"/>'
-        f"<updated>{updated.isoformat()}T00:00:00Z</updated><author><name>{escape(title)}</name></author>"
-    )
-    entries = [make_entry(*args, urls) for _, _, make_entry, args in newest]
-    return (head + "\n" + "\n".join(entries) + "\n</feed>\n").encode("utf-8")
+    feed = element(None, "feed", xmlns="http://www.w3.org/2005/Atom")
+    element(feed, "id", urls.absolute(""))
+    element(feed, "title", title)
+    element(feed, "link", rel="self", href=urls.absolute(urls.feed))
+    element(feed, "link", rel="alternate", href=urls.absolute(""))
+    element(feed, "updated", f"{updated.isoformat()}T00:00:00Z")
+    element(element(feed, "author"), "name", title)
+    feed[-1].tail = "\n"
+    feed.extend(make_entry(*args, urls) for _, _, make_entry, args in newest)
+    return xml_file(feed, "utf-8")
 
 
 def hash_text(text: str) -> int:
@@ -112,13 +131,13 @@ def to_sitemap(site: Site, urls: Urls) -> bytes:
     rows += [(urls.measure(m), site.last_updated) for m in site.measures]
     rows += [(urls.states, site.last_updated)] + [(urls.state(code), site.last_updated) for code in states]
     rows += [(urls.page(p), p.updated) for p in site.pages]
-    body = "".join(
-        f"<url><loc>{escape(urls.absolute(path))}</loc><lastmod>{day.isoformat()}</lastmod></url>\n"
-        for path, day in rows
-    )
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}</urlset>\n'
-    ).encode()
+    urlset = element(None, "urlset", "\n", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+    for path, day in rows:
+        url = element(urlset, "url")
+        element(url, "loc", urls.absolute(path))
+        element(url, "lastmod", day.isoformat())
+        url.tail = "\n"
+    return xml_file(urlset, "UTF-8")
 
 
 def to_robots(urls: Urls) -> bytes:
