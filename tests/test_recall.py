@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TINY
+from tracker.data import fastyaml
 from tracker.data.jurisdictions import Recall, load_jurisdictions
 from tracker.errors import DataError
 
@@ -59,6 +60,41 @@ def test_each_read_gives_the_values_of_a_read_from_scratch(tmp_path: Path) -> No
     ):
         file.write_text(text, encoding="utf-8")
         assert load_jurisdictions(file, recall) == load_jurisdictions(file)
+
+
+# Edits after which only the sure reader reads the file as PyYAML does: a reread looks for these marks only in the
+# edited records and around the list, so each sits in one of those places.
+SURE_ONLY_EDITS = {
+    "an anchor and alias in an edited record": ("    kind: city\n", "    kind: &k city\n    status_note: *k\n"),
+    "a tab in an edited record": ("    kind: city\n", "    kind:\tcity\n"),
+    "a carriage return in an edited record": ("    kind: city\n", "    kind: city\r\n"),
+    "an escape in an edited record": ("Chicago sued", "Chicago\\tsued"),
+    "a document marker after the list": ("", "---\n"),
+    "a directive before everything": ("last_updated:", "%YAML 1.1\n---\nlast_updated:"),
+}
+
+
+@pytest.mark.parametrize("name", SURE_ONLY_EDITS)
+def test_marks_only_the_sure_reader_handles_are_found_in_an_edited_record(name: str, tmp_path: Path) -> None:
+    old, new = SURE_ONLY_EDITS[name]
+    text = GOOD.replace(old, new, 1) if old else GOOD + new
+    assert text != GOOD
+    file = tmp_path / "jurisdictions.yaml"
+    file.write_text(GOOD, encoding="utf-8")
+    recall = Recall()
+    load_jurisdictions(file, recall)
+    assert recall.items, "the first read kept its records"
+    file.write_text(text, encoding="utf-8")
+    assert fastyaml.read_fast(text, dict(recall.items)) is None
+    try:
+        expected: object = load_jurisdictions(file)
+    except DataError as e:
+        expected = [str(p) for p in e.problems]
+    try:
+        again: object = load_jurisdictions(file, recall)
+    except DataError as e:
+        again = [str(p) for p in e.problems]
+    assert again == expected
 
 
 def test_an_unchanged_record_is_not_made_again(tmp_path: Path) -> None:

@@ -40,9 +40,16 @@ REWRITTEN_NUMBER = re.compile(r"[-+]\.[0-9]")
 
 
 def needs_sure_reader(text: str) -> bool:
+    return _first_content(text) in FIRST_MARKS or _line_marks(text)
+
+
+FIRST_MARKS = ("-", ".", "%", "?", "{", "[")  # at the start of a file: markers, directives, keys; top-level flow
+
+
+def _line_marks(text: str) -> bool:
+    """Marks that lie within a line, or start at a line break: a file has them when one of its lines does."""
     return (
         any(mark in text for mark in SURE_ONLY)
-        or _first_content(text) in ("-", ".", "%", "?", "{", "[")  # markers, directives, keys; top-level flow
         or (not text.isascii() and any(c in text for c in UNICODE_BREAKS))
         or (any(c in text for c in INDICATORS) and _starts_a_value_with_an_indicator(text))
         or ("?" in text and COMPLEX_KEY.search(text) is not None)
@@ -112,11 +119,13 @@ def read_fast(text: str, kept: Kept | None = None) -> Fast | None:
     With `kept` (a preview reads the file after every save), items of the longest list read last time are
     not parsed again; `kept` then holds this read's items.
     """
-    if needs_sure_reader(text):
+    block = _longest_list(text)
+    split = None if block is None else _split(text, *block)
+    if needs_sure_reader(text) if split is None or not kept else _split_needs_sure_reader(split, kept):
         return None
     texts = Texts()
     try:
-        value = _load_in_batches(text, texts, kept)
+        value = _load_piece(text, texts) if split is None else _load_split(split, texts, kept)
     except (GiveUp, ryml.ExceptionParse, ryml.ExceptionBasic, ryml.ExceptionVisit, ValueError, RecursionError):
         return None
     if not isinstance(value, dict):
@@ -152,22 +161,43 @@ TOP_LINE = re.compile(r"\n(?=[^\s#])")  # the next line that starts at the margi
 BATCH = 500  # records per parse: rapidyaml's tree of a whole 10,000-record file takes about 200 MB
 
 
-def _load_in_batches(text: str, texts: Texts, kept: Kept | None = None) -> Any:
-    """Parse the longest top-level list a few hundred items at a time, the rest of the file on its own."""
-    block = _longest_list(text)
-    if block is None:
-        return _load_piece(text, texts)
-    key, start, end, items = block
+class Split(NamedTuple):
+    """A file as its longest top-level list's items and the rest, with that list left empty (`key: []`)."""
+
+    key: str
+    rest: str
+    items: list[str]
+    keys: tuple[bytes, ...]  # each item's text, by item_key
+    head: str  # the file up to the first item, and after the last one
+    tail: str
+
+
+def _split(text: str, key: str, start: int, end: int, starts: list[int]) -> Split:
+    items = [text[a:b] for a, b in itertools.pairwise([*starts, end])]
     rest = text[:start] + f"{key}: []\n" + text[end:]
-    value = _load_piece(rest, texts)
-    if not isinstance(value, dict) or value.get(key) != []:
+    return Split(key, rest, items, tuple(map(item_key, items)), text[: starts[0]], text[end:])
+
+
+def _split_needs_sure_reader(split: Split, kept: Kept) -> bool:
+    """needs_sure_reader of the whole file, looking only at its items not read before (they were checked then).
+
+    Every item starts a line, after the line break that ends the part before it: the file's marks are its parts'.
+    """
+    parts = [split.head, "\n" + split.tail]
+    parts += ["\n" + item for item, key in zip(split.items, split.keys, strict=True) if key not in kept]
+    return _first_content(split.head) in FIRST_MARKS or any(_line_marks(part) for part in parts)
+
+
+def _load_split(split: Split, texts: Texts, kept: Kept | None = None) -> Any:
+    """Parse the longest top-level list a few hundred items at a time, the rest of the file on its own."""
+    value = _load_piece(split.rest, texts)
+    if not isinstance(value, dict) or value.get(split.key) != []:
         raise GiveUp
-    pieces = [text[a:b] for a, b in itertools.pairwise([*items, end])]
-    texts.listed = Listed(key, tuple(map(item_key, pieces)), item_key(rest))
+    texts.listed = Listed(split.key, split.keys, item_key(split.rest))
     if kept is None:
-        value[key] = list(_load_items(pieces, texts))
+        value[split.key] = list(_load_items(split.items, texts))
     else:
-        value[key] = _load_kept(pieces, texts.listed.items, texts, kept)
+        value[split.key] = _load_kept(split.items, split.keys, texts, kept)
     return value
 
 

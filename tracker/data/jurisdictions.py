@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from tracker.build.cache import digest, read_sealed, write_sealed
-from tracker.data.checks import CHECKS, CROSS_CHECKS, RECORD_CHECKS, Check, rule_problems
+from tracker.data.checks import CHECKS, RECORD_CHECKS, Check, rule_problems
+from tracker.data.facts import Facts, cross_clean, facts_of
 from tracker.data.fastyaml import Fast, Kept, read_fast
 from tracker.data.placeholders import placeholder_problems
 from tracker.data.validate import schema_problems
@@ -78,8 +79,8 @@ def has_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
     listed = found.listed
     if recall is None or listed is None or listed.key != "jurisdictions" or listed.rest != recall.clean[0]:
         return bool(document_problems(doc))
-    if rule_problems(doc, CROSS_CHECKS):
-        return True
+    if not cross_clean(doc, recall.facts_for(listed.items, doc.value["jurisdictions"])):
+        return True  # the sure reader's checks say what and where
     new = [i for i, item in enumerate(listed.items) if item not in recall.clean[1]]
     if not new:
         return False
@@ -164,6 +165,13 @@ class Recall:
     items: Kept = field(default_factory=dict)  # the records as read last time, by their text (tracker/data/fastyaml.py)
     clean: tuple[bytes, frozenset[bytes]] = (b"", frozenset())  # the rest and the records of the last clean read
     made: dict[str, Jurisdiction] = field(default_factory=dict)  # by fingerprint: made from exactly those values
+    facts: dict[bytes, Facts | None] = field(default_factory=dict)  # by the record's text (tracker/data/facts.py)
+
+    def facts_for(self, keys: tuple[bytes, ...], records: list[Any]) -> list[Facts | None]:
+        """Each record's facts, made only for the records not read before; kept for the next read."""
+        facts = [self.facts[key] if key in self.facts else facts_of(r) for key, r in zip(keys, records, strict=True)]
+        self.facts = dict(zip(keys, facts, strict=True))
+        return facts
 
     @classmethod
     def read(cls, file: Path, code: str) -> Recall:
@@ -171,16 +179,16 @@ class Recall:
         try:
             payload = read_sealed(file)
             if payload is not None:
-                saved, items, clean = marshal.loads(payload)
+                saved, items, clean, facts = marshal.loads(payload)
                 if saved == code:
-                    return cls(items, clean)
+                    return cls(items, clean, facts=facts)
         except (OSError, ValueError, EOFError, TypeError):
             pass
         return cls()
 
     def write(self, file: Path, code: str) -> None:
         """Keep the records as read for the next build (a failure only makes that build read them all again)."""
-        payload = marshal.dumps((code, self.items, self.clean))
+        payload = marshal.dumps((code, self.items, self.clean, self.facts))
         with contextlib.suppress(OSError):
             write_sealed(file, payload)
 
@@ -222,7 +230,10 @@ def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes
     known.update((ref, source) for ref, source in shared.items() if ref not in own)
     raws = value["jurisdictions"]
     by_text: tuple[bytes | None, ...] = keys or (None,) * len(raws)
-    fingerprints = {raw["id"]: fingerprint(raw, raw_sources, key) for raw, key in zip(raws, by_text, strict=True)}
+    facts = {} if recall is None else recall.facts
+    fingerprints = {
+        raw["id"]: fingerprint(raw, raw_sources, key, facts.get(key)) for raw, key in zip(raws, by_text, strict=True)
+    }
     made = {} if recall is None else recall.made
     records = [made.get(fingerprints[raw["id"]]) or make_jurisdiction(raw, known) for raw in value["jurisdictions"]]
     if recall is not None:
@@ -243,15 +254,20 @@ class Sources(dict[str, Source]):
         return source
 
 
-def fingerprint(raw: dict[str, Any], raw_sources: dict[str, dict[str, Any]], key: bytes | None = None) -> str:
+def fingerprint(
+    raw: dict[str, Any], raw_sources: dict[str, dict[str, Any]], key: bytes | None = None, facts: Facts | None = None
+) -> str:
     """A hash of a record and of every source it cites: the values its Jurisdiction is made from.
 
     Hashing these plain values is far cheaper than hashing the built Jurisdiction (tracker/build/cache.py). `key`, the
-    hash of the record's text, stands for the record's own values when given: the fast reader reads a text as
-    the same values whatever the rest of the file (tracker/data/fastyaml.py keeps values by it), and a preview
-    saves the pickling of every record at every read.
+    hash of the record's text, stands for the record's own values when given, its own sources included: the fast
+    reader reads a text as the same values whatever the rest of the file (tracker/data/fastyaml.py keeps values by
+    it). Then only the sources it cites from elsewhere (shared ones) are hashed, found from its facts.
     """
+    if key is not None:
+        _, own, cited = facts or facts_of(raw) or (None, (), frozenset())
+        return digest(key, [raw_sources[ref] for ref in sorted(cited - set(own))])
     refs = {raw["status_source"], *(s["id"] for s in raw["sources"])}
     refs |= {x["source"] for x in raw["letters"]} | {g["source"] for g in raw["grants"]}
     refs |= {ref for e in raw["events"] for ref in e["sources"]}
-    return digest(raw if key is None else key, [raw_sources[ref] for ref in sorted(refs - {None})])
+    return digest(raw, [raw_sources[ref] for ref in sorted(refs - {None})])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -137,8 +138,9 @@ def check_waves(doc: Located | None, jurisdictions: tuple[Jurisdiction, ...]) ->
     if doc is None:
         return
     seen: set[str] = set()
+    letters = Counter(batch for j in jurisdictions for batch in j.batches)  # one pass, not one per wave
     for path, wave in items(doc, "waves"):
-        members = sum(1 for j in jurisdictions if wave.get("id") in j.batches)
+        members = letters[wave.get("id")] if isinstance(wave.get("id"), str) else 0
         if wave.get("id") in seen:
             yield problem_at(doc, "waves", path + ("id",), f'the wave "{wave.get("id")}" is listed twice.')
         seen.add(wave.get("id"))
