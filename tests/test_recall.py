@@ -3,6 +3,7 @@ every mistake is still found, with the same message, as when the file is read fr
 
 from __future__ import annotations
 
+import marshal
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ def test_marks_only_the_sure_reader_handles_are_found_in_an_edited_record(name: 
     load_jurisdictions(file, recall)
     assert recall.items, "the first read kept its records"
     file.write_text(text, encoding="utf-8")
-    assert fastyaml.read_fast(text, dict(recall.items)) is None
+    assert fastyaml.read_fast(text, fastyaml.Kept(recall.items)) is None
     try:
         expected: object = load_jurisdictions(file)
     except DataError as e:
@@ -106,3 +107,15 @@ def test_an_unchanged_record_is_not_made_again(tmp_path: Path) -> None:
     after = {j.id: j for j in load_jurisdictions(file, recall).jurisdictions}
     assert after["chicago-il"] is before["chicago-il"]
     assert after["jackson-ms"] is not before["jackson-ms"] and after["jackson-ms"].summary == "Jackson got the letter."
+
+
+def test_values_kept_in_memory_are_never_changed_by_a_load(tmp_path: Path) -> None:
+    """A reread uses the last read's values as they are, so nothing may change a value once read."""
+    file = tmp_path / "jurisdictions.yaml"
+    recall = Recall()
+    for text in (GOOD, GOOD.replace("Jackson received", "Jackson got")):
+        file.write_text(text, encoding="utf-8")
+        load_jurisdictions(file, recall)
+        assert recall.items.live and recall.items.live.keys() == recall.items.keys()
+        for key, value in recall.items.live.items():
+            assert value == marshal.loads(recall.items[key])

@@ -109,8 +109,18 @@ def load_fast(text: str) -> Any | None:
     return None if fast is None else fast.value
 
 
-# A list item's text (by item_key) -> its value, marshalled: each read gets its own copy.
-Kept = dict[bytes, bytes]
+class Kept(dict[bytes, bytes]):
+    """A list item's text (by item_key) -> its value, marshalled (a build keeps them in a file).
+
+    `live`: the values of the last read in this process, used again as they are: nothing changes a value once
+    read (tests/test_recall.py checks that they still equal their marshalled copies after a load).
+    """
+
+    live: dict[bytes, Any]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.live = {}
 
 
 def read_fast(text: str, kept: Kept | None = None) -> Fast | None:
@@ -224,18 +234,19 @@ def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Ke
     missing = {key: item for item, key in zip(items, keys, strict=True) if key not in kept}
     parsed = dict(zip(missing, _load_items(list(missing.values()), texts), strict=True))
     fresh: Kept = {}
-    values = []
+    values, live = [], kept.live
     for key in keys:
         value = parsed.pop(key, _NOT_PARSED)  # fresh from the parser: used as it is, once
         if value is _NOT_PARSED:
             texts.complete = False
             fresh[key] = fresh.get(key) or kept[key]
-            value = marshal.loads(fresh[key])
+            value = live[key] if key in live else marshal.loads(fresh[key])
         else:
             fresh[key] = marshal.dumps(value)  # before anyone can change it
         values.append(value)
     kept.clear()
     kept.update(fresh)
+    kept.live = dict(zip(keys, values, strict=True))
     return values
 
 

@@ -119,9 +119,9 @@ def make_event(e: dict[str, Any], cite: Cite) -> Event:
     return Event(to_date(e["date"]), e["kind"], e["summary"], tuple(cite(s) for s in e["sources"]))
 
 
-def make_jurisdiction(raw: dict[str, Any], known: dict[str, Source]) -> Jurisdiction:
+def make_jurisdiction(raw: dict[str, Any], known: Sources) -> Jurisdiction:
     """Build one record; `known` holds every source of the file (the checks allow citing any of them)."""
-    own = {s["id"]: known[s["id"]] for s in raw["sources"]}
+    own = {s["id"]: known.own(s) for s in raw["sources"]}
     cited: dict[str, Source] = {}
 
     def cite(ref: str) -> Source:
@@ -162,7 +162,7 @@ class Recall:
     A cached build keeps the records and which were clean in a file (tracker/build/cache.py, kept(out_dir, "recall")).
     """
 
-    items: Kept = field(default_factory=dict)  # the records as read last time, by their text (tracker/data/fastyaml.py)
+    items: Kept = field(default_factory=Kept)  # the records as read last time, by their text (tracker/data/fastyaml.py)
     clean: tuple[bytes, frozenset[bytes]] = (b"", frozenset())  # the rest and the records of the last clean read
     made: dict[str, Jurisdiction] = field(default_factory=dict)  # by fingerprint: made from exactly those values
     facts: dict[bytes, Facts | None] = field(default_factory=dict)  # by the record's text (tracker/data/facts.py)
@@ -181,14 +181,14 @@ class Recall:
             if payload is not None:
                 saved, items, clean, facts = marshal.loads(payload)
                 if saved == code:
-                    return cls(items, clean, facts=facts)
+                    return cls(Kept(items), clean, facts=facts)
         except (OSError, ValueError, EOFError, TypeError):
             pass
         return cls()
 
     def write(self, file: Path, code: str) -> None:
         """Keep the records as read for the next build (a failure only makes that build read them all again)."""
-        payload = marshal.dumps((code, self.items, self.clean, self.facts))
+        payload = marshal.dumps((code, dict(self.items), self.clean, self.facts))
         with contextlib.suppress(OSError):
             write_sealed(file, payload)
 
@@ -224,11 +224,10 @@ def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes
     `keys`: each record's text by fastyaml.item_key, when the fast reader gives them (see fingerprint).
     """
     shared = {s["id"]: make_source(s) for s in value.get("shared_sources", [])}
-    own = {s["id"]: s for raw in value["jurisdictions"] for s in raw["sources"]}
-    raw_sources = {s["id"]: s for s in value.get("shared_sources", [])} | own
-    known = Sources(raw_sources)
-    known.update((ref, source) for ref, source in shared.items() if ref not in own)
     raws = value["jurisdictions"]
+    raw_sources = RawSources(value.get("shared_sources", []), raws)
+    known = Sources(raw_sources)
+    known.update(shared)  # the checks made sure no record's source has a shared source's id
     by_text: tuple[bytes | None, ...] = keys or (None,) * len(raws)
     facts = {} if recall is None else recall.facts
     fingerprints = {
@@ -252,6 +251,26 @@ class Sources(dict[str, Source]):
     def __missing__(self, ref: str) -> Source:
         source = self[ref] = make_source(self.raw[ref])
         return source
+
+    def own(self, raw: dict[str, Any]) -> Source:
+        """A source a record lists, made from its own values (no search of the whole file for it)."""
+        return self[raw["id"]] if raw["id"] in self else self.setdefault(raw["id"], make_source(raw))
+
+
+class RawSources(dict[str, dict[str, Any]]):
+    """Every source's values by id: the shared ones at once, the records' own the first time one is asked for (a
+    record citing a source another record lists); a reread after one edit mostly needs none of them."""
+
+    def __init__(self, shared: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
+        super().__init__((s["id"], s) for s in shared)
+        self.records: list[dict[str, Any]] | None = records
+
+    def __missing__(self, ref: str) -> dict[str, Any]:
+        if self.records is None:
+            raise KeyError(ref)
+        records, self.records = self.records, None
+        self.update((s["id"], s) for raw in records for s in raw["sources"])
+        return self[ref]
 
 
 def fingerprint(
