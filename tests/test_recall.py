@@ -119,3 +119,27 @@ def test_values_kept_in_memory_are_never_changed_by_a_load(tmp_path: Path) -> No
         assert recall.items.live and recall.items.live.keys() == recall.items.keys()
         for key, value in recall.items.live.items():
             assert value == marshal.loads(recall.items[key])
+
+
+def test_a_file_saved_again_while_read_is_not_read_by_the_sure_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A half-written file (an editor saving in place) must not cost a sure read of the whole file: the read says
+    the file changed, and the preview waits for the next one."""
+    from tracker.data import jurisdictions
+
+    file = tmp_path / "jurisdictions.yaml"
+    file.write_text(GOOD, encoding="utf-8")
+    half = GOOD[: GOOD.index("  - id: jackson-ms")] + "  - id: jack"
+    real = jurisdictions.read_yaml_file
+
+    def read_while_saving(path: Path, display: str) -> str:
+        real(path, display)
+        file.write_text(GOOD + "\n", encoding="utf-8")  # the save goes on after the read
+        return half
+
+    monkeypatch.setattr(jurisdictions, "read_yaml_file", read_while_saving)
+    monkeypatch.setattr(jurisdictions, "load_yaml_text", lambda *_: pytest.fail("the sure reader was used"))
+    with pytest.raises(jurisdictions.FileChanged) as caught:
+        load_jurisdictions(file, Recall())
+    assert "changed while it was being read" in str(caught.value)

@@ -8,7 +8,7 @@ from tracker.build.cache import Cache, code_digest, kept
 from tracker.build.memo import Memo
 from tracker.build.output import Staging, Update
 from tracker.config import SiteConfig
-from tracker.data.jurisdictions import Recall
+from tracker.data.recall import Recall
 
 
 class Kept:

@@ -19,8 +19,9 @@ from tracker.build.progress import Progress
 from tracker.config import ROOT, SiteConfig
 from tracker.data.boundaries import Outlines, load_outlines
 from tracker.data.content import load_pages
-from tracker.data.jurisdictions import Recall, load_jurisdictions
+from tracker.data.jurisdictions import load_jurisdictions
 from tracker.data.other_files import Records, load_records
+from tracker.data.recall import Recall
 from tracker.errors import DataError
 from tracker.model.site import Site
 from tracker.render import pages as render

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import marshal
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from tracker.build.cache import digest, read_sealed, write_sealed
+from tracker.build.cache import digest
 from tracker.data.checks import CHECKS, RECORD_CHECKS, Check, rule_problems
 from tracker.data.facts import Facts, cross_clean, facts_of
-from tracker.data.fastyaml import Fast, Kept, read_fast
+from tracker.data.fastyaml import Fast, read_fast
 from tracker.data.placeholders import placeholder_problems
+from tracker.data.recall import Recall
 from tracker.data.validate import schema_problems
 from tracker.data.yamlfile import Located, load_yaml_text, read_yaml_file
 from tracker.errors import DataError, Problem
@@ -51,6 +49,7 @@ def fast_or_sure(
     With `recall` (a preview, or a cached build), records read last time are not parsed again.
     """
     display = display_path(file)
+    before = _stamp(file)
     text = read_yaml_file(file, display)
     found = read_fast(text, None if recall is None else recall.items)
     if found is not None:
@@ -58,6 +57,8 @@ def fast_or_sure(
         if made is not None:
             _read_clean(found, recall)
             return made
+    if _stamp(file) != before:  # saved again meanwhile: the sure reader (20 s at 10,000 records) would read a half
+        raise FileChanged(display)  # written file, which a preview's next read replaces anyway
     if recall is not None:
         recall.clean = (b"", frozenset())
     doc = load_yaml_text(text, display)
@@ -65,6 +66,22 @@ def fast_or_sure(
     if problems:
         raise DataError(problems)
     return sure(doc)
+
+
+class FileChanged(DataError):
+    """The file changed while it was read: a build says so; the preview waits for the next read."""
+
+    def __init__(self, display: str) -> None:
+        message = "the file changed while it was being read (saved again meanwhile?); build again."
+        super().__init__([Problem(display, None, None, message, title="File changed")])
+
+
+def _stamp(file: Path) -> tuple[int, int] | None:
+    try:
+        stat = file.stat()
+    except OSError:
+        return None  # read_yaml_file reports it
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _read_clean(found: Fast, recall: Recall | None) -> None:
@@ -153,44 +170,6 @@ def make_jurisdiction(raw: dict[str, Any], known: Sources) -> Jurisdiction:
         events=events,
         sources=tuple(cited.values()),
     )
-
-
-@dataclass
-class Recall:
-    """What a preview keeps from one read of the data to the next, so that a save re-makes only what changed.
-
-    A cached build keeps the records and which were clean in a file (tracker/build/cache.py, kept(out_dir, "recall")).
-    """
-
-    items: Kept = field(default_factory=Kept)  # the records as read last time, by their text (tracker/data/fastyaml.py)
-    clean: tuple[bytes, frozenset[bytes]] = (b"", frozenset())  # the rest and the records of the last clean read
-    made: dict[str, Jurisdiction] = field(default_factory=dict)  # by fingerprint: made from exactly those values
-    facts: dict[bytes, Facts | None] = field(default_factory=dict)  # by the record's text (tracker/data/facts.py)
-
-    def facts_for(self, keys: tuple[bytes, ...], records: list[Any]) -> list[Facts | None]:
-        """Each record's facts, made only for the records not read before; kept for the next read."""
-        facts = [self.facts[key] if key in self.facts else facts_of(r) for key, r in zip(keys, records, strict=True)]
-        self.facts = dict(zip(keys, facts, strict=True))
-        return facts
-
-    @classmethod
-    def read(cls, file: Path, code: str) -> Recall:
-        """What the last build with this code read (nothing, when the file is missing, damaged or stale)."""
-        try:
-            payload = read_sealed(file)
-            if payload is not None:
-                saved, items, clean, facts = marshal.loads(payload)
-                if saved == code:
-                    return cls(Kept(items), clean, facts=facts)
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
-        return cls()
-
-    def write(self, file: Path, code: str) -> None:
-        """Keep the records as read for the next build (a failure only makes that build read them all again)."""
-        payload = marshal.dumps((code, dict(self.items), self.clean, self.facts))
-        with contextlib.suppress(OSError):
-            write_sealed(file, payload)
 
 
 class Loaded(NamedTuple):

@@ -28,7 +28,8 @@ from tracker.build import pipeline
 from tracker.build.progress import Progress
 from tracker.config import SiteConfig
 from tracker.data.boundaries import Outlines
-from tracker.data.jurisdictions import Recall
+from tracker.data.jurisdictions import FileChanged
+from tracker.data.recall import Recall
 from tracker.errors import BuildError, DataError
 from tracker.model.site import Site
 from tracker.render.pages import contexts, make_env
@@ -96,6 +97,8 @@ class Preview:
             outlines = pipeline.load_outlines(pipeline.boundaries_dir(self.config), site.jurisdictions)
             self.publish((), self.live(site, outlines))
             return site, outlines
+        except FileChanged:
+            return None  # saved again while read: the watcher reads it again at once
         except Exception as e:  # a code error while editing must not end the preview either
             self.failed(problems_of(e))
             return None
