@@ -19,7 +19,7 @@ from tracker.build.progress import Progress
 from tracker.config import ROOT, SiteConfig
 from tracker.data.boundaries import Outlines, load_outlines
 from tracker.data.content import load_pages
-from tracker.data.jurisdictions import load_jurisdictions
+from tracker.data.jurisdictions import FileChanged, load_jurisdictions
 from tracker.data.other_files import Records, load_records
 from tracker.data.recall import Recall
 from tracker.errors import DataError
@@ -45,12 +45,14 @@ LEAFLET_FILES = (
 
 
 def load_site(config: SiteConfig, recall: Recall | None = None) -> Site:
-    """Read and validate every input; report the problems of data and pages together (recall: see data.py)."""
+    """Read and validate every input; report the problems of data and pages together (recall: data/recall.py)."""
     problems = []
     jurisdictions, shared, last_updated, pages, records, fingerprints = (), (), None, (), Records(), {}
     try:
         jurisdictions, shared, last_updated, fingerprints = load_jurisdictions(config.data_file, recall)
         records = load_records(config.data_dir, jurisdictions, shared)
+    except FileChanged:
+        raise  # nothing else is worth reading: the file is read again
     except DataError as e:
         problems += e.problems
     try:

@@ -50,7 +50,12 @@ def fast_or_sure(
     """
     display = display_path(file)
     before = _stamp(file)
-    text = read_yaml_file(file, display)
+    try:
+        text = read_yaml_file(file, display)
+    except DataError:  # emptied (an editor saving in place) and written again meanwhile?
+        if _stamp(file) != before:
+            raise FileChanged(display) from None
+        raise
     found = read_fast(text, None if recall is None else recall.items)
     if found is not None:
         made = fast(Located(found.value, display, _scan=found.scan), found)
