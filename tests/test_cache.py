@@ -329,12 +329,18 @@ def test_the_records_kept_for_the_next_build_are_used_only_when_intact(damage: s
 def test_the_download_pieces_kept_for_the_next_build_are_used_only_when_intact(damage: str, built: Path) -> None:
     """The downloads are joins of each record's kept pieces; a damaged or stale file of pieces is never used."""
     tree, site = built, config_for(built, "site")
-    file = cache.kept(site.out_dir.resolve(), "pieces")
+    folder = cache.kept(site.out_dir.resolve(), "pieces")
     code = cache.code_digest(site.templates_dir, site.static_dir)
-    saved_code, values = pickle.loads(cache.read_sealed(file))
-    assert saved_code == code and len(values) == len(load_jurisdictions(site.data_file).jurisdictions)
+    kept = {}
+    for file in sorted(folder.iterdir()):
+        saved_code, values = pickle.loads(cache.read_sealed(file))
+        assert saved_code == code and all(key[0] == file.name for key in values)
+        kept.update(values)
+    assert len(kept) == len(load_jurisdictions(site.data_file).jurisdictions)
     # Chicago's record stays as it is, but the CSV line kept for it says otherwise.
-    key, chicago = next((k, v) for k, v in values.items() if v.csv.startswith(b"chicago-il,"))
+    key, chicago = next((k, v) for k, v in kept.items() if v.csv.startswith(b"chicago-il,"))
+    file = folder / key[0]
+    values = pickle.loads(cache.read_sealed(file))[1]
     values[key] = chicago._replace(csv=chicago.csv.replace(b"chicago-il,", b"not-from-the-file,"))
     cache.write_sealed(file, pickle.dumps((code if damage != "another version of the code" else "other", values)))
     blob = file.read_bytes()
@@ -346,6 +352,21 @@ def test_the_download_pieces_kept_for_the_next_build_are_used_only_when_intact(d
     if damage == "none":  # the kept pieces are trusted: this is how a damaged file, if used, would show
         assert b"not-from-the-file," in (site.out_dir / "data/jurisdictions.csv").read_bytes()
         return
+    same_as_cold(tree, site)
+
+
+def test_after_one_edit_only_the_files_of_the_edited_records_pieces_are_written(built: Path) -> None:
+    """The file that held its old pieces, and the one that holds its new ones (files go by the key's first digit)."""
+    tree, site = built, config_for(built, "site")
+    folder = cache.kept(site.out_dir.resolve(), "pieces")
+    before = {file.name: file.stat().st_mtime_ns for file in folder.iterdir()}
+    build(site)  # nothing changed: nothing is written (a record read afresh and one kept hash alike)
+    assert {file.name: file.stat().st_mtime_ns for file in folder.iterdir()} == before
+    edit(tree / "data" / "jurisdictions.yaml", "\n    summary: ", "\n    summary: Edited. ")  # one record's
+    build(site)
+    after = {file.name: file.stat().st_mtime_ns for file in folder.iterdir()}
+    written = [name for name in after if before.get(name) != after[name]]
+    assert 1 <= len(written) <= 2 and len(after) > 2
     same_as_cold(tree, site)
 
 

@@ -44,12 +44,14 @@ Record = list[Any]  # [key, size, mtime_ns, inode, search part digest or None]
 def digest(*parts: Any, stand_ins: dict[int, str] | None = None) -> str:
     """A hash of values that pickle the same way whenever they are equal (no sets, no memory addresses).
 
-    `stand_ins` maps objects (by id) to a hash of what they were made from, hashed in their place.
+    The pickler keeps no memo (`fast`): with one, equal values that share objects differently (a record read afresh
+    and the same record unmarshalled) pickled differently. `stand_ins` maps objects (by id) to a hash of what they
+    were made from, hashed in their place.
     """
-    if not stand_ins:
-        return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
     buffer = io.BytesIO()
-    _StandInPickler(buffer, stand_ins).dump(parts)
+    pickler = _StandInPickler(buffer, stand_ins) if stand_ins else pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # our values are trees: no object contains itself
+    pickler.dump(parts)
     return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
 

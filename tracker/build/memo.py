@@ -1,7 +1,8 @@
 """Values kept from one build to the next, each by a hash of everything it is made from.
 
 A build asks for a value by its key; a value the last build made from the same inputs comes back as it was, any
-other is made now. What this build did not ask for is not kept: the file holds exactly the last build's values.
+other is made now. What this build did not ask for is not kept: the folder holds exactly the last build's values,
+in 16 files by the key's first digit, so that after one edit one file of the 90 MB a national site keeps is written.
 The key covers the generator's code (cache.code_digest), so another version of the code never reads them.
 """
 
@@ -16,20 +17,22 @@ from typing import Any, TypeVar
 from tracker.build.cache import digest, read_sealed, write_sealed
 
 T = TypeVar("T")
+SHARDS = "0123456789abcdef"  # a key's first digit names its file
 
 
 class Memo:
-    def __init__(self, file: Path | None, code: str) -> None:
-        """`file`: where the values are kept (None: nothing is read or kept, as in a cold build or a check)."""
-        self.file, self.code = file, code
+    def __init__(self, folder: Path | None, code: str) -> None:
+        """`folder`: where the values are kept (None: nothing is read or kept, as in a cold build or a check)."""
+        self.folder, self.code = folder, code
         self.old: dict[str, Any] = {}
         self.new: dict[str, Any] = {}
-        self.changed = False  # something made anew: the file no longer holds exactly this build's values
-        if file is not None:
-            with contextlib.suppress(Exception):  # missing, damaged or from other code: everything is made anew
-                payload = read_sealed(file)
+        self.changed: set[str] = set()  # the files that no longer hold exactly this build's values
+        for shard in SHARDS if folder is not None else "":
+            with contextlib.suppress(Exception):  # missing, damaged or from other code: its values are made anew
+                payload = read_sealed(folder / shard)
                 saved_code, values = pickle.loads(payload) if payload is not None else ("", {})
-                self.old = values if saved_code == code else {}
+                if saved_code == code and all(key[0] == shard for key in values):
+                    self.old.update(values)
 
     def key(self, kind: str, *inputs: Any) -> str:
         return digest(self.code, kind, *inputs)
@@ -40,12 +43,16 @@ class Memo:
             value = self.new[key] = self.old[key]
         else:
             value = self.new[key] = make(*args)
-            self.changed = True
+            self.changed.add(key[0])
         return value
 
     def save(self) -> None:
         """Keep this build's values (only once its site is in place: a failed build keeps the last build's)."""
-        if self.file is not None and (self.changed or self.new.keys() != self.old.keys()):
-            with contextlib.suppress(OSError):  # not kept: the next build makes them again
-                self.file.parent.mkdir(parents=True, exist_ok=True)
-                write_sealed(self.file, pickle.dumps((self.code, self.new), protocol=5))
+        if self.folder is None:
+            return
+        self.changed |= {key[0] for key in self.old.keys() - self.new.keys()}
+        with contextlib.suppress(OSError):  # not kept: the next build makes them again
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for shard in sorted(self.changed):
+                values = {key: value for key, value in self.new.items() if key[0] == shard}
+                write_sealed(self.folder / shard, pickle.dumps((self.code, values), protocol=5))
