@@ -92,7 +92,7 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def spy(func: Callable, config: SiteConfig, job: object, sheets: list[render.Sheet], *rest: object) -> object:
         made.clear()
-        made.extend(job.common.urls.file_for(s.path) for s in sheets)  # type: ignore[attr-defined]
+        made.extend(job.contexts.common.urls.file_for(s.path) for s in sheets)  # type: ignore[attr-defined]
         return real(func, config, job, sheets, *rest)
 
     monkeypatch.setattr(incremental, "in_workers", spy)

@@ -23,7 +23,7 @@ from tracker.build.progress import Progress
 from tracker.config import SiteConfig
 from tracker.data.boundaries import Outlines
 from tracker.model.site import Site
-from tracker.render.pages import Common, contexts, in_workers, render_sheet
+from tracker.render.pages import Contexts, contexts, in_workers, render_sheet
 from tracker.render.search import BUNDLE, index_folder, part_of
 from tracker.render.sheet import Sheet
 from tracker.render.urls import Urls
@@ -33,8 +33,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class PageJob:
-    common: Common  # for pages about the whole site
-    cached: Common  # for cached pages: `site` is only the Layout their key covers
+    contexts: Contexts  # for pages about the whole site, and for cached pages (`site` is only their key's Layout)
     staging: Path  # where new files go
     current: Path  # the site as it is: unchanged files stay there when updating in place
     update: bool
@@ -43,7 +42,7 @@ class PageJob:
 
 def _make(env: jinja2.Environment, job: PageJob, sheet: Sheet) -> tuple[str, str | None]:
     """Render one page into the staging folder; return its file and the digest of its indexed part."""
-    path, html, _ = render_sheet(env, job.cached if sheet.cached else job.common, sheet)
+    path, html, _ = render_sheet(env, job.contexts, sheet)
     target = job.staging / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(html)
@@ -61,8 +60,8 @@ def _write_part(parts: Path, path: str, html: bytes) -> str | None:
 
 def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progress) -> list[str]:
     """Every page into job.staging, except unchanged ones when updating; return all their files in order."""
-    common = job.common
-    base = digest(cache.code, common.config, common.urls, job.cached.site)
+    common = job.contexts.common
+    base = digest(cache.code, common.config, common.urls, job.contexts.cached.site)
     site = common.site
     # A jurisdiction is keyed by the hash of the values it was made from, not by pickling all its parts.
     stand_ins = {id(j): site.fingerprints[j.id] for j in site.jurisdictions if j.id in site.fingerprints}
@@ -91,8 +90,8 @@ def _remove_other_parts(parts: Path, keep: set[str]) -> None:
 
 
 def page_job(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, target: Staging, parts: Path) -> PageJob:
-    common, cached = contexts(site, config, urls, outlines)
-    return PageJob(common, cached, target.root, config.out_dir.resolve(), isinstance(target, Update), parts)
+    update = isinstance(target, Update)
+    return PageJob(contexts(site, config, urls, outlines), target.root, config.out_dir.resolve(), update, parts)
 
 
 def make_search(job: PageJob, cache: Cache, pages: list[str], meanwhile: Callable[[], T]) -> tuple[list[str], T]:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import jinja2
 
@@ -132,7 +132,17 @@ def batch_short(batch: str) -> str:
     return dt.date.fromisoformat(batch + "-01").strftime("%b %Y")
 
 
-def render_sheet(env: jinja2.Environment, common: Common, sheet: Sheet) -> tuple[str, bytes, str]:
+class Contexts(NamedTuple):
+    """What a page about the whole site sees, and what a cached page sees (`site` is only the Layout)."""
+
+    common: Common
+    cached: Common
+
+
+def render_sheet(env: jinja2.Environment, contexts: Contexts, sheet: Sheet) -> tuple[str, bytes, str]:
+    """The one way a page is made, by a build (build/incremental.py), a check (render_pages) and the preview
+    (serve/live.py): (its file, its bytes, what produced it)."""
+    common = contexts.cached if sheet.cached else contexts.common
     html = render(
         env,
         sheet.template,
@@ -162,22 +172,15 @@ def layout_of(site: Site) -> Layout:
     return Layout(site.nav_pages, site.last_updated, site.january_letter)
 
 
-def contexts(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> tuple[Common, Common]:
-    """What a page about the whole site sees, and what a cached page sees (`site` is only the Layout)."""
+def contexts(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> Contexts:
     cached = Common(layout_of(site), config, urls, outlines)  # type: ignore[arg-type]
-    return Common(site, config, urls, outlines), cached
+    return Contexts(Common(site, config, urls, outlines), cached)
 
 
 def render_pages(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> Iterator[tuple[str, bytes, str]]:
     """Yield (output path, bytes, what produced it) for every HTML page, in a fixed order (in memory)."""
-    common, cached = contexts(site, config, urls, outlines)
     sheets = plan_sheets(site, config, urls, outlines)
-    yield from in_workers(_render_one, config, (common, cached), sheets)
-
-
-def _render_one(env: jinja2.Environment, job: tuple[Common, Common], sheet: Sheet) -> tuple[str, bytes, str]:
-    common, cached = job
-    return render_sheet(env, cached if sheet.cached else common, sheet)
+    yield from in_workers(render_sheet, config, contexts(site, config, urls, outlines), sheets)
 
 
 PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves

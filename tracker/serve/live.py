@@ -8,7 +8,7 @@ import functools
 import jinja2
 
 from tracker.model.records import Jurisdiction
-from tracker.render.pages import Common, render_sheet
+from tracker.render.pages import Contexts, render_sheet
 from tracker.render.sheet import Sheet
 from tracker.render.sheets import jurisdiction_sheet, plan_sheets
 
@@ -18,20 +18,19 @@ class Live:
     """The pages of the data as last read, made when a tab asks for one (planned only when first asked for)."""
 
     env: jinja2.Environment
-    common: Common
-    cached: Common
+    contexts: Contexts
     records: dict[str, Jurisdiction]  # by the file of its page, e.g. "jurisdictions/chicago-il/index.html"
 
     @functools.cached_property
     def sheets(self) -> dict[str, Sheet]:
         """Every other page, by its file (the whole plan: a few dozen ms at 1,000 records)."""
-        c = self.common
+        c = self.contexts.common
         return {c.urls.file_for(sheet.path): sheet for sheet in plan_sheets(c.site, c.config, c.urls, c.outlines)}
 
     def page(self, file: str) -> bytes | None:
-        c = self.common
+        c = self.contexts.common
         record = self.records.get(file)
         sheet = jurisdiction_sheet(c.site, c.outlines, record) if record else self.sheets.get(file)
         if sheet is None:
             return None
-        return render_sheet(self.env, self.cached if sheet.cached else self.common, sheet)[1]
+        return render_sheet(self.env, self.contexts, sheet)[1]

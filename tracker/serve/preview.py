@@ -120,9 +120,9 @@ class Preview:
     def live(self, site: Site, outlines: Outlines) -> Live:
         config = self.config
         urls = Urls(config.base_url, config.site_url)
-        common, cached = contexts(site, config, urls, outlines)
+        both = contexts(site, config, urls, outlines)
         records = {urls.file_for(urls.jurisdiction(j)): j for j in site.jurisdictions}
-        return Live(self.templates(), common, cached, records)
+        return Live(self.templates(), both, records)
 
     def templates(self) -> jinja2.Environment:
         """One Jinja environment while the templates stay as they are: each compiles once, not after every save."""
