@@ -28,8 +28,6 @@ from tracker.model.records import (
 )
 from tracker.model.second_round import ListEntry, Measure, PublishedList
 
-FOCUS_BATCH = "2018-01"  # the letters of 24 January 2018: the tracker's main subject
-
 
 @dataclass(frozen=True)
 class TimelineItem:
@@ -158,9 +156,6 @@ class Site:
     @cached_property
     def round_ids(self) -> dict[str, tuple[str, ...]]:
         return {j.id: self.rounds(j) for j in self.jurisdictions}
-
-    def in_round(self, round_id: str) -> tuple[Jurisdiction, ...]:
-        return tuple(j for j in self.jurisdictions if round_id in self.round_ids[j.id])
 
     def cases_in(self, round_id: str) -> tuple[Case, ...]:
         return tuple(c for c in self.cases if c.round_id == round_id)

@@ -50,10 +50,6 @@ def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
     return out.getvalue()
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    return csv_lines([header]) + csv_lines(rows)
-
-
 def json_rows(header: Sequence[str], rows: Iterable[Row]) -> list[str]:
     """Each row as a JSON object; JSON keeps nulls as nulls (CSV can only leave the cell empty)."""
     return [compact_json({name: None if v == "" else v for name, v in zip(header, row, strict=True)}) for row in rows]
