@@ -217,17 +217,8 @@ def _longest_list(text: str) -> tuple[str, int, int, list[int]] | None:
     first = re.compile(r"\n( *)-[ \n]").search(text, body, end)
     if first is None or CONTENT_LINE.search(text, body, first.start()):
         return None
-    marker = "\n" + first.group(1) + "-"
-    items = [i + 1 for i in _find_all(text, marker, body, end) if text[i + len(marker) : i + len(marker) + 1] in " \n"]
-    return key, start, end, items
-
-
-def _find_all(text: str, marker: str, start: int, end: int) -> list[int]:
-    found, i = [], text.find(marker, start, end)
-    while i != -1:
-        found.append(i)
-        i = text.find(marker, i + 1, end)
-    return found
+    item = re.compile("\n" + first.group(1) + "-[ \n]")  # an item of this list starts a line so
+    return key, start, end, [found.start() + 1 for found in item.finditer(text, body, end)]
 
 
 def _load_piece(text: str, texts: Texts) -> Any:

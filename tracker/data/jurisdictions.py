@@ -213,9 +213,9 @@ def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes
     known = Sources(raw_sources)
     known.update(shared)  # the checks made sure no record's source has a shared source's id
     by_text: tuple[bytes | None, ...] = keys or (None,) * len(raws)
-    facts = {} if recall is None else recall.facts
+    facts = [None] * len(raws) if recall is None or keys is None else recall.facts_for(keys, raws)  # kept
     fingerprints = {
-        raw["id"]: fingerprint(raw, raw_sources, key, facts.get(key)) for raw, key in zip(raws, by_text, strict=True)
+        raw["id"]: fingerprint(raw, raw_sources, key, fact) for raw, key, fact in zip(raws, by_text, facts, strict=True)
     }
     made = {} if recall is None else recall.made
     records = [made.get(fingerprints[raw["id"]]) or make_jurisdiction(raw, known) for raw in value["jurisdictions"]]
@@ -269,7 +269,8 @@ def fingerprint(
     """
     if key is not None:
         _, own, cited = facts or facts_of(raw) or (None, (), frozenset())
-        return digest(key, [raw_sources[ref] for ref in sorted(cited - set(own))])
+        outside = sorted(cited - set(own))
+        return digest(key, [raw_sources[ref] for ref in outside]) if outside else key.hex()
     refs = {raw["status_source"], *(s["id"] for s in raw["sources"])}
     refs |= {x["source"] for x in raw["letters"]} | {g["source"] for g in raw["grants"]}
     refs |= {ref for e in raw["events"] for ref in e["sources"]}
