@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import io
 import os
 import shutil
 import signal
@@ -275,3 +276,30 @@ def test_a_stylesheet_change_reloads_the_tab_again_once_built(tiny: Path, tmp_pa
         thread.join(timeout=10)
     assert read.version != seen and built.version != read.version and not built.problems
     assert "/* edited */" in css
+
+
+def test_a_read_given_up_because_the_file_changed_keeps_the_build_waiting_and_its_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save caught half written is read again at the next event: the build already waiting stays, and a change
+    to static/ seen with the given-up read still makes the tabs reload once the site is built."""
+    from tracker.config import make_config
+    from tracker.data.jurisdictions import FileChanged
+    from tracker.serve.preview import Preview
+
+    config = make_config(out_dir=tmp_path / "site")
+    preview = Preview(config, out=io.StringIO())
+    waiting = (0, ("site", "outlines"), False)
+    preview.pending = waiting  # type: ignore[assignment]
+    reads: list[str] = []
+
+    def read_while_saving() -> None:
+        reads.append("given up")
+        raise FileChanged("data/jurisdictions.yaml")
+
+    monkeypatch.setattr(preview, "read", read_while_saving)
+    preview.look({config.static_dir / "site.css"})
+    assert preview.pending == waiting and reads == ["given up"]
+    monkeypatch.setattr(preview, "read", lambda: ("site", "outlines"))
+    preview.look({config.data_dir / "jurisdictions.yaml"})
+    assert preview.pending == (preview.builds, ("site", "outlines"), True)  # the static change still counts

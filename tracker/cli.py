@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -104,6 +105,9 @@ def run(args: argparse.Namespace) -> None:
         site = pipeline.check(config)
         print(f"OK: {len(site.jurisdictions)} jurisdictions and {len(site.pages)} pages are valid.")
     else:
+        # The process ends after the build: the cycle collector's pass over its millions of objects, when turned back
+        # on, would free nothing and cost 0.2 s at 10,000 records (the build leaves it off while it runs).
+        gc.disable()
         pipeline.build(config, use_cache=not args.no_cache)
         print(built_message(config))
 

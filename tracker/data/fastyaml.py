@@ -217,7 +217,7 @@ def _longest_list(text: str) -> tuple[str, int, int, list[int]] | None:
     first = re.compile(r"\n( *)-[ \n]").search(text, body, end)
     if first is None or CONTENT_LINE.search(text, body, first.start()):
         return None
-    item = re.compile("\n" + first.group(1) + "-[ \n]")  # an item of this list starts a line so
+    item = re.compile("\n" + first.group(1) + "-(?=[ \n])")  # not consuming the break: "-\n" may be an empty item
     return key, start, end, [found.start() + 1 for found in item.finditer(text, body, end)]
 
 

@@ -82,6 +82,7 @@ class Preview:
         # being made (its locks), a message being printed. The build process is forked only under it.
         self.quiet = threading.RLock()
         self.recall = Recall()  # the data as read last time: a save re-reads only the edited records
+        self.unread: set[Path] = set()  # the changes of a read given up because a file changed while read
         self.env: tuple[int, jinja2.Environment] | None = None
 
     def say(self, message: str) -> None:
@@ -98,12 +99,18 @@ class Preview:
             self.publish((), self.live(site, outlines))
             return site, outlines
         except FileChanged:
-            return None  # saved again while read: the watcher reads it again at once
+            raise  # the caller decides: the watcher reads it again at the next event
         except Exception as e:  # a code error while editing must not end the preview either
             self.failed(problems_of(e))
             return None
         finally:
             gc.enable()
+
+    def first_read(self) -> Loaded | None:
+        """The read at start: a file changed meanwhile is read again at once (the watcher already runs)."""
+        while True:
+            with contextlib.suppress(FileChanged):
+                return self.read()
 
     def failed(self, problems: tuple[str, ...]) -> None:
         self.publish(problems, None)
@@ -183,7 +190,7 @@ class Preview:
         """Watch, then read and build once: a save during that first build is seen by the watcher."""
         self.watcher.start()
         with self.quiet:
-            loaded = self.read()  # a broken first read still serves: the browser shows why
+            loaded = self.first_read()  # a broken first read still serves: the browser shows why
         if loaded is not None:
             self.write(self.builds, loaded)
         self.builder.start()
@@ -202,12 +209,17 @@ class Preview:
 
     def look(self, changed: set[Path]) -> None:
         """Read the inputs again, and hand the read to the builder."""
+        changed, self.unread = changed | self.unread, set()  # with those of a read given up (FileChanged)
         if any(self.config.templates_dir in path.parents for path in changed):
             self.template_saves += 1
         # Files the pages link to (static/) are served as built: the tabs reload again once they are.
         again = any(self.config.static_dir in path.parents for path in changed)
-        with self.quiet:
-            loaded = self.read()
+        try:
+            with self.quiet:
+                loaded = self.read()
+        except FileChanged:  # saved again while read: the next event reads it again, with these changes
+            self.unread = changed
+            return
         with self.changed:
             self.pending = None if loaded is None else (self.builds, loaded, again)
             self.changed.notify_all()
