@@ -129,10 +129,10 @@ def test_a_full_disk_midway_is_a_plain_message_and_keeps_the_site(
     assert_kept(config, before)
 
 
-def test_a_full_disk_while_the_second_process_writes_the_downloads_is_the_same_plain_message(
+def test_a_full_disk_while_the_downloads_are_written_is_the_same_plain_message(
     config: SiteConfig, before: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Only the CSV downloads fail, so the error can only come from the process that makes them (tracker/build/forked.py)."""
+    """Only the CSV downloads fail: they are written while Pagefind runs, and the error still reads the same."""
     real = Path.write_bytes
 
     def write_bytes(self: Path, data: bytes) -> int:
