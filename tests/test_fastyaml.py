@@ -329,7 +329,7 @@ def test_kept_records_are_parsed_once_in_batches_then_only_when_edited(monkeypat
         fastyaml, "_load_items", lambda missing, texts: (parsed.append(len(missing)), real(missing, texts))[1]
     )
     text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
-    kept = fastyaml.Kept()
+    kept = fastyaml.KeptItems()
     first = fastyaml.read_fast(text, kept)
     sure = load_yaml_text(text, "x")
     assert first is not None and first.value == sure.value

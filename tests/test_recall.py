@@ -86,7 +86,7 @@ def test_marks_only_the_sure_reader_handles_are_found_in_an_edited_record(name: 
     load_jurisdictions(file, recall)
     assert recall.items, "the first read kept its records"
     file.write_text(text, encoding="utf-8")
-    assert fastyaml.read_fast(text, fastyaml.Kept(recall.items)) is None
+    assert fastyaml.read_fast(text, fastyaml.KeptItems(recall.items)) is None
     try:
         expected: object = load_jurisdictions(file)
     except DataError as e:

@@ -56,7 +56,7 @@ def load_fast(text: str) -> Any | None:
     return None if fast is None else fast.value
 
 
-class Kept(dict[bytes, bytes]):
+class KeptItems(dict[bytes, bytes]):
     """A list item's text (by item_key) -> its value, marshalled (a build keeps them in a file).
 
     `live`: the values of the last read in this process, used again as they are: nothing changes a value once
@@ -70,7 +70,7 @@ class Kept(dict[bytes, bytes]):
         self.live = {}
 
 
-def read_fast(text: str, kept: Kept | None = None) -> Fast | None:
+def read_fast(text: str, kept: KeptItems | None = None) -> Fast | None:
     """load_fast's values, with every text value gathered for the checks on the way (Located.scan).
 
     With `kept` (a preview reads the file after every save), items of the longest list read last time are
@@ -135,7 +135,7 @@ def _split(text: str, key: str, start: int, end: int, starts: list[int]) -> Spli
     return Split(key, rest, items, tuple(map(item_key, items)), text[: starts[0]], text[end:])
 
 
-def _split_needs_sure_reader(split: Split, kept: Kept) -> bool:
+def _split_needs_sure_reader(split: Split, kept: KeptItems) -> bool:
     """needs_sure_reader of the whole file, looking only at its items not read before (they were checked then).
 
     Every item starts a line, after the line break that ends the part before it: the file's marks are its parts'.
@@ -145,7 +145,7 @@ def _split_needs_sure_reader(split: Split, kept: Kept) -> bool:
     return first_content(split.head) in FIRST_MARKS or any(line_marks(part) for part in parts)
 
 
-def _load_split(split: Split, texts: Texts, kept: Kept | None = None) -> Any:
+def _load_split(split: Split, texts: Texts, kept: KeptItems | None = None) -> Any:
     """Parse the longest top-level list a few hundred items at a time, the rest of the file on its own."""
     value = _load_piece(split.rest, texts)
     if not isinstance(value, dict) or value.get(split.key) != []:
@@ -172,7 +172,7 @@ def _load_items(items: list[str], texts: Texts) -> Iterator[Any]:
 _NOT_PARSED = object()
 
 
-def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Kept) -> list[Any]:
+def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: KeptItems) -> list[Any]:
     """Each item's value, parsing only the items `kept` lacks; then `kept` holds exactly these items.
 
     Items parsed now add their texts to `texts`; a kept item's texts are not kept (the checks walk the values
@@ -180,7 +180,7 @@ def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Ke
     """
     missing = {key: item for item, key in zip(items, keys, strict=True) if key not in kept}
     parsed = dict(zip(missing, _load_items(list(missing.values()), texts), strict=True))
-    fresh: Kept = {}
+    fresh: dict[bytes, bytes] = {}
     values, live = [], kept.live
     for key in keys:
         value = parsed.pop(key, _NOT_PARSED)  # fresh from the parser: used as it is, once

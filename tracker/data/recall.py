@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.build.cache import read_sealed, write_sealed
 from tracker.data.facts import Facts, facts_of
-from tracker.data.fastyaml import Kept
+from tracker.data.fastyaml import KeptItems
 from tracker.model.records import Jurisdiction
 
 
@@ -21,7 +21,9 @@ class Recall:
     A cached build keeps the records and which were clean in a file (tracker/build/cache.py, kept(out_dir, "recall")).
     """
 
-    items: Kept = field(default_factory=Kept)  # the records as read last time, by their text (tracker/data/fastyaml.py)
+    items: KeptItems = field(
+        default_factory=KeptItems
+    )  # the records as read last time, by their text (tracker/data/fastyaml.py)
     clean: tuple[bytes, frozenset[bytes]] = (b"", frozenset())  # the rest and the records of the last clean read
     made: dict[str, Jurisdiction] = field(default_factory=dict)  # by fingerprint: made from exactly those values
     facts: dict[bytes, Facts | None] = field(default_factory=dict)  # by the record's text (tracker/data/facts.py)
@@ -40,7 +42,7 @@ class Recall:
             if payload is not None:
                 saved, items, clean, facts = marshal.loads(payload)
                 if saved == code:
-                    return cls(Kept(items), clean, facts=facts)
+                    return cls(KeptItems(items), clean, facts=facts)
         except (OSError, ValueError, EOFError, TypeError):
             pass
         return cls()

@@ -130,11 +130,11 @@ def new_map(urls: Urls, tiles: bool) -> folium.Map:
 
 
 Bounds = list[list[float]]
-Kept = tuple[Path, str]  # the file a map is kept in, and the digest of the code
+KeptMap = tuple[Path, str]  # the file a map is kept in, and the digest of the code
 
 
 def drawn_map(
-    jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: Kept | None = None
+    jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: KeptMap | None = None
 ) -> MapParts:
     """The map of every jurisdiction (outlines for states and counties, one keyboard-reachable symbol each).
 
@@ -150,7 +150,7 @@ class MapPlan:
     """What the map shows, and the kept map when that and the code are unchanged (see drawn_map)."""
 
     def __init__(
-        self, jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: Kept | None
+        self, jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: KeptMap | None
     ) -> None:
         self.areas = [outline_feature(j, outlines) for j in jurisdictions if j.kind != CITY_KIND]
         lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
