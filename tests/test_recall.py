@@ -143,3 +143,35 @@ def test_a_file_saved_again_while_read_is_not_read_by_the_sure_reader(
     with pytest.raises(jurisdictions.FileChanged) as caught:
         load_jurisdictions(file, Recall())
     assert "changed while it was being read" in str(caught.value)
+
+
+def test_a_half_written_file_read_cleanly_is_neither_published_nor_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save caught half done can end at a record's edge and read without a mistake: the read must still say the
+    file changed, and keep last time's records, or the next read (the whole file) parses half of them again."""
+    from tracker.data import jurisdictions
+
+    file = tmp_path / "jurisdictions.yaml"
+    file.write_text(GOOD, encoding="utf-8")
+    recall = Recall()
+    whole = load_jurisdictions(file, recall)
+    kept = dict(recall.items)
+    half = GOOD[: GOOD.index("  - id: jackson-ms")]
+    assert fastyaml.read_fast(half) is not None, "the half file reads without a mistake"
+    real = jurisdictions.read_yaml_file
+
+    def read_while_saving(path: Path, display: str) -> str:
+        real(path, display)
+        file.write_text(GOOD, encoding="utf-8")  # the rest of the save lands after the read
+        return half
+
+    monkeypatch.setattr(jurisdictions, "read_yaml_file", read_while_saving)
+    with pytest.raises(jurisdictions.FileChanged):
+        load_jurisdictions(file, recall)
+    assert dict(recall.items) == kept
+    monkeypatch.setattr(jurisdictions, "read_yaml_file", real)
+    parsed: list[int] = []
+    monkeypatch.setattr(fastyaml, "_load_items", lambda items, texts: parsed.append(len(items)) or iter(()))
+    assert load_jurisdictions(file, recall).jurisdictions == whole.jurisdictions
+    assert parsed == [0], "the next read parses no record again"

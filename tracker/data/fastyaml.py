@@ -48,6 +48,7 @@ class Fast(NamedTuple):
     value: Any
     scan: tuple[str, bool] | None  # what Located.scan() gives for these values, when gathered while reading them
     listed: Listed | None = None  # when the file has a top-level list (its records)
+    kept: KeptItems | None = None  # this read's items, for the next read (read_fast with `kept`)
 
 
 def load_fast(text: str) -> Any | None:
@@ -74,29 +75,31 @@ def read_fast(text: str, kept: KeptItems | None = None) -> Fast | None:
     """load_fast's values, with every text value gathered for the checks on the way (Located.scan).
 
     With `kept` (a preview reads the file after every save), items of the longest list read last time are
-    not parsed again; `kept` then holds this read's items.
+    not parsed again. `kept` is left as it is: the result's `kept` holds this read's items, for the caller to keep
+    once it knows the file did not change while read (a half-written file's items would cost the next read).
     """
     block = _longest_list(text)
     split = None if block is None else _split(text, *block)
     if needs_sure_reader(text) if split is None or not kept else _split_needs_sure_reader(split, kept):
         return None
-    texts = Texts()
+    texts = Texts(KeptItems() if kept is not None else None)
     try:
         value = _load_piece(text, texts) if split is None else _load_split(split, texts, kept)
     except (GiveUp, ryml.ExceptionParse, ryml.ExceptionBasic, ryml.ExceptionVisit, ValueError, RecursionError):
         return None
     if not isinstance(value, dict):
         return None  # the sure reader explains what the file should hold
-    return Fast(value, texts.scan(), texts.listed)
+    return Fast(value, texts.scan(), texts.listed, texts.kept)
 
 
 class Texts:
     """Text values met while reading, joined a piece at a time (Located.scan's texts and NaN flag)."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept: KeptItems | None = None) -> None:
         self.pieces: list[str] = []  # each the texts of one piece, joined by line breaks
         self.nan = False
         self.listed: Listed | None = None
+        self.kept = kept  # the items of this read, by text (_load_kept)
         self.complete = True  # False when some values were not met (kept items: fastyaml._load_kept)
 
     def add(self, found: list[str], nan: bool) -> None:
@@ -173,7 +176,7 @@ _NOT_PARSED = object()
 
 
 def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: KeptItems) -> list[Any]:
-    """Each item's value, parsing only the items `kept` lacks; then `kept` holds exactly these items.
+    """Each item's value, parsing only the items `kept` lacks; texts.kept then holds exactly these items.
 
     Items parsed now add their texts to `texts`; a kept item's texts are not kept (the checks walk the values
     when they need them), so a read that reuses any item leaves `texts` incomplete.
@@ -191,9 +194,9 @@ def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Ke
         else:
             fresh[key] = marshal.dumps(value)  # before anyone can change it
         values.append(value)
-    kept.clear()
-    kept.update(fresh)
-    kept.live = dict(zip(keys, values, strict=True))
+    assert texts.kept is not None
+    texts.kept.update(fresh)
+    texts.kept.live = dict(zip(keys, values, strict=True))
     return values
 
 
