@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -354,3 +355,32 @@ def test_loading_the_data_never_needs_the_sure_reader(data: Path, monkeypatch: p
     loaded = jurisdictions.load_jurisdictions(data / "jurisdictions.yaml")
     assert len(loaded.jurisdictions) == len(yaml.safe_load((data / "jurisdictions.yaml").read_text())["jurisdictions"])
     assert jurisdictions.load_document(data / "jurisdictions.yaml").value["jurisdictions"]
+
+
+def random_edit(text: str, rng: random.Random) -> str:
+    """Text inserted, removed or replaced somewhere: list marks, line breaks at and off the margin, plain words."""
+    at = rng.randrange(len(text))
+    cut = rng.choice([0, 0, 1, 2, 5, 40, 400])
+    put = rng.choice(["", "x", "\n", "\n  - ", "\n- ", "\nkey:", "\n    a: 1", "  - id: new\n", "# note\n", "é"])
+    return text[:at] + put + text[at + cut :]
+
+
+@pytest.mark.parametrize("data", [ROOT / "data", TINY / "data"])
+def test_a_split_made_from_the_last_read_is_the_split_of_the_whole_text(data: Path) -> None:
+    """A preview splits a save from the last read's split (only the items the edit touches are found again): it must
+    be exactly the split of the whole text, or give up."""
+    rng = random.Random(14)
+    text = (data / "jurisdictions.yaml").read_text(encoding="utf-8")
+    last = fastyaml._split_whole(text)
+    assert last is not None
+    made = 0
+    for _ in range(300):
+        edited = random_edit(text, rng)
+        again = fastyaml._split_again(edited, last)
+        if again is not None:
+            assert again == fastyaml._split_whole(edited)
+            made += 1
+    assert made > 50, "most edits are inside the records, and split from the last read"
+    first = text.index("    name: ") + len("    name: ")
+    edited = text[:first] + "Edited " + text[first:]
+    assert fastyaml._split_again(edited, last) == fastyaml._split_whole(edited), "an edit of the first record"

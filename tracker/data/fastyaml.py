@@ -10,6 +10,7 @@ with the sure reader, which names the line of every mistake.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import itertools
@@ -61,14 +62,16 @@ class KeptItems(dict[bytes, bytes]):
     """A list item's text (by item_key) -> its value, marshalled (a build keeps them in a file).
 
     `live`: the values of the last read in this process, used again as they are: nothing changes a value once
-    read (tests/test_recall.py checks that they still equal their marshalled copies after a load).
+    read (tests/test_recall.py checks that they still equal their marshalled copies after a load). `split`: that
+    read's text as split (_split_again), also only in this process.
     """
 
     live: dict[bytes, Any]
+    split: Split | None
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.live = {}
+        self.live, self.split = {}, None
 
 
 def read_fast(text: str, kept: KeptItems | None = None) -> Fast | None:
@@ -78,8 +81,8 @@ def read_fast(text: str, kept: KeptItems | None = None) -> Fast | None:
     not parsed again. `kept` is left as it is: the result's `kept` holds this read's items, for the caller to keep
     once it knows the file did not change while read (a half-written file's items would cost the next read).
     """
-    block = _longest_list(text)
-    split = None if block is None else _split(text, *block)
+    last = None if kept is None else kept.split
+    split = (_split_again(text, last) if last is not None else None) or _split_whole(text)
     if needs_sure_reader(text) if split is None or not kept else _split_needs_sure_reader(split, kept):
         return None
     texts = Texts(KeptItems() if kept is not None else None)
@@ -89,6 +92,8 @@ def read_fast(text: str, kept: KeptItems | None = None) -> Fast | None:
         return None
     if not isinstance(value, dict):
         return None  # the sure reader explains what the file should hold
+    if texts.kept is not None:
+        texts.kept.split = split
     return Fast(value, texts.scan(), texts.listed, texts.kept)
 
 
@@ -130,12 +135,66 @@ class Split(NamedTuple):
     keys: tuple[bytes, ...]  # each item's text, by item_key
     head: str  # the file up to the first item, and after the last one
     tail: str
+    text: str  # the whole file
+    starts: list[int]  # where each item starts in it
+    margin: int  # how much longer the list is than the next longest top-level block
 
 
-def _split(text: str, key: str, start: int, end: int, starts: list[int]) -> Split:
+def _split_whole(text: str) -> Split | None:
+    block = _longest_list(text)
+    if block is None:
+        return None
+    key, start, end, starts, margin = block
     items = [text[a:b] for a, b in itertools.pairwise([*starts, end])]
     rest = text[:start] + f"{key}: []\n" + text[end:]
-    return Split(key, rest, items, tuple(map(item_key, items)), text[: starts[0]], text[end:])
+    return Split(key, rest, items, tuple(map(item_key, items)), text[: starts[0]], text[end:], text, starts, margin)
+
+
+def _split_again(text: str, last: Split) -> Split | None:
+    """_split_whole(text), made from the split of the text read last time when the edit lies between two of its
+    items' starts (a preview's save of one record): only the items it touches are found and hashed again.
+
+    Every item start kept lies in unchanged text; no line of the edited text may start at the margin, and the list
+    must stay the longest block. Otherwise (an edit of the last record, say), None.
+    """
+    old, starts, shift = last.text, last.starts, len(text) - len(last.text)
+    same = _same_run(old, text, min(len(old), len(text)), back=False)
+    if same == len(old) == len(text):
+        return last
+    edge = len(old) - _same_run(old, text, min(len(old), len(text)) - same, back=True)
+    indent = len(last.items[0]) - len(last.items[0].lstrip(" "))
+    # The first and last item start whose line break, dash and the character after lie outside the edit.
+    first, after = bisect.bisect_right(starts, same - indent - 2) - 1, bisect.bisect_left(starts, edge + 1)
+    if first < 0 or after >= len(starts) or last.margin + shift <= 0:
+        return None
+    begin, end = starts[first], starts[after] + shift
+    if TOP_LINE.search(text, begin - 1, end):
+        return None
+    item = re.compile("\n" + " " * indent + "-(?=[ \n])")
+    found = [m.start() + 1 for m in item.finditer(text, begin - 1, end)]
+    items = [text[a:b] for a, b in itertools.pairwise([*found, end])]
+    new_starts = starts[:first] + found + [s + shift for s in starts[after:]]
+    keys = last.keys[:first] + tuple(map(item_key, items)) + last.keys[after:]
+    items = last.items[:first] + items + last.items[after:]
+    return last._replace(items=items, keys=keys, text=text, starts=new_starts, margin=last.margin + shift)
+
+
+def _same_run(a: str, b: str, limit: int, back: bool) -> int:
+    """How many characters a and b have in common at their start (back: at their end), at most `limit`."""
+
+    def same(done: int, more: int) -> bool:
+        if back:
+            return a[len(a) - done - more : len(a) - done] == b[len(b) - done - more : len(b) - done]
+        return a[done : done + more] == b[done : done + more]
+
+    done, step = 0, 1 << 16  # by blocks, then by halves within the first block that differs
+    while done + step <= limit and same(done, step):
+        done += step
+    while step > 1:
+        step //= 2
+        if done + step <= limit and same(done, step):
+            done += step
+    return done
 
 
 def _split_needs_sure_reader(split: Split, kept: KeptItems) -> bool:
@@ -206,12 +265,14 @@ def _load_alone(piece: str) -> tuple[Any, list[str], bool]:
     return value, texts.pieces, texts.nan
 
 
-def _longest_list(text: str) -> tuple[str, int, int, list[int]] | None:
-    """The top-level key whose block list spans the most text: (key, start, end, where each item starts)."""
-    best = None
+def _longest_list(text: str) -> tuple[str, int, int, list[int], int] | None:
+    """The top-level key whose block list spans the most text: (key, start, end, where each item starts, how much
+    longer it is than the next longest block)."""
+    best, spans = None, [0, 0]
     for match in TOP_KEY.finditer("\n" + text):  # positions in text are one less
         after = TOP_LINE.search(text, match.end() - 1)
         end = after.start() + 1 if after else len(text)
+        spans.append(end - match.start())
         if best is None or end - match.start() > best[2] - best[1]:
             best = (match.group(1), match.start(), end, match.end() - 1)
     if best is None:
@@ -221,7 +282,8 @@ def _longest_list(text: str) -> tuple[str, int, int, list[int]] | None:
     if first is None or CONTENT_LINE.search(text, body, first.start()):
         return None
     item = re.compile("\n" + first.group(1) + "-(?=[ \n])")  # not consuming the break: "-\n" may be an empty item
-    return key, start, end, [found.start() + 1 for found in item.finditer(text, body, end)]
+    starts = [found.start() + 1 for found in item.finditer(text, body, end)]
+    return key, start, end, starts, end - start - sorted(spans)[-2]
 
 
 def _load_piece(text: str, texts: Texts) -> Any:
