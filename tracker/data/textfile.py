@@ -34,8 +34,8 @@ def _decode(path: str, data: bytes) -> str:
 ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
-def _check_controls(path: str, text: str) -> None:
-    if text.isascii() and len(text.encode("ascii").translate(None, ASCII_CONTROLS)) == len(text):
+def _check_controls(path: str, data: bytes, text: str) -> None:
+    if data.isascii() and len(data.translate(None, ASCII_CONTROLS)) == len(data):
         return
     found = CONTROLS.search(text)
     if found:
@@ -65,5 +65,5 @@ def read_text_file(file: Path, display: str) -> str:
         message = f"the file is {size}, more than the {MAX_BYTES:,} allowed; is it the right file?"
         raise DataError([Problem(display, None, None, message, title="File too large")])
     text = _decode(display, data)
-    _check_controls(display, text)
+    _check_controls(display, data, text)
     return text
