@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT, TINY
-from tracker.data import fastyaml, jurisdictions
+from tracker.data import fastyaml, jurisdictions, split
 from tracker.data.fastyaml import load_fast
 from tracker.data.yamlfile import Located, load_yaml_text
 from tracker.errors import DataError
@@ -252,7 +252,7 @@ def test_long_lists_are_read_in_batches_with_the_same_values(
 def test_the_bundled_data_is_read_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fastyaml, "BATCH", 7)
     text = (ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8")
-    assert fastyaml._longest_list(text) is not None
+    assert split.longest_list(text) is not None
     found = fastyaml.read_fast(text)
     sure = load_yaml_text(text, "x")
     assert found is not None and found.value == sure.value
@@ -371,16 +371,16 @@ def test_a_split_made_from_the_last_read_is_the_split_of_the_whole_text(data: Pa
     be exactly the split of the whole text, or give up."""
     rng = random.Random(14)
     text = (data / "jurisdictions.yaml").read_text(encoding="utf-8")
-    last = fastyaml._split_whole(text)
+    last = split.split_whole(text)
     assert last is not None
     made = 0
     for _ in range(300):
         edited = random_edit(text, rng)
-        again = fastyaml._split_again(edited, last)
+        again = split.split_again(edited, last)
         if again is not None:
-            assert again == fastyaml._split_whole(edited)
+            assert again == split.split_whole(edited)
             made += 1
     assert made > 50, "most edits are inside the records, and split from the last read"
     first = text.index("    name: ") + len("    name: ")
     edited = text[:first] + "Edited " + text[first:]
-    assert fastyaml._split_again(edited, last) == fastyaml._split_whole(edited), "an edit of the first record"
+    assert split.split_again(edited, last) == split.split_whole(edited), "an edit of the first record"
