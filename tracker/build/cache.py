@@ -89,9 +89,7 @@ def code_digest(templates: Path, static: Path) -> str:
 def kept(out_dir: Path, name: str) -> Path:
     """Where a build keeps something for the next: beside the site, not in it (nothing there is for publishing).
 
-    The names: "json" the pages' records (this manifest), "search" the part of each page the search indexer reads,
-    "search-complete" present only between a build that finished and the start of the next, "recall" the data's
-    records as read (data.Recall), "pieces" each record's pieces of the downloads (build/memo.py), "map" the home
+    The names: "json" the pages' records (this manifest), "recall" the data's records as read (data.Recall), "pieces" each record's pieces of the downloads (build/memo.py), "map" the home
     page's map as last drawn (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s).
     """
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.{name}"
@@ -124,15 +122,10 @@ class Cache:
     new: dict[str, Record] = field(default_factory=dict)
     search: str | None = None
     placed: list[str] = field(default_factory=list)
-    parts_trusted: bool = False  # the parts folder is exactly the previous build's (it finished), whose records we have
-    parts_consistent: bool = False  # this build left the parts folder exactly matching its pages
 
     @classmethod
     def open(cls, out_dir: Path, code: str, enabled: bool = True) -> Cache:
         cache = cls(out_dir, code, enabled)
-        stamp = kept(out_dir, "search-complete")
-        stamped = stamp.exists()
-        stamp.unlink(missing_ok=True)  # until this build finishes, the parts may be half updated
         if not enabled:
             return cache
         try:
@@ -141,8 +134,6 @@ class Cache:
                 cache.old, cache.old_search = saved["files"], saved.get("search")
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no usable cache: a cold build
-        # Without the records of the build that wrote them, nobody knows which parts belong to removed pages.
-        cache.parts_trusted = stamped and bool(cache.old)
         return cache
 
     def matches(self, out_dir: Path) -> bool:
@@ -184,8 +175,6 @@ class Cache:
             target.parent.mkdir(parents=True, exist_ok=True)
             data = {"format": FORMAT, "code": self.code, "search": self.search, "files": self.new}
             replace_file(target, json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
-            if self.parts_consistent:
-                kept(self.out_dir, "search-complete").touch()
         except OSError:
             pass  # the site is built; without records the next build is simply a cold one
 

@@ -8,9 +8,11 @@ text changed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -37,7 +39,7 @@ class PageJob:
     staging: Path  # where new files go
     current: Path  # the site as it is: unchanged files stay there when updating in place
     update: bool
-    parts: Path  # what the search indexer reads of each page
+    parts: Path  # what the search indexer reads of each page made in this build (search_parts)
 
 
 def _make(env: jinja2.Environment, job: PageJob, sheet: Sheet) -> tuple[str, str | None]:
@@ -80,15 +82,6 @@ def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progr
     return [common.urls.file_for(sheet.path) for sheet in sheets]
 
 
-def _remove_other_parts(parts: Path, keep: set[str]) -> None:
-    """Parts of pages the site no longer has (the folder is kept from build to build)."""
-    for folder, _, files in os.walk(parts):
-        base = Path(folder).relative_to(parts).as_posix()
-        for name in files:
-            if (name if base == "." else f"{base}/{name}") not in keep:
-                (Path(folder) / name).unlink()
-
-
 def page_job(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, target: Staging, parts: Path) -> PageJob:
     update = isinstance(target, Update)
     return PageJob(contexts(site, config, urls, outlines), target.root, config.out_dir.resolve(), update, parts)
@@ -101,26 +94,28 @@ def make_search(job: PageJob, cache: Cache, pages: list[str], meanwhile: Callabl
     old = [path for path in cache.old if path.startswith(BUNDLE)]
     if job.update and key == cache.old_search and old:
         if all([cache.unchanged(path, key) for path in old]):  # a list: check (and keep) every file
-            # Parts are repaired only when indexing; untrusted ones stay untrusted until then.
-            cache.parts_consistent = cache.parts_trusted
             return sorted(old), meanwhile()
         for path in old:
             cache.new.pop(path, None)
     made = set(cache.placed)
-    if not cache.parts_trusted:  # after a failed build: the unchanged pages' parts come from the site as it is
-        for path, _ in indexed:
-            if path not in made:
-                _write_part(job.parts, path, (job.current / path).read_bytes())
-    keep = {path for path, _ in indexed}
-    if cache.parts_trusted:  # the folder holds the previous build's parts: remove those of pages now gone
-        for path in {path for path, record in cache.old.items() if record[4]} - keep:
-            (job.parts / path).unlink(missing_ok=True)
-    else:
-        _remove_other_parts(job.parts, keep)
-    cache.parts_consistent = True
+    for path, _ in indexed:
+        if path not in made:  # a page left as it is: its part from the site as it is
+            _write_part(job.parts, path, (job.current / path).read_bytes())
     bundle = job.staging / BUNDLE
     result = index_folder(job.parts, bundle, meanwhile)
     files = sorted(p.relative_to(job.staging).as_posix() for p in bundle.rglob("*") if p.is_file())
     for path in files:
         cache.wrote(path, key, None)
     return files, result
+
+
+@contextlib.contextmanager
+def search_parts(out_dir: Path) -> Iterator[Path]:
+    """A folder for what the indexer reads of each page, beside the site for this build only."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.parts-", dir=out_dir.parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

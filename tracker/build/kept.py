@@ -14,7 +14,7 @@ from tracker.data.recall import Recall
 class Kept:
     """What the last build left for this one in .build-cache/ beside the site, each part checked before it is used:
     the records as read (Recall), each record's pieces of the downloads (Memo), the pages' keys and the files they
-    were written to, with their search parts (Cache), and the map as drawn. Saved only once the new site is in place;
+    were written to (Cache), and the map as drawn. Saved only once the new site is in place;
     with `enabled` False (a cold build) nothing is read or kept.
     """
 
@@ -27,11 +27,10 @@ class Kept:
         self.records = Recall.read(self.records_file, self.code) if enabled and records else None
         self.pieces = Memo(kept(out, "pieces") if enabled else None, self.code)
         self.map = (kept(out, "map"), self.code) if enabled else None
-        self.parts = kept(out, "search")
 
     @functools.cached_property
     def pages(self) -> Cache:
-        """Opened once the data is read: opening marks the kept search parts as in use until the build is saved."""
+        """Opened once the data is read (a preview's build is given the data and never opens the records)."""
         return Cache.open(self.out_dir, self.code, self.enabled)
 
     def target(self) -> Staging:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
 
-from tracker.build.incremental import make_search, page_job, write_pages
+from tracker.build.incremental import make_search, page_job, search_parts, write_pages
 from tracker.build.kept import Kept
 from tracker.build.memo import Memo
 from tracker.build.output import Output, Staging, check_paths, copy_tree_files
@@ -111,12 +111,12 @@ def build(
             site.made_once()  # before the render workers fork: they share these values instead of each making them
         with progress.stage("compare with the previous build"):
             target = kept.target()
-        with target:
+        with target, search_parts(config.out_dir) as parts:
             with progress.stage("plan the pages"):
                 sheets = plan_sheets(site, config, urls, outlines, kept.map)
                 claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [SEARCH_CLAIM]
                 check_paths(claims)
-            job = page_job(site, config, urls, outlines, target, kept.parts)
+            job = page_job(site, config, urls, outlines, target, parts)
             with progress.stage("render the pages"):
                 pages = write_pages(sheets, job, kept.pages, progress)
             with progress.stage("index for search and export the data"):
