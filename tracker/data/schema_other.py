@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tracker.data.schema import BATCHES, DATE, SLUG, SOURCE, SOURCE_REF, prop, record
+from tracker.data.schema import BATCHES, DATE, SLUG, SOURCE, SOURCE_REF, TEXT, glossary, prop, record
 
 CASE_STATUSES = {
     "pending": "Still before a court.",
@@ -49,8 +49,9 @@ CHANGE_KINDS = {
     "updated": "Existing facts brought up to date.",
     "correction": "A published fact was wrong and has been corrected.",
 }
-TEXT = {"type": "string", "minLength": 1}
 REFS = {"type": "array", "items": SOURCE_REF, "minItems": 1}
+ID = {"type": "string", "pattern": SLUG}
+IDS = {"type": "array", "items": ID}  # ids of jurisdictions or measures
 SOURCES = prop(
     "Sources defined in this file (ids unique across all data files).", [], {"type": "array", "items": SOURCE}
 )
@@ -123,21 +124,13 @@ CASE = record(
         "filed": prop("Date filed, or null.", "2017-08-07", DATE, nullable=True),
         "plaintiffs": prop("Plaintiffs as named.", "City of Chicago", TEXT),
         "defendants": prop("Defendants as named.", "Attorney General Jefferson B. Sessions III", TEXT),
-        "jurisdictions": prop(
-            "Ids of tracked jurisdictions that are parties.",
-            ["chicago-il"],
-            {"type": "array", "items": {"type": "string", "pattern": SLUG}},
-        ),
+        "jurisdictions": prop("Ids of tracked jurisdictions that are parties.", ["chicago-il"], IDS),
         "fiscal_years": prop(
             "Grant years at issue.",
             [2017],
             {"type": "array", "items": {"type": "integer", "minimum": 2005, "maximum": 2030}},
         ),
-        "status": prop(
-            "Where the case stands: " + "; ".join(f"{k} = {v}" for k, v in CASE_STATUSES.items()),
-            "decided",
-            {"enum": list(CASE_STATUSES)},
-        ),
+        "status": prop("Where the case stands: " + glossary(CASE_STATUSES), "decided", {"enum": list(CASE_STATUSES)}),
         "status_note": prop(
             "One sentence on where it ended, or null.", "The appeals court affirmed.", TEXT, nullable=True
         ),
@@ -149,21 +142,15 @@ CASE = record(
         "sources": prop("Sources defined for this case.", [], {"type": "array", "items": SOURCE}),
         "note": prop("Optional note.", "The docket number is from the appeal.", TEXT),
         "government_role": prop(
-            "The federal government's role: " + "; ".join(f"{k} = {v}" for k, v in GOVERNMENT_ROLES.items()),
+            "The federal government's role: " + glossary(GOVERNMENT_ROLES),
             "defendant",
             {"enum": list(GOVERNMENT_ROLES)},
         ),
         "result": prop(
-            "Plain result mark, from the state and local side: " + "; ".join(f"{k} = {v}" for k, v in RESULTS.items()),
-            "won",
-            {"enum": list(RESULTS)},
+            "Plain result mark, from the state and local side: " + glossary(RESULTS), "won", {"enum": list(RESULTS)}
         ),
         "result_note": prop("One sentence justifying the result mark, or null.", None, TEXT, nullable=True),
-        "challenges": prop(
-            "Ids of the national measures (measures.yaml) the case is about.",
-            ["eo-14159"],
-            {"type": "array", "items": {"type": "string", "pattern": SLUG}},
-        ),
+        "challenges": prop("Ids of the national measures (measures.yaml) the case is about.", ["eo-14159"], IDS),
     },
     optional=("filing_sources", "note"),
 )
@@ -177,16 +164,14 @@ ENTRY = record(
             "county",
             {"enum": list(LIST_CATEGORIES)},
         ),
-        "jurisdiction": prop(
-            "Id of the one jurisdiction record it means.", "san-francisco-ca", {"type": "string", "pattern": SLUG}
-        ),
+        "jurisdiction": prop("Id of the one jurisdiction record it means.", "san-francisco-ca", ID),
     }
 )
 ENTRY["description"] = "One entry of a published list, as published."
 
 PUBLISHED_LIST = record(
     {
-        "id": prop("Slug used in the address /lists/<id>/.", "doj-2025-08-05", {"type": "string", "pattern": SLUG}),
+        "id": prop("Slug used in the address /lists/<id>/.", "doj-2025-08-05", ID),
         "name": prop("Short title.", "Justice Department list of sanctuary jurisdictions", TEXT),
         "publisher": prop("Who published the list.", "U.S. Department of Justice", TEXT),
         "published": prop("Date the list was published.", "2025-08-05", DATE),
@@ -202,12 +187,8 @@ PUBLISHED_LIST["description"] = (
 
 MEASURE = record(
     {
-        "id": prop("Slug used in the address /measures/<id>/.", "eo-14159", {"type": "string", "pattern": SLUG}),
-        "kind": prop(
-            "Kind of measure: " + "; ".join(f"{k} = {v}" for k, v in MEASURE_KINDS.items()),
-            "executive-order",
-            {"enum": list(MEASURE_KINDS)},
-        ),
+        "id": prop("Slug used in the address /measures/<id>/.", "eo-14159", ID),
+        "kind": prop("Kind of measure: " + glossary(MEASURE_KINDS), "executive-order", {"enum": list(MEASURE_KINDS)}),
         "name": prop("Its name.", "Executive Order 14159", TEXT),
         "date": prop("Date signed or issued, or null when no source gives the day.", "2025-01-20", DATE, nullable=True),
         "effective": prop("Date it took effect, or null.", None, DATE, nullable=True),
@@ -228,11 +209,7 @@ CHANGE = record(
         "date": prop("Date of the change.", "2026-11-28", DATE),
         "kind": prop("added, updated or correction.", "correction", {"enum": list(CHANGE_KINDS)}),
         "summary": prop("What changed, in one or two sentences.", "Corrected Lawrence's FY2016 figure.", TEXT),
-        "jurisdictions": prop(
-            "Ids of the jurisdictions concerned.",
-            ["lawrence-ma"],
-            {"type": "array", "items": {"type": "string", "pattern": SLUG}},
-        ),
+        "jurisdictions": prop("Ids of the jurisdictions concerned.", ["lawrence-ma"], IDS),
         "source": prop("Id of the source a correction rests on, or null.", None, SOURCE_REF, nullable=True),
     }
 )
