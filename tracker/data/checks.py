@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.data.schema import STATUSES
 from tracker.data.states import STATE_FIPS
-from tracker.data.validate import describe_field, shorten, subject_of
+from tracker.data.validate import as_date, describe_field, shorten, subject_of
 from tracker.data.yamlfile import Located, PathKey
 from tracker.errors import Problem
 
@@ -33,13 +33,6 @@ def entries(record: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, A
     for i, item in enumerate(items if isinstance(items, list) else []):
         if isinstance(item, dict):
             yield i, item
-
-
-def as_date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        return None
 
 
 def all_sources(doc: Located) -> Iterator[tuple[PathKey, dict[str, Any]]]:
