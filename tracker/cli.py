@@ -74,9 +74,8 @@ def report(error: TrackerError) -> None:
 
 def run(args: argparse.Namespace) -> None:
     if args.command == "new":
-        from tracker.scaffold import (
-            command as scaffold_command,  # before the build's imports: printing a block needs none of them
-        )
+        # Imported before the build's modules: printing a block needs none of them.
+        from tracker.scaffold import command as scaffold_command
 
         # Not a build: a mistake in the arguments is one plain line from scaffold, with status 1.
         raise SystemExit(scaffold_command.new(args))

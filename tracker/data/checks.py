@@ -108,17 +108,14 @@ def check_dates(doc: Located) -> Iterator[tuple[PathKey, str]]:
             sent, due = as_date(letter.get("date")), as_date(letter.get("deadline"))
             if sent and due and due < sent:
                 path = ("jurisdictions", i, "letters", j, "deadline")
-                yield (
-                    path,
-                    f"{describe_field(path)} ({due.isoformat()}) is before the letter's date ({sent.isoformat()}).",
-                )
+                yield path, f"{describe_field(path)} ({due}) is before the letter's date ({sent})."
         if last is None:
             continue
         for path, when in _dated(i, record):
             if when > last:
                 yield (
                     path,
-                    f'{describe_field(path)} ({when.isoformat()}) is after the file\'s "last_updated" date ({last.isoformat()}); is the year right?',
+                    f'{describe_field(path)} ({when}) is after the file\'s "last_updated" date ({last}); is the year right?',
                 )
 
 
@@ -139,14 +136,12 @@ def check_places(doc: Located) -> Iterator[tuple[PathKey, str]]:
         base: PathKey = ("jurisdictions", i)
         # Only text can be looked up: a list where a word belongs is the schema's to report, not a crash here.
         fips, kind, state = (_text(record.get(key)) for key in ("fips", "kind", "state"))
-        if isinstance(fips, str) and fips.isdigit() and kind in FIPS_LENGTH and len(fips) != FIPS_LENGTH[kind]:
+        if fips and fips.isdigit() and kind in FIPS_LENGTH and len(fips) != FIPS_LENGTH[kind]:
             yield (
                 base + ("fips",),
                 f'"fips" is "{fips}" ({len(fips)} digits), but a {kind} has a {FIPS_LENGTH[kind]}-digit FIPS code.',
             )
-        elif (
-            isinstance(fips, str) and state in STATE_FIPS and fips.isdigit() and not fips.startswith(STATE_FIPS[state])
-        ):
+        elif fips and fips.isdigit() and state in STATE_FIPS and not fips.startswith(STATE_FIPS[state]):
             yield base + ("fips",), f'"fips" is "{fips}", but codes in {state} start with {STATE_FIPS[state]}.'
         lat, lon = record.get("lat"), record.get("lon")
         if not (_number(lat) and _number(lon) and abs(lat) <= 90 and abs(lon) <= 180):
@@ -216,15 +211,8 @@ def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
                 base + ("status",),
                 '"status" is null, but the record has letters: give the status of its 2017–2021 dispute.',
             )
-        if (
-            record.get("status_source") is None
-            and _text(record.get("status")) in STATUSES
-            and record["status"] != "letter-sent"
-        ):
-            yield (
-                base + ("status_source",),
-                f'"status_source" is null, but the status "{record.get("status")}" needs a source.',
-            )
+        if record.get("status_source") is None and _text(status) in STATUSES and status != "letter-sent":
+            yield base + ("status_source",), f'"status_source" is null, but the status "{status}" needs a source.'
         for j, grant in entries(record, "grants"):
             path = base + ("grants", j)
             amount, minimum = grant.get("amount"), grant.get("amount_min")
