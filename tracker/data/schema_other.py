@@ -58,10 +58,11 @@ SOURCES = prop(
 
 
 def document(title: str, key: str, item: dict[str, Any], description: str) -> dict[str, Any]:
+    """The schema of a file holding one list under `key`, and the sources its items cite."""
     body = record({key: prop(description, [], {"type": "array", "items": item}), "sources": SOURCES}, ("sources",))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": title,
+        "title": f"Sanctuary Grants Tracker: {title}",
         **body,
         "description": f"Sanctuary Grants Tracker: {description.lower()}",
     }
@@ -216,15 +217,11 @@ CHANGE = record(
 CHANGE["description"] = "A dated change to the tracker."
 
 SCHEMAS: dict[str, dict[str, Any]] = {
-    "waves": document(
-        "Sanctuary Grants Tracker: letter waves", "waves", WAVE, "The waves of Justice Department letters."
-    ),
-    "cases": document("Sanctuary Grants Tracker: lawsuits", "cases", CASE, "The lawsuits over the grant conditions."),
-    "lists": document(
-        "Sanctuary Grants Tracker: published lists", "lists", PUBLISHED_LIST, "Published lists of jurisdictions."
-    ),
-    "measures": document("Sanctuary Grants Tracker: national measures", "measures", MEASURE, "The national measures."),
-    "changelog": document("Sanctuary Grants Tracker: changelog", "entries", CHANGE, "Dated updates and corrections."),
+    "waves": document("letter waves", "waves", WAVE, "The waves of Justice Department letters."),
+    "cases": document("lawsuits", "cases", CASE, "The lawsuits over the grant conditions."),
+    "lists": document("published lists", "lists", PUBLISHED_LIST, "Published lists of jurisdictions."),
+    "measures": document("national measures", "measures", MEASURE, "The national measures."),
+    "changelog": document("changelog", "entries", CHANGE, "Dated updates and corrections."),
 }
 
 
