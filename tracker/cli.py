@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tracker.build.annotate import escape_data, report_problems
-from tracker.config import SiteConfig, make_config
+from tracker.config import ROOT, SiteConfig, make_config
 from tracker.errors import DataError, TrackerError
 
 log = logging.getLogger("tracker")
@@ -84,9 +84,8 @@ def run(args: argparse.Namespace) -> None:
     from tracker.serve import server
 
     if args.command == "schema":
-        root = Path(__file__).resolve().parent.parent
         for path, text in dictionary.generated_files().items():
-            (root / path).write_text(text, encoding="utf-8")
+            (ROOT / path).write_text(text, encoding="utf-8")
         print("Rewrote the JSON Schemas in schema/ and docs/data-dictionary.md.")
         return
     if args.command == "serve":

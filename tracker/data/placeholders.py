@@ -62,13 +62,11 @@ def placeholder_problems(doc: Located) -> list[Problem]:
         found = [(path, msg) for path, value in scalars(doc.value) if (msg := placeholder_message(path, value))]
     for i, record in records(doc):
         if (record.get("lat"), record.get("lon")) == PLACEHOLDER_POINT:
-            found.append(
-                (
-                    ("jurisdictions", i, "lat"),
-                    "the point is still the placeholder from `build.py new`; put the "
-                    "approximate point of city hall, county seat or capitol.",
-                )
+            message = (
+                "the point is still the placeholder from `build.py new`; put the "
+                "approximate point of city hall, county seat or capitol."
             )
+            found.append((("jurisdictions", i, "lat"), message))
     problems = []
     for path, message in found:
         line, col = doc.line_col(path)
