@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tracker.build.annotate import escape_data, report_problems
-from tracker.config import SiteConfig, make_config
+from tracker.config import ROOT, SiteConfig, make_config
 from tracker.errors import DataError, TrackerError
 
 log = logging.getLogger("tracker")
@@ -74,9 +74,8 @@ def report(error: TrackerError) -> None:
 
 def run(args: argparse.Namespace) -> None:
     if args.command == "new":
-        from tracker.scaffold import (
-            command as scaffold_command,  # before the build's imports: printing a block needs none of them
-        )
+        # Imported before the build's modules: printing a block needs none of them.
+        from tracker.scaffold import command as scaffold_command
 
         # Not a build: a mistake in the arguments is one plain line from scaffold, with status 1.
         raise SystemExit(scaffold_command.new(args))
@@ -85,9 +84,8 @@ def run(args: argparse.Namespace) -> None:
     from tracker.serve import server
 
     if args.command == "schema":
-        root = Path(__file__).resolve().parent.parent
         for path, text in dictionary.generated_files().items():
-            (root / path).write_text(text, encoding="utf-8")
+            (ROOT / path).write_text(text, encoding="utf-8")
         print("Rewrote the JSON Schemas in schema/ and docs/data-dictionary.md.")
         return
     if args.command == "serve":

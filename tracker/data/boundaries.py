@@ -115,11 +115,10 @@ def locator_svg(j: Jurisdiction, outlines: Outlines, size: int = 220) -> str:
     if drawing is None:
         return ""
     frame, state_path = drawing
-    shapes = [f'<path class="loc-state" d="{state_path}"/>']
-    if j.kind != CITY_KIND and j.kind != "state":
+    state_class = "loc-area" if j.kind == "state" else "loc-state"  # a state is itself the area marked
+    shapes = [f'<path class="{state_class}" d="{state_path}"/>']
+    if j.kind not in (CITY_KIND, "state"):
         shapes.append(f'<path class="loc-area" d="{path_data(outlines.jurisdictions[j.fips], frame)}"/>')
-    elif j.kind == "state":
-        shapes[0] = shapes[0].replace("loc-state", "loc-area")
     x, y = frame.xy(j.lon, j.lat)
     shapes.append(f'<circle class="loc-point" cx="{x:.1f}" cy="{y:.1f}" r="5"/>')
     return (

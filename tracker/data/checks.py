@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.data.schema import STATUSES
 from tracker.data.states import STATE_FIPS
-from tracker.data.validate import describe_field, shorten, subject_of
+from tracker.data.validate import as_date, describe_field, shorten, subject_of
 from tracker.data.yamlfile import Located, PathKey
 from tracker.errors import Problem
 
@@ -21,32 +21,21 @@ US_BOXES = ((17.5, 72.0, -180.0, -64.0), (13.0, 21.0, 144.0, 146.5), (-15.0, -10
 Check = Callable[[Located], Iterator[tuple[PathKey, str]]]
 
 
-def records(doc: Located) -> Iterator[tuple[int, dict[str, Any]]]:
-    items = doc.value.get("jurisdictions") if isinstance(doc.value, dict) else None
-    for i, item in enumerate(items if isinstance(items, list) else []):
-        if isinstance(item, dict):
-            yield i, item
-
-
 def entries(record: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each set of fields in the list record[key], with its place; anything else is the schema's to report."""
     items = record.get(key)
     for i, item in enumerate(items if isinstance(items, list) else []):
         if isinstance(item, dict):
             yield i, item
 
 
-def as_date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        return None
+def records(doc: Located) -> Iterator[tuple[int, dict[str, Any]]]:
+    return entries(doc.value if isinstance(doc.value, dict) else {}, "jurisdictions")
 
 
 def all_sources(doc: Located) -> Iterator[tuple[PathKey, dict[str, Any]]]:
-    shared = doc.value.get("shared_sources") if isinstance(doc.value, dict) else None
-    for i, source in enumerate(shared if isinstance(shared, list) else []):
-        if isinstance(source, dict):
-            yield ("shared_sources", i), source
+    for i, source in entries(doc.value if isinstance(doc.value, dict) else {}, "shared_sources"):
+        yield ("shared_sources", i), source
     for i, record in records(doc):
         for j, source in entries(record, "sources"):
             yield ("jurisdictions", i, "sources", j), source
@@ -119,17 +108,14 @@ def check_dates(doc: Located) -> Iterator[tuple[PathKey, str]]:
             sent, due = as_date(letter.get("date")), as_date(letter.get("deadline"))
             if sent and due and due < sent:
                 path = ("jurisdictions", i, "letters", j, "deadline")
-                yield (
-                    path,
-                    f"{describe_field(path)} ({due.isoformat()}) is before the letter's date ({sent.isoformat()}).",
-                )
+                yield path, f"{describe_field(path)} ({due}) is before the letter's date ({sent})."
         if last is None:
             continue
         for path, when in _dated(i, record):
             if when > last:
                 yield (
                     path,
-                    f'{describe_field(path)} ({when.isoformat()}) is after the file\'s "last_updated" date ({last.isoformat()}); is the year right?',
+                    f'{describe_field(path)} ({when}) is after the file\'s "last_updated" date ({last}); is the year right?',
                 )
 
 
@@ -150,14 +136,12 @@ def check_places(doc: Located) -> Iterator[tuple[PathKey, str]]:
         base: PathKey = ("jurisdictions", i)
         # Only text can be looked up: a list where a word belongs is the schema's to report, not a crash here.
         fips, kind, state = (_text(record.get(key)) for key in ("fips", "kind", "state"))
-        if isinstance(fips, str) and fips.isdigit() and kind in FIPS_LENGTH and len(fips) != FIPS_LENGTH[kind]:
+        if fips and fips.isdigit() and kind in FIPS_LENGTH and len(fips) != FIPS_LENGTH[kind]:
             yield (
                 base + ("fips",),
                 f'"fips" is "{fips}" ({len(fips)} digits), but a {kind} has a {FIPS_LENGTH[kind]}-digit FIPS code.',
             )
-        elif (
-            isinstance(fips, str) and state in STATE_FIPS and fips.isdigit() and not fips.startswith(STATE_FIPS[state])
-        ):
+        elif fips and fips.isdigit() and state in STATE_FIPS and not fips.startswith(STATE_FIPS[state]):
             yield base + ("fips",), f'"fips" is "{fips}", but codes in {state} start with {STATE_FIPS[state]}.'
         lat, lon = record.get("lat"), record.get("lon")
         if not (_number(lat) and _number(lon) and abs(lat) <= 90 and abs(lon) <= 180):
@@ -227,15 +211,8 @@ def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
                 base + ("status",),
                 '"status" is null, but the record has letters: give the status of its 2017–2021 dispute.',
             )
-        if (
-            record.get("status_source") is None
-            and _text(record.get("status")) in STATUSES
-            and record["status"] != "letter-sent"
-        ):
-            yield (
-                base + ("status_source",),
-                f'"status_source" is null, but the status "{record.get("status")}" needs a source.',
-            )
+        if record.get("status_source") is None and _text(status) in STATUSES and status != "letter-sent":
+            yield base + ("status_source",), f'"status_source" is null, but the status "{status}" needs a source.'
         for j, grant in entries(record, "grants"):
             path = base + ("grants", j)
             amount, minimum = grant.get("amount"), grant.get("amount_min")

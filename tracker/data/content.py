@@ -12,8 +12,9 @@ import markdown
 import nh3
 
 from tracker.data.jurisdictions import display_path
+from tracker.data.schema import SLUG
 from tracker.data.textfile import read_text_file
-from tracker.data.validate import describe_value, did_you_mean, type_hint
+from tracker.data.validate import as_date, describe_value, did_you_mean, type_hint
 from tracker.data.yamlfile import Located, load_yaml_text
 from tracker.errors import DataError, Problem
 from tracker.model.records import Page
@@ -51,7 +52,6 @@ def _published_names() -> set[str]:
 
 
 RESERVED = {name: f'its own "{name}" section' for name in _published_names()} | NAMED_USES
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Spellings of a Markdown file other than ".md": never published, so refused rather than silently skipped.
 OTHER_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4"}
@@ -129,27 +129,23 @@ def _hint(kind: type, value: Any, raw: str | None) -> str:
 
 def _check_dates(doc: Located) -> list[Problem]:
     """A page cannot have been changed before it was first published."""
-    date, updated = _typed(doc.value.get("date"), dt.date), _typed(doc.value.get("updated"), dt.date)
-    if not isinstance(date, dt.date) or not isinstance(updated, dt.date) or updated >= date:
+    date, updated = as_date(doc.value.get("date")), as_date(doc.value.get("updated"))
+    if date is None or updated is None or updated >= date:
         return []
     line, col = doc.line_col(("updated",))
-    message = f'"updated" ({updated.isoformat()}) is before "date" ({date.isoformat()}); is one of them mistyped?'
+    message = f'"updated" ({updated}) is before "date" ({date}); is one of them mistyped?'
     return [_front(doc.path, line, message, col)]
 
 
 def _typed(value: Any, kind: type) -> Any:
-    if kind is dt.date and isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value) if len(value) == 10 else None
-        except ValueError:
-            return None
-    return value
+    """A date written as text becomes a date (None when it is not a real one); other values stay as written."""
+    return as_date(value) if kind is dt.date and isinstance(value, str) else value
 
 
 def file_name_problems(file: Path, path: str) -> list[Problem]:
     """The file name is the page's address: it must be a clean slug that nothing else uses."""
     slug = file.stem
-    if not SLUG.match(slug):
+    if not re.match(SLUG, slug):
         message = (
             f'the file name "{file.name}" cannot be used: it becomes the page\'s address, so it must be lowercase '
             'letters, digits and hyphens, like "about-the-data.md".'

@@ -35,9 +35,10 @@ class Records:
     measures: tuple[Measure, ...] = ()  # by date
 
 
-def items(doc: Located, name: str) -> list[tuple[PathKey, dict[str, Any]]]:
+def items(doc: Located | None, name: str) -> list[tuple[PathKey, dict[str, Any]]]:
+    """The entries of a file's list (none when the file is absent)."""
     key = LIST_KEY[name]
-    values = doc.value.get(key) if isinstance(doc.value, dict) else None
+    values = doc.value.get(key) if doc and isinstance(doc.value, dict) else None
     return [((key, i), v) for i, v in enumerate(values or []) if isinstance(v, dict)]
 
 
@@ -72,9 +73,7 @@ def read(data_dir: Path, name: str) -> Located | None:
     return doc
 
 
-def own_sources(doc: Located | None, name: str) -> Iterator[tuple[PathKey, dict[str, Any]]]:
-    if doc is None:
-        return
+def own_sources(doc: Located, name: str) -> Iterator[tuple[PathKey, dict[str, Any]]]:
     for i, source in enumerate(doc.value.get("sources") or []):
         yield ("sources", i), source
     if name == "cases":
@@ -162,16 +161,16 @@ def check_waves(doc: Located | None, jurisdictions: tuple[Jurisdiction, ...]) ->
 
 
 def check_ids(docs: dict[str, Located], name: str) -> Iterator[Problem]:
-    doc, seen = docs.get(name), set()
-    for path, item in items(doc, name) if doc else []:
+    seen = set()
+    for path, item in items(docs.get(name), name):
         if item.get("id") in seen:
-            yield problem_at(doc, name, path + ("id",), f'the {name[:-1]} id "{item.get("id")}" is used twice.')
+            yield problem_at(docs[name], name, path + ("id",), f'the {name[:-1]} id "{item.get("id")}" is used twice.')
         seen.add(item.get("id"))
 
 
 def check_second_round(docs: dict[str, Located], jurisdiction_ids: set[str]) -> Iterator[Problem]:
     """A list entry names a jurisdiction record; a case names measures that exist."""
-    for path, listed in items(docs["lists"], "lists") if "lists" in docs else []:
+    for path, listed in items(docs.get("lists"), "lists"):
         for k, entry in enumerate(listed.get("entries") or []):
             if entry.get("jurisdiction") not in jurisdiction_ids:
                 yield problem_at(
@@ -180,8 +179,8 @@ def check_second_round(docs: dict[str, Located], jurisdiction_ids: set[str]) -> 
                     path + ("entries", k, "jurisdiction"),
                     f'the entry "{entry.get("label")}" names the jurisdiction "{entry.get("jurisdiction")}", but there is no jurisdiction with that id.',
                 )
-    measures = {m.get("id") for _, m in items(docs["measures"], "measures")} if "measures" in docs else set()
-    for path, case in items(docs["cases"], "cases") if "cases" in docs else []:
+    measures = {m.get("id") for _, m in items(docs.get("measures"), "measures")}
+    for path, case in items(docs.get("cases"), "cases"):
         for k, ident in enumerate(case.get("challenges") or []):
             if ident not in measures:
                 yield problem_at(
@@ -221,18 +220,9 @@ def load_records(data_dir: Path, jurisdictions: tuple[Jurisdiction, ...], shared
     if problems:
         raise DataError(problems)
     sources = registry | own
-    waves = sorted(
-        (make_wave(w, sources) for _, w in items(docs["waves"], "waves")) if "waves" in docs else [],
-        key=lambda w: w.date,
-    )
-    cases = sorted(
-        (make_case(c, sources) for _, c in items(docs["cases"], "cases")) if "cases" in docs else [], key=case_order
-    )
-    changes = sorted(
-        (make_change(c, sources) for _, c in items(docs["changelog"], "changelog")) if "changelog" in docs else [],
-        key=lambda c: c.date,
-        reverse=True,
-    )
+    waves = sorted(made(docs, "waves", make_wave, sources), key=lambda w: w.date)
+    cases = sorted(made(docs, "cases", make_case, sources), key=case_order)
+    changes = sorted(made(docs, "changelog", make_change, sources), key=lambda c: c.date, reverse=True)
     lists = sorted(made(docs, "lists", make_list, sources), key=lambda x: (x.published, x.id))
     measures = sorted(made(docs, "measures", make_measure, sources), key=lambda m: (m.date or dt.date.max, m.name))
     return Records(tuple(waves), tuple(cases), tuple(changes), tuple(lists), tuple(measures))
@@ -244,4 +234,4 @@ def made(
     make: Callable[[dict[str, Any], dict[str, Source]], T],
     sources: dict[str, Source],
 ) -> list[T]:
-    return [make(item, sources) for _, item in items(docs[name], name)] if name in docs else []
+    return [make(item, sources) for _, item in items(docs.get(name), name)]

@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from tracker.data.checks import scalars
+from tracker.data.checks import records, scalars
 from tracker.data.schema import SLUG
 from tracker.data.validate import describe_field, subject_of
 from tracker.data.yamlfile import Located, PathKey
@@ -22,11 +22,6 @@ PLACEHOLDER_STATE = "KS"  # the state of that point, so the placeholder FIPS cod
 # A real date is needed to pass validation; this one is too early to be any fact the tracker records.
 PLACEHOLDER_DATE = "1900-01-01"
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
-
-
-def records(doc: Located | None) -> list[dict[str, Any]]:
-    items = doc.value.get("jurisdictions") if doc and isinstance(doc.value, dict) else None
-    return [r if isinstance(r, dict) else {} for r in items] if isinstance(items, list) else []
 
 
 def hostname(url: str) -> str:
@@ -65,15 +60,13 @@ def placeholder_problems(doc: Located) -> list[Problem]:
     found: list[tuple[PathKey, str]] = []
     if MAYBE_PLACEHOLDER.search(doc.scan()[0]):  # paths only when worth building
         found = [(path, msg) for path, value in scalars(doc.value) if (msg := placeholder_message(path, value))]
-    for i, record in enumerate(records(doc)):
+    for i, record in records(doc):
         if (record.get("lat"), record.get("lon")) == PLACEHOLDER_POINT:
-            found.append(
-                (
-                    ("jurisdictions", i, "lat"),
-                    "the point is still the placeholder from `build.py new`; put the "
-                    "approximate point of city hall, county seat or capitol.",
-                )
+            message = (
+                "the point is still the placeholder from `build.py new`; put the "
+                "approximate point of city hall, county seat or capitol."
             )
+            found.append((("jurisdictions", i, "lat"), message))
     problems = []
     for path, message in found:
         line, col = doc.line_col(path)

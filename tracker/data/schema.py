@@ -36,6 +36,7 @@ EVENT_KINDS = ("letter", "response", "lawsuit", "ruling", "clearance", "funding"
 
 SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+TEXT = {"type": "string", "minLength": 1}
 URL = {
     "type": "string",
     "pattern": "^https?://[^\\s]+$",
@@ -45,10 +46,13 @@ URL = {
 
 def prop(description: str, example: Any, schema: dict[str, Any], nullable: bool = False) -> dict[str, Any]:
     """Describe one field: its rule, a description for editors and an example."""
-    body = dict(schema)
-    if nullable:
-        body = {"anyOf": [body, {"type": "null"}]}
+    body = {"anyOf": [schema, {"type": "null"}]} if nullable else schema
     return {**body, "description": description, "examples": [example]}
+
+
+def glossary(terms: dict[str, str]) -> str:
+    """The allowed values of a field with their meanings, for its description."""
+    return "; ".join(f"{key} = {meaning}" for key, meaning in terms.items())
 
 
 def record(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -76,9 +80,9 @@ SOURCE = record(
         "title": prop(
             "Title of the article, document or page.",
             "Justice Department demands documents from 23 jurisdictions",
-            {"type": "string", "minLength": 1},
+            TEXT,
         ),
-        "publisher": prop("Who published it.", "U.S. Department of Justice", {"type": "string", "minLength": 1}),
+        "publisher": prop("Who published it.", "U.S. Department of Justice", TEXT),
         "date": prop("Publication date (YYYY-MM-DD), or null when unknown.", "2018-01-24", DATE, nullable=True),
     }
 )
@@ -89,16 +93,10 @@ SOURCE_REF = {"type": "string", "pattern": SLUG, "x-hint": "the id of a source, 
 LETTER = record(
     {
         "date": prop("Date of the letter.", "2018-01-24", DATE),
-        "batch": prop(
-            "Which wave of letters: " + "; ".join(f"{k} = {v}" for k, v in BATCHES.items()) + ".",
-            "2018-01",
-            {"enum": list(BATCHES)},
-        ),
+        "batch": prop("Which wave of letters: " + glossary(BATCHES) + ".", "2018-01", {"enum": list(BATCHES)}),
         "deadline": prop("Date a reply was due, or null when none is recorded.", "2018-02-23", DATE, nullable=True),
         "source": prop("Id of the source for this letter.", "doj-2018-01-24", SOURCE_REF),
-        "note": prop(
-            "Optional one-line note.", "Addressed to the police superintendent.", {"type": "string", "minLength": 1}
-        ),
+        "note": prop("Optional one-line note.", "Addressed to the police superintendent.", TEXT),
     },
     optional=("note",),
 )
@@ -141,15 +139,9 @@ GRANT = record(
             'For "more than" figures: the lower bound in whole dollars; otherwise null.', 2000000, MONEY, nullable=True
         ),
         "confidence": prop(
-            "What kind of figure this is: " + "; ".join(f"{k} = {v}" for k, v in CONFIDENCES.items()),
-            "reported",
-            {"enum": list(CONFIDENCES)},
+            "What kind of figure this is: " + glossary(CONFIDENCES), "reported", {"enum": list(CONFIDENCES)}
         ),
-        "note": prop(
-            "Optional one-line note, e.g. about joint awards.",
-            "Joint award shared with Cook County.",
-            {"type": "string", "minLength": 1},
-        ),
+        "note": prop("Optional one-line note, e.g. about joint awards.", "Joint award shared with Cook County.", TEXT),
         "source": prop("Id of the source for this figure.", "clarion-2017-11-15", SOURCE_REF),
     },
     optional=("note",),
@@ -163,7 +155,7 @@ EVENT = record(
         "summary": prop(
             "One or two sentences in your own words.",
             "The city sued the Justice Department over the grant conditions.",
-            {"type": "string", "minLength": 1},
+            TEXT,
         ),
         "sources": prop(
             "Ids of the sources for this event (at least one).",
@@ -181,8 +173,8 @@ JURISDICTION = record(
             "chicago-il",
             {"type": "string", "pattern": SLUG, "x-hint": "lowercase letters, digits and hyphens, like chicago-il"},
         ),
-        "name": prop("Short display name.", "Chicago", {"type": "string", "minLength": 1}),
-        "official_name": prop("Full official name.", "City of Chicago", {"type": "string", "minLength": 1}),
+        "name": prop("Short display name.", "Chicago", TEXT),
+        "official_name": prop("Full official name.", "City of Chicago", TEXT),
         "kind": prop("Kind of government: " + ", ".join(KINDS) + ".", "city", {"enum": list(KINDS)}),
         "state": prop("Two-letter USPS state code.", "IL", {"enum": US_STATES}),
         "fips": prop(
@@ -202,7 +194,7 @@ JURISDICTION = record(
         ),
         "status": prop(
             "Where its 2017–2021 dispute stands, or null for a jurisdiction first targeted in 2025 (no letters): "
-            + "; ".join(f"{k} = {v}" for k, v in STATUSES.items()),
+            + glossary(STATUSES),
             "cleared",
             {"enum": list(STATUSES)},
             nullable=True,
@@ -216,12 +208,12 @@ JURISDICTION = record(
         "status_note": prop(
             "Optional sentence explaining the status.",
             "The Justice Department said it found no evidence of non-compliance.",
-            {"type": "string", "minLength": 1},
+            TEXT,
         ),
         "summary": prop(
             "One or two sentences in your own words: what happened to this jurisdiction.",
             "Chicago sued in August 2017 and won.",
-            {"type": "string", "minLength": 1},
+            TEXT,
         ),
         "letters": prop(
             "Letters from the Justice Department in 2017–2018; empty ([]) for a jurisdiction first targeted in 2025.",

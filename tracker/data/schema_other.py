@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tracker.data.schema import BATCHES, DATE, SLUG, SOURCE, SOURCE_REF, prop, record
+from tracker.data.schema import BATCHES, DATE, SLUG, SOURCE, SOURCE_REF, TEXT, glossary, prop, record
 
 CASE_STATUSES = {
     "pending": "Still before a court.",
@@ -49,18 +49,20 @@ CHANGE_KINDS = {
     "updated": "Existing facts brought up to date.",
     "correction": "A published fact was wrong and has been corrected.",
 }
-TEXT = {"type": "string", "minLength": 1}
 REFS = {"type": "array", "items": SOURCE_REF, "minItems": 1}
+ID = {"type": "string", "pattern": SLUG}
+IDS = {"type": "array", "items": ID}  # ids of jurisdictions or measures
 SOURCES = prop(
     "Sources defined in this file (ids unique across all data files).", [], {"type": "array", "items": SOURCE}
 )
 
 
 def document(title: str, key: str, item: dict[str, Any], description: str) -> dict[str, Any]:
+    """The schema of a file holding one list under `key`, and the sources its items cite."""
     body = record({key: prop(description, [], {"type": "array", "items": item}), "sources": SOURCES}, ("sources",))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": title,
+        "title": f"Sanctuary Grants Tracker: {title}",
         **body,
         "description": f"Sanctuary Grants Tracker: {description.lower()}",
     }
@@ -123,21 +125,13 @@ CASE = record(
         "filed": prop("Date filed, or null.", "2017-08-07", DATE, nullable=True),
         "plaintiffs": prop("Plaintiffs as named.", "City of Chicago", TEXT),
         "defendants": prop("Defendants as named.", "Attorney General Jefferson B. Sessions III", TEXT),
-        "jurisdictions": prop(
-            "Ids of tracked jurisdictions that are parties.",
-            ["chicago-il"],
-            {"type": "array", "items": {"type": "string", "pattern": SLUG}},
-        ),
+        "jurisdictions": prop("Ids of tracked jurisdictions that are parties.", ["chicago-il"], IDS),
         "fiscal_years": prop(
             "Grant years at issue.",
             [2017],
             {"type": "array", "items": {"type": "integer", "minimum": 2005, "maximum": 2030}},
         ),
-        "status": prop(
-            "Where the case stands: " + "; ".join(f"{k} = {v}" for k, v in CASE_STATUSES.items()),
-            "decided",
-            {"enum": list(CASE_STATUSES)},
-        ),
+        "status": prop("Where the case stands: " + glossary(CASE_STATUSES), "decided", {"enum": list(CASE_STATUSES)}),
         "status_note": prop(
             "One sentence on where it ended, or null.", "The appeals court affirmed.", TEXT, nullable=True
         ),
@@ -149,21 +143,15 @@ CASE = record(
         "sources": prop("Sources defined for this case.", [], {"type": "array", "items": SOURCE}),
         "note": prop("Optional note.", "The docket number is from the appeal.", TEXT),
         "government_role": prop(
-            "The federal government's role: " + "; ".join(f"{k} = {v}" for k, v in GOVERNMENT_ROLES.items()),
+            "The federal government's role: " + glossary(GOVERNMENT_ROLES),
             "defendant",
             {"enum": list(GOVERNMENT_ROLES)},
         ),
         "result": prop(
-            "Plain result mark, from the state and local side: " + "; ".join(f"{k} = {v}" for k, v in RESULTS.items()),
-            "won",
-            {"enum": list(RESULTS)},
+            "Plain result mark, from the state and local side: " + glossary(RESULTS), "won", {"enum": list(RESULTS)}
         ),
         "result_note": prop("One sentence justifying the result mark, or null.", None, TEXT, nullable=True),
-        "challenges": prop(
-            "Ids of the national measures (measures.yaml) the case is about.",
-            ["eo-14159"],
-            {"type": "array", "items": {"type": "string", "pattern": SLUG}},
-        ),
+        "challenges": prop("Ids of the national measures (measures.yaml) the case is about.", ["eo-14159"], IDS),
     },
     optional=("filing_sources", "note"),
 )
@@ -177,16 +165,14 @@ ENTRY = record(
             "county",
             {"enum": list(LIST_CATEGORIES)},
         ),
-        "jurisdiction": prop(
-            "Id of the one jurisdiction record it means.", "san-francisco-ca", {"type": "string", "pattern": SLUG}
-        ),
+        "jurisdiction": prop("Id of the one jurisdiction record it means.", "san-francisco-ca", ID),
     }
 )
 ENTRY["description"] = "One entry of a published list, as published."
 
 PUBLISHED_LIST = record(
     {
-        "id": prop("Slug used in the address /lists/<id>/.", "doj-2025-08-05", {"type": "string", "pattern": SLUG}),
+        "id": prop("Slug used in the address /lists/<id>/.", "doj-2025-08-05", ID),
         "name": prop("Short title.", "Justice Department list of sanctuary jurisdictions", TEXT),
         "publisher": prop("Who published the list.", "U.S. Department of Justice", TEXT),
         "published": prop("Date the list was published.", "2025-08-05", DATE),
@@ -202,12 +188,8 @@ PUBLISHED_LIST["description"] = (
 
 MEASURE = record(
     {
-        "id": prop("Slug used in the address /measures/<id>/.", "eo-14159", {"type": "string", "pattern": SLUG}),
-        "kind": prop(
-            "Kind of measure: " + "; ".join(f"{k} = {v}" for k, v in MEASURE_KINDS.items()),
-            "executive-order",
-            {"enum": list(MEASURE_KINDS)},
-        ),
+        "id": prop("Slug used in the address /measures/<id>/.", "eo-14159", ID),
+        "kind": prop("Kind of measure: " + glossary(MEASURE_KINDS), "executive-order", {"enum": list(MEASURE_KINDS)}),
         "name": prop("Its name.", "Executive Order 14159", TEXT),
         "date": prop("Date signed or issued, or null when no source gives the day.", "2025-01-20", DATE, nullable=True),
         "effective": prop("Date it took effect, or null.", None, DATE, nullable=True),
@@ -228,26 +210,18 @@ CHANGE = record(
         "date": prop("Date of the change.", "2026-11-28", DATE),
         "kind": prop("added, updated or correction.", "correction", {"enum": list(CHANGE_KINDS)}),
         "summary": prop("What changed, in one or two sentences.", "Corrected Lawrence's FY2016 figure.", TEXT),
-        "jurisdictions": prop(
-            "Ids of the jurisdictions concerned.",
-            ["lawrence-ma"],
-            {"type": "array", "items": {"type": "string", "pattern": SLUG}},
-        ),
+        "jurisdictions": prop("Ids of the jurisdictions concerned.", ["lawrence-ma"], IDS),
         "source": prop("Id of the source a correction rests on, or null.", None, SOURCE_REF, nullable=True),
     }
 )
 CHANGE["description"] = "A dated change to the tracker."
 
 SCHEMAS: dict[str, dict[str, Any]] = {
-    "waves": document(
-        "Sanctuary Grants Tracker: letter waves", "waves", WAVE, "The waves of Justice Department letters."
-    ),
-    "cases": document("Sanctuary Grants Tracker: lawsuits", "cases", CASE, "The lawsuits over the grant conditions."),
-    "lists": document(
-        "Sanctuary Grants Tracker: published lists", "lists", PUBLISHED_LIST, "Published lists of jurisdictions."
-    ),
-    "measures": document("Sanctuary Grants Tracker: national measures", "measures", MEASURE, "The national measures."),
-    "changelog": document("Sanctuary Grants Tracker: changelog", "entries", CHANGE, "Dated updates and corrections."),
+    "waves": document("letter waves", "waves", WAVE, "The waves of Justice Department letters."),
+    "cases": document("lawsuits", "cases", CASE, "The lawsuits over the grant conditions."),
+    "lists": document("published lists", "lists", PUBLISHED_LIST, "Published lists of jurisdictions."),
+    "measures": document("national measures", "measures", MEASURE, "The national measures."),
+    "changelog": document("changelog", "entries", CHANGE, "Dated updates and corrections."),
 }
 
 

@@ -160,12 +160,17 @@ def schema_message(error: ValidationError, doc: Located) -> str:
     return f"{field}: {error.message}."
 
 
+def as_date(value: Any) -> dt.date | None:
+    """The date a YYYY-MM-DD text names, or None when it names none."""
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
 def date_message(field: str, value: Any) -> str:
-    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return f'{field} is "{value}", which is not a real date (check the day and month).'
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-" and as_date(value) is None:
+        return f'{field} is "{value}", which is not a real date (check the day and month).'
     return (
         f"{field} must be a date written YYYY-MM-DD (for example 2018-01-24), but it is {describe_value(value, None)}."
     )

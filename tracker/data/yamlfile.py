@@ -20,6 +20,7 @@ from tracker.errors import DataError, Problem
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple[str | int, ...]
 MAX_DEPTH = 20
+TOO_DEEP = f"the data is nested more than {MAX_DEPTH} levels deep; check the indentation and the brackets."
 # Direction overrides can make a name display as something else ("Trojan Source"); they never belong in data.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 YAML_TAG = "tag:yaml.org,2002:"
@@ -156,7 +157,7 @@ def _yaml_problem(path: str, e: yaml.YAMLError, text: str) -> Problem:
     if isinstance(e, yaml.MarkedYAMLError) and e.problem_mark and "nesting depth" in str(e.problem):
         # libyaml's own limit, met while it scans ahead of the depth count in _prescan: say it the same way.
         mark = e.problem_mark
-        return Problem(path, mark.line + 1, mark.column + 1, _too_deep(), title="YAML problem")
+        return Problem(path, mark.line + 1, mark.column + 1, TOO_DEEP, title="YAML problem")
     if isinstance(e, yaml.MarkedYAMLError):
         return _syntax_problem(path, e, text)
     if isinstance(e, yaml.reader.ReaderError):  # a character YAML refuses, e.g. from load_yaml_text's callers
@@ -211,16 +212,12 @@ def _prescan(path: str, text: str) -> list[yaml.Event]:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _located(path, event, _too_deep())
+                    raise _located(path, event, TOO_DEEP)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as e:
         raise DataError([_yaml_problem(path, e, text)]) from e
     return events
-
-
-def _too_deep() -> str:
-    return f"the data is nested more than {MAX_DEPTH} levels deep; check the indentation and the brackets."
 
 
 def _located(path: str, event: yaml.Event, message: str) -> DataError:

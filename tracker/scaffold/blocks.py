@@ -13,16 +13,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-from tracker.data.checks import FIPS_LENGTH
+from tracker.data.checks import FIPS_LENGTH, all_sources, records
 from tracker.data.jurisdictions import display_path
-from tracker.data.placeholders import (
-    FILL,
-    FILL_ID,
-    PLACEHOLDER_DATE,
-    PLACEHOLDER_POINT,
-    PLACEHOLDER_STATE,
-    records,
-)
+from tracker.data.placeholders import FILL, FILL_ID, PLACEHOLDER_DATE, PLACEHOLDER_POINT, PLACEHOLDER_STATE
 from tracker.data.schema import EVENT_KINDS, KINDS, SLUG
 from tracker.data.states import STATE_FIPS, US_STATES
 from tracker.data.yamlfile import Located, PathKey, load_yaml
@@ -144,17 +137,15 @@ class ScaffoldError(Exception):
     """A mistake in the command's arguments, reported as one plain line."""
 
 
-def read_data(file: Path) -> Located | None:
-    """The data file's values, unvalidated (scaffolds are made mid-edit); None when there is no file yet."""
+def read_data(file: Path) -> Located:
+    """The data file's values, unvalidated (scaffolds are made mid-edit); no values when there is no file yet."""
     if not file.exists():
-        return None
+        return Located(value=None, path=display_path(file))
     return load_yaml(file, display_path(file))
 
 
-def source_ids(doc: Located | None) -> set[str]:
-    lists = [doc.value.get("shared_sources")] if doc and isinstance(doc.value, dict) else []
-    lists += [r.get("sources") for r in records(doc)]
-    return {s.get("id") for items in lists if isinstance(items, list) for s in items if isinstance(s, dict)}
+def source_ids(doc: Located) -> set[str]:
+    return {s.get("id") for _, s in all_sources(doc)}
 
 
 def choose(value: str | None, choices: tuple[str, ...] | list[str], option: str, default: str) -> str:
@@ -165,11 +156,11 @@ def choose(value: str | None, choices: tuple[str, ...] | list[str], option: str,
     return value
 
 
-def new_jurisdiction(args: argparse.Namespace, doc: Located | None) -> str:
+def new_jurisdiction(args: argparse.Namespace, doc: Located) -> str:
     """The YAML of a new jurisdiction, indented to paste under `jurisdictions:`."""
     state = choose(args.state.upper() if args.state else None, US_STATES, "--state", PLACEHOLDER_STATE)
     kind = choose(args.kind, KINDS, "--kind", "city")
-    taken = {r.get("id") for r in records(doc)}
+    taken = {r.get("id") for _, r in records(doc)}
     jid = args.id
     if jid is None and args.name and args.state:  # the documented convention: name then state
         jid = slugify(args.name) if kind == "state" else f"{slugify(args.name)}-{state.lower()}"
@@ -200,15 +191,15 @@ def where_to_paste(doc: Located, path: PathKey, what: str) -> tuple[str, int]:
     return f"{what}: {how} under {at}", (col or 5) + 1
 
 
-def new_event(args: argparse.Namespace, doc: Located | None) -> str:
+def new_event(args: argparse.Namespace, doc: Located) -> str:
     """The YAML of an event, plus a source for it, to paste into one jurisdiction's lists."""
-    found = records(doc)
-    ids = [r.get("id") for r in found if isinstance(r.get("id"), str)]
+    found = dict(records(doc))
+    ids = [r.get("id") for r in found.values() if isinstance(r.get("id"), str)]
     if not args.target:
         raise ScaffoldError("name the jurisdiction: python build.py new event <jurisdiction id>.")
-    if doc is None or args.target not in ids:
+    if args.target not in ids:
         raise unknown_id(args.target, ids)
-    i = next(n for n, r in enumerate(found) if r.get("id") == args.target)
+    i = next(n for n, r in found.items() if r.get("id") == args.target)
     kind = choose(args.kind, EVENT_KINDS, "--kind", "other")
     date = args.date or PLACEHOLDER_DATE
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):

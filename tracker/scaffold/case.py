@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from tracker.data.placeholders import FILL, FILL_ID, PLACEHOLDER_DATE
 from tracker.data.schema_other import GOVERNMENT_ROLES, RESULTS
 from tracker.data.yamlfile import Located
-from tracker.scaffold.blocks import (
-    FILL,
-    FILL_ID,
-    PLACEHOLDER_DATE,
-    Row,
-    choose,
-    mark,
-    rows_to_yaml,
-    source_rows,
-    yaml_text,
-)
+from tracker.scaffold.blocks import Row, choose, mark, rows_to_yaml, source_rows, yaml_text
 
 
 def case_rows(role: str, unset: set[str]) -> list[Row]:
@@ -47,7 +38,7 @@ def case_rows(role: str, unset: set[str]) -> list[Row]:
     ]
 
 
-def new_case(args: argparse.Namespace, doc: Located | None) -> str:
+def new_case(args: argparse.Namespace, doc: Located) -> str:
     """The YAML of a new case, indented to paste under `cases:`."""
     role = choose(args.role, tuple(GOVERNMENT_ROLES), "--role", "defendant")
     return rows_to_yaml(case_rows(role, set() if args.role else {"role"}), indent=2)
