@@ -114,7 +114,8 @@ class Staging:
             raise BuildError(f"could not write the site: {e.strerror or e}; the previous site was kept.") from e
         return self
 
-    def write(self, path: str, content: Content) -> None:
+    def put(self, path: str, content: Content) -> None:
+        """A file of the new site."""
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
@@ -123,10 +124,6 @@ class Staging:
         with target.open("wb") as file:
             for piece in content:
                 file.write(piece)
-
-    def put(self, path: str, content: Content) -> None:
-        """A file of the new site (written unless the site already holds exactly these bytes)."""
-        self.write(path, content)
 
     def commit(self, files: set[str], current: set[str]) -> None:
         """Make the staged site the site: `files` is every file it holds, `current` every file the old one held."""
@@ -157,15 +154,14 @@ class Update(Staging):
         try:
             self.backup = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent))
         except BaseException as e:
-            shutil.rmtree(self.root, ignore_errors=True)
-            if isinstance(e, OSError):
-                raise BuildError(f"could not write the site: {e.strerror or e}; the previous site was kept.") from e
+            super().__exit__(type(e), e, None)  # the staged folder goes; a full disk becomes a BuildError
             raise
         return self
 
     def put(self, path: str, content: Content) -> None:
+        """Written unless the site already holds exactly these bytes."""
         if not isinstance(content, bytes):  # pieces: written, then kept only if the site's file differs
-            self.write(path, content)
+            super().put(path, content)
             if same_file(self.root / path, self.out_dir / path):
                 (self.root / path).unlink()
             return
@@ -174,7 +170,7 @@ class Update(Staging):
                 return
         except OSError:
             pass  # not there yet
-        self.write(path, content)
+        super().put(path, content)
 
     def commit(self, files: set[str], current: set[str]) -> None:
         undo: list[tuple[Path, Path | None]] = []  # (moved to, came from) or (folder made, None)
@@ -184,7 +180,7 @@ class Update(Staging):
             for unit in units:
                 self._move(unit, undo)
             for path in self._staged(units):
-                if not _same_file_bytes(self.root / path, self.out_dir / path):
+                if not same_file(self.root / path, self.out_dir / path):
                     self._move(path, undo)
             for path in gone:
                 self._set_aside(path, undo)
@@ -241,13 +237,6 @@ class Update(Staging):
             folder.mkdir()
         undo.append((target, self.root / path))
         (self.root / path).rename(target)
-
-
-def _same_file_bytes(a: Path, b: Path) -> bool:
-    try:
-        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
-    except OSError:
-        return False
 
 
 def _prune_empty_folders(root: Path, removed: list[str]) -> None:
