@@ -22,17 +22,15 @@ SITE_MARKERS = ("index.html", "sitemap.xml")
 ODD = re.compile(r"[\x00-\x1f\\]")  # a backslash or a control character is no web path
 
 
-def _clean_parts(path: str) -> list[str] | None:
-    """The path's segments, when it is already in normal form (no empty, "." or ".." segment), else None.
+def _normal_form(path: str) -> str | None:
+    """The path as PurePosixPath spells it, or None when it escapes the output folder.
 
-    Nearly every path the build makes is: it skips PurePosixPath, which cost a second per 20,000 paths.
+    Nearly every path the build makes is already in normal form (no empty, "." or ".." segment): it skips
+    PurePosixPath, which cost a second per 20,000 paths.
     """
     parts = path.split("/")
-    return None if "" in parts or "." in parts or ".." in parts else parts
-
-
-def _normal_form(path: str) -> str | None:
-    """The path as PurePosixPath spells it, or None when it escapes the output folder."""
+    if "" not in parts and "." not in parts and ".." not in parts:
+        return path
     pure = PurePosixPath(path)
     return None if pure.is_absolute() or ".." in pure.parts or not pure.parts else pure.as_posix()
 
@@ -43,11 +41,10 @@ def check_paths(outputs: Iterable[Output]) -> dict[str, Content]:
     owners: dict[str, str] = {}
     folders: dict[str, tuple[str, str]] = {}  # folder key -> (a path inside it, its producer)
     for path, content, producer in outputs:
-        parts = _clean_parts(path)
-        normal = path if parts is not None else _normal_form(path)
+        normal = _normal_form(path)
         if normal is None or ODD.search(path):
             raise BuildError(f'{producer} would write to "{path}", which is outside the output folder.')
-        parts = parts or normal.split("/")
+        parts = normal.split("/")
         key = normal.casefold()  # two names differing only in case collide on some hosts
         if key in owners:
             raise BuildError(f'two things would be written to "{path}": {owners[key]} and {producer}.')
