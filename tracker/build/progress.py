@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TextIO, TypeVar
 
@@ -14,8 +14,7 @@ QUIET_SECONDS = 2.0  # short builds stay silent in a terminal
 
 
 class Progress:
-    def __init__(self, out: TextIO = sys.stderr, env: dict[str, str] | None = None) -> None:
-        env = dict(os.environ) if env is None else env
+    def __init__(self, out: TextIO = sys.stderr, env: Mapping[str, str] = os.environ) -> None:
         self.out = out
         self.ci = env.get("CI") == "true" or env.get("GITHUB_ACTIONS") == "true"
         self.live = not self.ci and out.isatty()

@@ -35,13 +35,9 @@ class Letter:
     note: str | None = None
 
     @property
-    def batch_label(self) -> str:
-        return BATCHES[self.batch]
-
-    @property
     def batch_summary(self) -> str:
         """ "Letters to 9 jurisdictions" from "April 2017: letters to 9 jurisdictions"."""
-        text = self.batch_label.split(": ", 1)[-1]
+        text = BATCHES[self.batch].split(": ", 1)[-1]
         return text[:1].upper() + text[1:]
 
 

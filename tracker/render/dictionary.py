@@ -71,14 +71,14 @@ def dictionary_markdown() -> str:
         "do not edit by hand. Unknown values are `null` everywhere.",
         "",
     ]
-    for file in FILES:
+    for file, schema in FILES.items():
         lines += [
             f"## `data/{file}`",
             "",
             "| Field | Type | Required | Description | Example |",
             "|---|---|---|---|---|",
         ]
-        for f in (f for f in fields() if f.file == file):
+        for f in walk(file, schema):
             cells = [f"`{f.path}`", f.kind, "yes" if f.required else "no", f.description, f"`{f.example}`"]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         lines.append("")

@@ -118,18 +118,6 @@ def outline_style(feat: dict[str, Any]) -> dict[str, Any]:
     return {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.25}
 
 
-def new_map(urls: Urls, tiles: bool) -> folium.Map:
-    import folium  # here, not at the top: with pandas it costs half a second, and a kept map needs neither
-
-    m = folium.Map(location=[39.5, -98.35], zoom_start=4, tiles=None, scrollWheelZoom=False, control_scale=True)
-    m.default_js = [("leaflet", urls.link(urls.static("vendor/leaflet/leaflet.js")))]
-    m.default_css = [("leaflet_css", urls.link(urls.static("vendor/leaflet/leaflet.css")))]
-    if tiles:
-        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(m)
-    return m
-
-
-Bounds = list[list[float]]
 KeptMap = tuple[Path, str]  # the file a map is kept in, and the digest of the code
 
 
@@ -142,52 +130,38 @@ def drawn_map(
     from and the code that drew it; that map is used again while both are unchanged (folium and pandas take
     about a second to load and draw).
     """
-    plan = MapPlan(jurisdictions, urls, tiles, outlines, kept)
-    return plan.kept() or plan.draw()
+    areas = [outline_feature(j, outlines) for j in jurisdictions if j.kind != CITY_KIND]
+    lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
+    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    if kept is None:
+        return draw_map(areas, bounds, urls, tiles)
+    file, key = kept[0], digest(kept[1], areas, bounds, urls, tiles)
+    try:
+        saved_key, fields = marshal.loads(file.read_bytes())
+        if saved_key == key:
+            return MapParts(tuple(fields[0]), *fields[1:])
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # none kept yet, or not readable: draw it
+    parts = draw_map(areas, bounds, urls, tiles)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(file, marshal.dumps((key, astuple(parts))))
+    except OSError:
+        pass  # the next build draws it again
+    return parts
 
 
-class MapPlan:
-    """What the map shows, and the kept map when that and the code are unchanged (see drawn_map)."""
-
-    def __init__(
-        self, jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: KeptMap | None
-    ) -> None:
-        self.areas = [outline_feature(j, outlines) for j in jurisdictions if j.kind != CITY_KIND]
-        lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
-        self.bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
-        self.urls, self.tiles, self.file = urls, tiles, kept and kept[0]
-        self.key = kept and digest(kept[1], self.areas, self.bounds, urls, tiles)
-
-    def kept(self) -> MapParts | None:
-        if self.file is None:
-            return None
-        try:
-            saved_key, fields = marshal.loads(self.file.read_bytes())
-            if saved_key == self.key:
-                return MapParts(tuple(fields[0]), *fields[1:])
-        except (OSError, ValueError, EOFError, TypeError):
-            pass  # none kept yet, or not readable: draw it
-        return None
-
-    def draw(self) -> MapParts:
-        """Draw the map, and keep it for the next build when asked to."""
-        parts = draw_map(self.areas, self.bounds, self.urls, self.tiles)
-        if self.file is not None:
-            try:
-                self.file.parent.mkdir(parents=True, exist_ok=True)
-                replace_file(self.file, marshal.dumps((self.key, astuple(parts))))
-            except OSError:
-                pass  # the next build draws it again
-        return parts
-
-
-def draw_map(areas: list[dict[str, Any]], bounds: Bounds, urls: Urls, tiles: bool) -> MapParts:
-    from folium import GeoJson
+def draw_map(areas: list[dict[str, Any]], bounds: list[list[float]], urls: Urls, tiles: bool) -> MapParts:
+    import folium  # here, not at the top: with pandas it costs half a second, and a kept map needs neither
     from folium.utilities import JsCode
 
-    m = new_map(urls, tiles)
+    m = folium.Map(location=[39.5, -98.35], zoom_start=4, tiles=None, scrollWheelZoom=False, control_scale=True)
+    m.default_js = [("leaflet", urls.link(urls.static("vendor/leaflet/leaflet.js")))]
+    m.default_css = [("leaflet_css", urls.link(urls.static("vendor/leaflet/leaflet.css")))]
+    if tiles:
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(m)
     # Outlines show geography only; the symbols on top carry the names, popups and keyboard access.
-    GeoJson(
+    folium.GeoJson(
         {"type": "FeatureCollection", "features": areas},
         name="Outlines",
         style_function=outline_style,

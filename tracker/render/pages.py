@@ -109,23 +109,6 @@ def content_security_policy(inline_scripts: list[str], tiles: bool, wasm: bool =
     )
 
 
-def render(env: jinja2.Environment, template: str, **context: Any) -> bytes:
-    try:
-        html = env.get_template(template).render(**context)
-        inline = [context["map"].inline] if "map" in context else []
-        return html.replace(
-            CSP_SLOT, content_security_policy(inline, context["config"].tiles, context.get("wasm", False)), 1
-        ).encode("utf-8")
-    except jinja2.TemplateNotFound as e:
-        raise BuildError(f"templates/{e.name}: the template is missing.") from e
-    except jinja2.TemplateSyntaxError as e:
-        raise BuildError(f"templates/{e.name}:{e.lineno}: template syntax error: {e.message}") from e
-    except jinja2.UndefinedError as e:
-        raise BuildError(
-            f"templates/{template}: the template uses something the page does not provide: {e.message}"
-        ) from e
-
-
 @functools.cache  # a few batches, asked for on every row of every table
 def batch_short(batch: str) -> str:
     """ "Jan 2018" for batch "2018-01"."""
@@ -143,16 +126,20 @@ def render_sheet(env: jinja2.Environment, contexts: Contexts, sheet: Sheet) -> t
     """The one way a page is made, by a build (build/incremental.py), a check (render_pages) and the preview
     (serve/live.py): (its file, its bytes, what produced it)."""
     common = contexts.cached if sheet.cached else contexts.common
-    html = render(
-        env,
-        sheet.template,
-        **vars(common),
-        **sheet.extra,
-        page_path=sheet.path,
-        title=sheet.title,
-        description=sheet.description,
-    )
-    return common.urls.file_for(sheet.path), html, sheet.producer
+    page = dict(**vars(common), **sheet.extra, page_path=sheet.path, title=sheet.title, description=sheet.description)
+    try:
+        html = env.get_template(sheet.template).render(page)
+    except jinja2.TemplateNotFound as e:
+        raise BuildError(f"templates/{e.name}: the template is missing.") from e
+    except jinja2.TemplateSyntaxError as e:
+        raise BuildError(f"templates/{e.name}:{e.lineno}: template syntax error: {e.message}") from e
+    except jinja2.UndefinedError as e:
+        raise BuildError(
+            f"templates/{sheet.template}: the template uses something the page does not provide: {e.message}"
+        ) from e
+    inline = [page["map"].inline] if "map" in page else []
+    csp = content_security_policy(inline, common.config.tiles, page.get("wasm", False))
+    return common.urls.file_for(sheet.path), html.replace(CSP_SLOT, csp, 1).encode("utf-8"), sheet.producer
 
 
 @dataclass(frozen=True)
@@ -168,12 +155,9 @@ class Layout:
     january_letter: Any
 
 
-def layout_of(site: Site) -> Layout:
-    return Layout(site.nav_pages, site.last_updated, site.january_letter)
-
-
 def contexts(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines) -> Contexts:
-    cached = Common(layout_of(site), config, urls, outlines)  # type: ignore[arg-type]
+    layout = Layout(site.nav_pages, site.last_updated, site.january_letter)
+    cached = Common(layout, config, urls, outlines)  # type: ignore[arg-type]
     return Contexts(Common(site, config, urls, outlines), cached)
 
 

@@ -34,8 +34,7 @@ def second_round_sheets(site: Site) -> list[Sheet]:
 
 def record_sheets(site: Site) -> list[Sheet]:
     """One page per published list and per national measure."""
-    sheets: list[Sheet] = []
-    sheets += [
+    lists = [
         Sheet(
             "list.html",
             Urls.published_list(x),
@@ -46,7 +45,7 @@ def record_sheets(site: Site) -> list[Sheet]:
         )
         for x in site.lists
     ]
-    sheets += [
+    return lists + [
         Sheet(
             "measure.html",
             Urls.measure(m),
@@ -57,4 +56,3 @@ def record_sheets(site: Site) -> list[Sheet]:
         )
         for m in site.measures
     ]
-    return sheets
