@@ -132,7 +132,7 @@ def test_a_full_disk_midway_is_a_plain_message_and_keeps_the_site(
 def test_a_full_disk_while_the_downloads_are_written_is_the_same_plain_message(
     config: SiteConfig, before: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Only the CSV downloads fail: they are written while Pagefind runs, and the error still reads the same."""
+    """Only the CSV downloads fail: they are written in a second process (build/beside.py), and the error reads the same."""
     real = Path.write_bytes
 
     def write_bytes(self: Path, data: bytes) -> int:

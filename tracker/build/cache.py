@@ -90,7 +90,8 @@ def kept(out_dir: Path, name: str) -> Path:
     """Where a build keeps something for the next: beside the site, not in it (nothing there is for publishing).
 
     The names: "json" the pages' records (this manifest), "recall" the data's records as read (data.Recall), "pieces" each record's pieces of the downloads (build/memo.py), "map" the home
-    page's map as last drawn (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s).
+    page's map as last drawn (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s), "templates" the
+    templates as compiled (Jinja's bytecode cache).
     """
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.{name}"
 

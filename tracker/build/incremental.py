@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -40,6 +40,7 @@ class PageJob:
     current: Path  # the site as it is: unchanged files stay there when updating in place
     update: bool
     parts: Path  # what the search indexer reads of each page made in this build (search_parts)
+    compiled: Path | None  # the templates as compiled by earlier builds (none in a cold build)
 
 
 def _make(env: jinja2.Environment, job: PageJob, sheet: Sheet) -> tuple[str, str | None]:
@@ -76,25 +77,28 @@ def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progr
             if job.update and cache.unchanged(common.urls.file_for(sheet.path), key):
                 continue
         todo.append((sheet, key))
-    made = in_workers(_make, common.config, job, [sheet for sheet, _ in todo])
+    made = in_workers(_make, common.config, job, [sheet for sheet, _ in todo], job.compiled)
     for (_, key), (path, part) in zip(todo, progress.count("pages", made, len(todo)), strict=True):
         cache.wrote(path, key, part)
     return [common.urls.file_for(sheet.path) for sheet in sheets]
 
 
-def page_job(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, target: Staging, parts: Path) -> PageJob:
+def page_job(
+    site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, target: Staging, parts: Path, compiled: Path | None
+) -> PageJob:
     update = isinstance(target, Update)
-    return PageJob(contexts(site, config, urls, outlines), target.root, config.out_dir.resolve(), update, parts)
+    contexts_ = contexts(site, config, urls, outlines)
+    return PageJob(contexts_, target.root, config.out_dir.resolve(), update, parts, compiled)
 
 
-def make_search(job: PageJob, cache: Cache, pages: list[str], meanwhile: Callable[[], T]) -> tuple[list[str], T]:
-    """The search index into job.staging/pagefind/ (kept when no indexed text changed), and meanwhile()'s result."""
+def make_search(job: PageJob, cache: Cache, pages: list[str]) -> list[str]:
+    """The search index into job.staging/pagefind/ (kept when no indexed text changed): its files."""
     indexed = sorted((path, cache.new[path][4]) for path in pages if cache.new[path][4])
     cache.search = key = digest(cache.code, indexed)
     old = [path for path in cache.old if path.startswith(BUNDLE)]
     if job.update and key == cache.old_search and old:
         if all([cache.unchanged(path, key) for path in old]):  # a list: check (and keep) every file
-            return sorted(old), meanwhile()
+            return sorted(old)
         for path in old:
             cache.new.pop(path, None)
     made = set(cache.placed)
@@ -102,11 +106,11 @@ def make_search(job: PageJob, cache: Cache, pages: list[str], meanwhile: Callabl
         if path not in made:  # a page left as it is: its part from the site as it is
             _write_part(job.parts, path, (job.current / path).read_bytes())
     bundle = job.staging / BUNDLE
-    result = index_folder(job.parts, bundle, meanwhile)
+    index_folder(job.parts, bundle)
     files = sorted(p.relative_to(job.staging).as_posix() for p in bundle.rglob("*") if p.is_file())
     for path in files:
         cache.wrote(path, key, None)
-    return files, result
+    return files
 
 
 @contextlib.contextmanager

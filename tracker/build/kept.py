@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 
+from tracker.build import memo
 from tracker.build.cache import Cache, code_digest, kept
-from tracker.build.memo import Memo
 from tracker.build.output import Staging, Update
 from tracker.config import SiteConfig
 from tracker.data.recall import Recall
@@ -14,7 +14,7 @@ from tracker.data.recall import Recall
 class Kept:
     """What the last build left for this one in .build-cache/ beside the site, each part checked before it is used:
     the records as read (Recall), each record's pieces of the downloads (Memo), the pages' keys and the files they
-    were written to (Cache), and the map as drawn. Saved only once the new site is in place;
+    were written to (Cache), the map as drawn and the templates as compiled (by a hash of their source). Saved only once the new site is in place;
     with `enabled` False (a cold build) nothing is read or kept.
     """
 
@@ -25,8 +25,15 @@ class Kept:
         out = config.out_dir.resolve()
         self.records_file = kept(out, "recall")
         self.records = Recall.read(self.records_file, self.code) if enabled and records else None
-        self.pieces = Memo(kept(out, "pieces") if enabled else None, self.code)
+        self.pieces = kept(out, "pieces") if enabled else None  # read where the downloads are made (memo.Memo)
+        self.pieces_made: dict[str, bytes] = {}  # what of them to write, as memo.Memo.changes() gave it
         self.map = (kept(out, "map"), self.code) if enabled else None
+        self.templates = kept(out, "templates") if enabled else None
+        try:
+            if self.templates is not None:
+                self.templates.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            self.templates = None  # compiled anew
 
     @functools.cached_property
     def pages(self) -> Cache:
@@ -40,6 +47,6 @@ class Kept:
     def save(self) -> None:
         self.pages.settle()
         self.pages.save()
-        self.pieces.save()
+        memo.save(self.pieces, self.pieces_made)
         if self.records is not None:
             self.records.write(self.records_file, self.code)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
 
+from tracker.build.beside import beside
 from tracker.build.incremental import make_search, page_job, search_parts, write_pages
 from tracker.build.kept import Kept
 from tracker.build.memo import Memo
@@ -111,17 +112,18 @@ def build(
             site.made_once()  # before the render workers fork: they share these values instead of each making them
         with progress.stage("compare with the previous build"):
             target = kept.target()
-        with target, search_parts(config.out_dir) as parts:
+        made = (site, config, urls, kept.pieces, kept.code, target)
+        with target, search_parts(config.out_dir) as parts, beside(make_downloads, *made) as downloads:
             with progress.stage("plan the pages"):
                 sheets = plan_sheets(site, config, urls, outlines, kept.map)
                 claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [SEARCH_CLAIM]
                 check_paths(claims)
-            job = page_job(site, config, urls, outlines, target, parts)
+            job = page_job(site, config, urls, outlines, target, parts, kept.templates)
             with progress.stage("render the pages"):
                 pages = write_pages(sheets, job, kept.pages, progress)
             with progress.stage("index for search and export the data"):
-                downloads = lambda: put_all(other_outputs(site, config, urls, kept.pieces), target)  # noqa: E731
-                found, outputs = make_search(job, kept.pages, pages, downloads)  # downloads made while Pagefind runs
+                found = make_search(job, kept.pages, pages)
+                outputs, kept.pieces_made = downloads.result()  # made in a second process meanwhile
             with progress.stage("write the site"):
                 files = write_site(target, kept, pages + found, claims, outputs)
     log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
@@ -167,6 +169,15 @@ def other_outputs(site: Site, config: SiteConfig, urls: Urls, memo: Memo) -> Ite
     yield from copy_tree_files(config.static_dir, "static/")
     yield from vendor_files()
     yield urls.states_outlines, (boundaries_dir(config) / "states.geojson").read_bytes(), "state outlines"
+
+
+def make_downloads(
+    site: Site, config: SiteConfig, urls: Urls, pieces: Path | None, code: str, target: Staging
+) -> tuple[list[Output], dict[str, bytes]]:
+    """Write the downloads and other files into the new site (in a second process: beside.py); return their paths
+    and the records' pieces to keep (memo.Memo: read from `pieces`, the folder the last build kept them in)."""
+    memo = Memo(pieces, code)
+    return put_all(other_outputs(site, config, urls, memo), target), memo.changes()
 
 
 def put_all(outputs: Iterable[Output], target: Staging) -> list[Output]:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import jinja2
@@ -40,8 +41,10 @@ class Common:
     outlines: Outlines
 
 
-def make_env(config: SiteConfig) -> jinja2.Environment:
+def make_env(config: SiteConfig, compiled: Path | None = None) -> jinja2.Environment:
+    """`compiled`: a folder where templates compiled by an earlier build are kept (by a hash of their source)."""
     env = jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         loader=jinja2.FileSystemLoader(config.templates_dir),
         autoescape=jinja2.select_autoescape(default=True),
         undefined=jinja2.StrictUndefined,
@@ -170,7 +173,7 @@ def render_pages(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines)
 PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
 WORKERS = min(os.cpu_count() or 1, 8)
 CHUNK = 200
-Work = tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any]]
+Work = tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any], Path | None]
 # In each worker process only: the work it was forked with, and its Jinja environment (templates compiled once).
 _WORK: Work | None = None
 _ENV: jinja2.Environment | None = None
@@ -181,15 +184,16 @@ def in_workers(
     config: SiteConfig,
     job: Any,
     items: list[Any],
+    compiled: Path | None = None,
 ) -> Iterator[T]:
     """func(env, job, item) for each item, in order; in forked worker processes when there are many."""
     if len(items) < PARALLEL_FROM or WORKERS < 2:
-        env = make_env(config)
+        env = make_env(config, compiled)
         yield from (func(env, job, item) for item in items)
         return
     # Forked, the workers start with the work in their memory: only the slices' starts and results are pickled.
     fork = multiprocessing.get_context("fork")
-    work = (func, config, job, items)
+    work = (func, config, job, items, compiled)
     with ProcessPoolExecutor(WORKERS, mp_context=fork, initializer=_start_worker, initargs=(work,)) as pool:
         for chunk in pool.map(_work_slice, range(0, len(items), CHUNK)):
             yield from chunk
@@ -203,6 +207,6 @@ def _start_worker(work: Work) -> None:
 def _work_slice(start: int) -> list[Any]:
     global _ENV
     assert _WORK is not None
-    func, config, job, items = _WORK
-    _ENV = _ENV or make_env(config)
+    func, config, job, items, compiled = _WORK
+    _ENV = _ENV or make_env(config, compiled)
     return [func(_ENV, job, item) for item in items[start : start + CHUNK]]

@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,11 +39,8 @@ def part_of(path: str, content: bytes) -> bytes | None:
     return indexed_part(content) if path.startswith("jurisdictions/") else content
 
 
-def index_folder(pages: Path, bundle: Path, meanwhile: Callable[[], T]) -> T:
-    """Index the pages under `pages` (as part_of gives them) into the folder `bundle`; return meanwhile().
-
-    Pagefind runs in its own process on one core, so `meanwhile` (the downloads) runs on the other.
-    """
+def index_folder(pages: Path, bundle: Path) -> None:
+    """Index the pages under `pages` (as part_of gives them) into the folder `bundle`."""
     command = [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(bundle)]
     with tempfile.TemporaryFile() as errors:
         try:
@@ -52,7 +48,6 @@ def index_folder(pages: Path, bundle: Path, meanwhile: Callable[[], T]) -> T:
         except OSError as e:
             raise BuildError(f"could not build the search index: {e.strerror or e}; the previous site was kept.") from e
         try:
-            result = meanwhile()
             status = indexer.wait()
         except BaseException:  # Ctrl-C too: the indexer must not outlive the build
             indexer.kill()
@@ -62,4 +57,3 @@ def index_folder(pages: Path, bundle: Path, meanwhile: Callable[[], T]) -> T:
             errors.seek(0)
             said = errors.read().decode("utf-8", "replace").strip()[-500:]
             raise BuildError(f"could not build the search index with Pagefind: {said}")
-    return result
