@@ -109,12 +109,13 @@ def build(
     with without_cycle_collector():
         with progress.stage("load and check the data"):
             site, outlines = loaded or read_inputs(config, kept.records)
-            site.made_once()  # before the render workers fork: they share these values instead of each making them
         with progress.stage("compare with the previous build"):
             target = kept.target()
         made = (site, config, urls, kept.pieces, kept.code, target)
         with target, search_parts(config.out_dir) as parts, beside(make_downloads, *made) as downloads:
             with progress.stage("plan the pages"):
+                site.made_once()  # after the downloads' process forked (it makes what it needs), before the
+                # render workers do: they share these values instead of each making them
                 sheets = plan_sheets(site, config, urls, outlines, kept.map)
                 claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [SEARCH_CLAIM]
                 check_paths(claims)
