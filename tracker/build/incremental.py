@@ -40,7 +40,7 @@ class PageJob:
     current: Path  # the site as it is: unchanged files stay there when updating in place
     update: bool
     parts: Path  # what the search indexer reads of each page made in this build (search_parts)
-    compiled: Path | None  # the templates as compiled by earlier builds (none in a cold build)
+    compiled: jinja2.BytecodeCache | None  # the templates as compiled by earlier builds (none in a cold build)
 
 
 def _make(env: jinja2.Environment, job: PageJob, sheet: Sheet) -> tuple[str, str | None]:
@@ -84,7 +84,13 @@ def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progr
 
 
 def page_job(
-    site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, target: Staging, parts: Path, compiled: Path | None
+    site: Site,
+    config: SiteConfig,
+    urls: Urls,
+    outlines: Outlines,
+    target: Staging,
+    parts: Path,
+    compiled: jinja2.BytecodeCache | None,
 ) -> PageJob:
     update = isinstance(target, Update)
     contexts_ = contexts(site, config, urls, outlines)

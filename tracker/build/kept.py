@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from pathlib import Path
 
-from tracker.build import memo
+import jinja2
+
 from tracker.build.cache import Cache, code_digest, kept
 from tracker.build.output import Staging, Update
 from tracker.config import SiteConfig
@@ -13,9 +16,11 @@ from tracker.data.recall import Recall
 
 class Kept:
     """What the last build left for this one in .build-cache/ beside the site, each part checked before it is used:
-    the records as read (Recall), each record's pieces of the downloads (Memo), the pages' keys and the files they
-    were written to (Cache), the map as drawn and the templates as compiled (by a hash of their source). Saved only once the new site is in place;
-    with `enabled` False (a cold build) nothing is read or kept.
+    the records as read (Recall), each record's pieces of the downloads (Memo, read and kept by the process that
+    makes the downloads), the pages' keys and the files they were written to (Cache), the map as drawn and the
+    templates as compiled. The pages' records are saved only once the new site is in place, as they describe it;
+    the rest is kept by a hash of what it was made from, so it is right whatever the site holds. With `enabled`
+    False (a cold build) nothing is read or kept.
     """
 
     def __init__(self, config: SiteConfig, enabled: bool, records: bool = True) -> None:
@@ -25,15 +30,9 @@ class Kept:
         out = config.out_dir.resolve()
         self.records_file = kept(out, "recall")
         self.records = Recall.read(self.records_file, self.code) if enabled and records else None
-        self.pieces = kept(out, "pieces") if enabled else None  # read where the downloads are made (memo.Memo)
-        self.pieces_made: dict[str, bytes] = {}  # what of them to write, as memo.Memo.changes() gave it
+        self.pieces = kept(out, "pieces") if enabled else None  # read and kept where the downloads are made (Memo)
         self.map = (kept(out, "map"), self.code) if enabled else None
-        self.templates = kept(out, "templates") if enabled else None
-        try:
-            if self.templates is not None:
-                self.templates.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            self.templates = None  # compiled anew
+        self.templates = Compiled(kept(out, "templates")) if enabled else None
 
     @functools.cached_property
     def pages(self) -> Cache:
@@ -47,6 +46,19 @@ class Kept:
     def save(self) -> None:
         self.pages.settle()
         self.pages.save()
-        memo.save(self.pieces, self.pieces_made)
         if self.records is not None:
             self.records.write(self.records_file, self.code)
+
+
+class Compiled(jinja2.FileSystemBytecodeCache):
+    """The templates as compiled by earlier builds, by a hash of their source (Jinja checks it); one that cannot be
+    kept (a full disk, a read-only folder) is compiled again next time."""
+
+    def __init__(self, folder: Path) -> None:
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)

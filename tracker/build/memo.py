@@ -46,20 +46,14 @@ class Memo:
             self.changed.add(key[0])
         return value
 
-    def changes(self) -> dict[str, bytes]:
-        """This build's values, as the files to write that no longer hold exactly them (see save)."""
+    def save(self) -> None:
+        """Keep this build's values. Even a build that fails later may: each value is kept by a hash of all it is
+        made from, so it is right whatever the site holds (the pages' records, by contrast, describe the site)."""
         if self.folder is None:
-            return {}
+            return
         self.changed |= {key[0] for key in self.old.keys() - self.new.keys()}
-        shards = {shard: {k: v for k, v in self.new.items() if k[0] == shard} for shard in sorted(self.changed)}
-        return {shard: pickle.dumps((self.code, values), protocol=5) for shard, values in shards.items()}
-
-
-def save(folder: Path | None, changes: dict[str, bytes]) -> None:
-    """Keep a build's values, Memo.changes() (only once its site is in place: a failed build keeps the last build's)."""
-    if folder is None:
-        return
-    with contextlib.suppress(OSError):  # not kept: the next build makes them again
-        folder.mkdir(parents=True, exist_ok=True)
-        for shard, payload in changes.items():
-            write_sealed(folder / shard, payload)
+        with contextlib.suppress(OSError):  # not kept: the next build makes them again
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for shard in sorted(self.changed):
+                values = {key: value for key, value in self.new.items() if key[0] == shard}
+                write_sealed(self.folder / shard, pickle.dumps((self.code, values), protocol=5))

@@ -124,7 +124,7 @@ def build(
                 pages = write_pages(sheets, job, kept.pages, progress)
             with progress.stage("index for search and export the data"):
                 found = make_search(job, kept.pages, pages)
-                outputs, kept.pieces_made = downloads.result()  # made in a second process meanwhile
+                outputs = downloads.result()  # made in a second process meanwhile
             with progress.stage("write the site"):
                 files = write_site(target, kept, pages + found, claims, outputs)
     log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
@@ -174,11 +174,13 @@ def other_outputs(site: Site, config: SiteConfig, urls: Urls, memo: Memo) -> Ite
 
 def make_downloads(
     site: Site, config: SiteConfig, urls: Urls, pieces: Path | None, code: str, target: Staging
-) -> tuple[list[Output], dict[str, bytes]]:
-    """Write the downloads and other files into the new site (in a second process: beside.py); return their paths
-    and the records' pieces to keep (memo.Memo: read from `pieces`, the folder the last build kept them in)."""
+) -> list[Output]:
+    """Write the downloads and other files into the new site (in a second process: beside.py); return their paths.
+    Each record's pieces of them are kept in `pieces` (Memo), and read from there when unchanged."""
     memo = Memo(pieces, code)
-    return put_all(other_outputs(site, config, urls, memo), target), memo.changes()
+    outputs = put_all(other_outputs(site, config, urls, memo), target)
+    memo.save()
+    return outputs
 
 
 def put_all(outputs: Iterable[Output], target: Staging) -> list[Output]:

@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import jinja2
@@ -41,10 +40,10 @@ class Common:
     outlines: Outlines
 
 
-def make_env(config: SiteConfig, compiled: Path | None = None) -> jinja2.Environment:
-    """`compiled`: a folder where templates compiled by an earlier build are kept (by a hash of their source)."""
+def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """`compiled`: the templates as compiled by earlier builds (build/kept.py)."""
     env = jinja2.Environment(
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+        bytecode_cache=compiled,
         loader=jinja2.FileSystemLoader(config.templates_dir),
         autoescape=jinja2.select_autoescape(default=True),
         undefined=jinja2.StrictUndefined,
@@ -173,7 +172,7 @@ def render_pages(site: Site, config: SiteConfig, urls: Urls, outlines: Outlines)
 PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
 WORKERS = min(os.cpu_count() or 1, 8)
 CHUNK = 200
-Work = tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any], Path | None]
+Work = tuple[Callable[[jinja2.Environment, Any, Any], Any], SiteConfig, Any, list[Any], jinja2.BytecodeCache | None]
 # In each worker process only: the work it was forked with, and its Jinja environment (templates compiled once).
 _WORK: Work | None = None
 _ENV: jinja2.Environment | None = None
@@ -184,7 +183,7 @@ def in_workers(
     config: SiteConfig,
     job: Any,
     items: list[Any],
-    compiled: Path | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> Iterator[T]:
     """func(env, job, item) for each item, in order; in forked worker processes when there are many."""
     if len(items) < PARALLEL_FROM or WORKERS < 2:
