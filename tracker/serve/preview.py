@@ -57,12 +57,8 @@ Loaded = tuple[Site, Outlines]
 
 
 class Preview:
-    """Reads the inputs again when they change, shows the result at once, and builds the site in the background.
-
-    Two threads: the watcher reads each save and publishes its pages (made on request); the builder writes
-    the site from the latest read, one build at a time, in a forked process so that it never slows the
-    pages the tabs are asking for.
-    """
+    """Two threads: the watcher reads each save and publishes its pages (made on request); the builder writes the
+    site from the latest read, one build at a time, in a forked process so that it never slows the tabs' pages."""
 
     def __init__(self, config: SiteConfig, out: TextIO | None = None) -> None:
         self.config = config
@@ -114,8 +110,7 @@ class Preview:
 
     def failed(self, problems: tuple[str, ...]) -> None:
         self.publish(problems, None)
-        lines = "\n".join(f"  {p}" for p in problems)
-        self.say(f"Not rebuilt; the browser shows these problems until they are fixed:\n{lines}")
+        self.say(not_rebuilt(problems))
 
     def publish(self, problems: tuple[str, ...], live: Live | None) -> None:
         """A new version: the tabs waiting for one reload."""
@@ -138,10 +133,8 @@ class Preview:
         return self.env[1]
 
     def write(self, version: int, loaded: Loaded, again: bool = False) -> None:
-        """Build the site from a read, in a forked process; report unless a newer read has replaced it.
-
-        `again`: the tabs reload once more when the build is done (files they link to have changed).
-        """
+        """Build the site from a read in a forked process; report unless a newer read has replaced it.
+        `again`: the tabs reload once more when the build is done (files they link to have changed)."""
         problems = self.build_in_child(loaded)
         with self.changed:  # checked and published at once: a newer read can't slip in between
             if problems is None or version != self.builds or self.stop.is_set():
@@ -150,11 +143,7 @@ class Preview:
                 self.publish(problems, None)
             elif again:
                 self.publish((), self.state.live)
-        if problems:
-            lines = "\n".join(f"  {p}" for p in problems)
-            self.say(f"Not rebuilt; the browser shows these problems until they are fixed:\n{lines}")
-        else:
-            self.say("Rebuilt.")
+        self.say(not_rebuilt(problems) if problems else "Rebuilt.")
 
     def build_in_child(self, loaded: Loaded) -> tuple[str, ...] | None:
         """Build in a forked copy of this process (it has the read data): its problems, (), or None if stopped."""
@@ -182,10 +171,6 @@ class Preview:
             reader.close()
             writer.close()
 
-    def folders(self) -> list[Path]:
-        c = self.config
-        return [c.data_dir, c.content_dir, c.templates_dir, c.static_dir]
-
     def start(self) -> None:
         """Watch, then read and build once: a save during that first build is seen by the watcher."""
         self.watcher.start()
@@ -197,8 +182,10 @@ class Preview:
 
     def watch(self) -> None:
         """Read the inputs again after each save, until the preview closes."""
+        c = self.config
+        folders = c.data_dir, c.content_dir, c.templates_dir, c.static_dir
         events = watchfiles.watch(
-            *self.folders(), stop_event=self.stop, step=SETTLE_MS, debounce=DEBOUNCE_MS, rust_timeout=STOP_MS
+            *folders, stop_event=self.stop, step=SETTLE_MS, debounce=DEBOUNCE_MS, rust_timeout=STOP_MS
         )
         for changes in events:
             try:
@@ -269,6 +256,10 @@ def problems_of(error: BaseException) -> tuple[str, ...]:
         return tuple(str(p) for p in error.problems)
     log.debug("build failed", exc_info=error)
     return (str(error) if isinstance(error, BuildError) else f"{type(error).__name__}: {error}",)
+
+
+def not_rebuilt(problems: tuple[str, ...]) -> str:
+    return "Not rebuilt; the browser shows these problems until they are fixed:" + "".join(f"\n  {p}" for p in problems)
 
 
 def _build(config: SiteConfig, loaded: Loaded, writer: Any) -> None:
