@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import functools
 import html
 import http.server
 import logging
 import os
 import signal
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -62,7 +62,8 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, port: int, config: SiteConfig) -> None:
-        super().__init__(("127.0.0.1", port), PreviewHandler)
+        # A handler lives for one request and finds files by path, so it follows each swapped-in site.
+        super().__init__(("127.0.0.1", port), functools.partial(PreviewHandler, directory=str(config.out_dir)))
         self.address = f"http://127.0.0.1:{self.server_address[1]}/"
         # Links start at "/" and absolute links name this address, whatever the published address is.
         self.preview = Preview(dataclasses.replace(config, base_url="/", site_url=self.address))
@@ -77,10 +78,6 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the built site, adding the reload script to HTML, or the problems while the build is broken."""
 
     server: PreviewServer
-
-    def __init__(self, request: Any, client_address: Any, server: PreviewServer) -> None:
-        # A handler lives for one request and finds files by path, so it follows each swapped-in site.
-        super().__init__(request, client_address, server, directory=str(server.preview.config.out_dir))
 
     def do_GET(self) -> None:
         route = urlsplit(self.path).path
@@ -154,23 +151,20 @@ def open_preview(config: SiteConfig, port: int) -> PreviewServer:
     return server
 
 
-def _stopper(preview_pid: int) -> Callable[[int, Any], None]:
+def _stop(preview_pid: int, signum: int, frame: Any) -> None:
     """SIGTERM ends the preview as Ctrl-C does; processes forked from it (builds, workers) die of it as usual."""
-
-    def stop(signum: int, frame: Any) -> None:
-        if os.getpid() == preview_pid:
-            raise KeyboardInterrupt
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-
-    return stop
+    if os.getpid() == preview_pid:
+        raise KeyboardInterrupt
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def serve(args: argparse.Namespace) -> None:
     """Run the preview until Ctrl-C, which ends it cleanly."""
     config = make_config(data_dir=args.data, content_dir=args.content, out_dir=args.out, tiles=not args.no_tiles)
     server = None
-    signal.signal(signal.SIGTERM, _stopper(os.getpid()))  # as Ctrl-C: a build in progress is interrupted cleanly
+    # As Ctrl-C: a build in progress is interrupted cleanly.
+    signal.signal(signal.SIGTERM, functools.partial(_stop, os.getpid()))
     try:
         server = open_preview(config, args.port)
         print(f"Serving {server.preview.config.out_dir} at {server.address} (Ctrl-C to stop).", flush=True)
