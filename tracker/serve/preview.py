@@ -121,16 +121,12 @@ class Preview:
 
     def live(self, site: Site, outlines: Outlines) -> Live:
         config = self.config
-        urls = Urls(config.base_url, config.site_url)
-        both = contexts(site, config, urls, outlines)
-        records = {urls.file_for(urls.jurisdiction(j)): j for j in site.jurisdictions}
-        return Live(self.templates(), both, records)
-
-    def templates(self) -> jinja2.Environment:
-        """One Jinja environment while the templates stay as they are: each compiles once, not after every save."""
+        # One Jinja environment while the templates stay as they are: each compiles once, not after every save.
         if self.env is None or self.env[0] != self.template_saves:
-            self.env = (self.template_saves, make_env(self.config))
-        return self.env[1]
+            self.env = (self.template_saves, make_env(config))
+        urls = Urls(config.base_url, config.site_url)
+        records = {urls.file_for(urls.jurisdiction(j)): j for j in site.jurisdictions}
+        return Live(self.env[1], contexts(site, config, urls, outlines), records)
 
     def write(self, version: int, loaded: Loaded, again: bool = False) -> None:
         """Build the site from a read in a forked process; report unless a newer read has replaced it.
@@ -149,7 +145,7 @@ class Preview:
         """Build in a forked copy of this process (it has the read data): its problems, (), or None if stopped."""
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
-        try:
+        with reader, writer:
             with self.quiet:  # no read, page or message half done in another thread is copied into the child
                 child = context.Process(target=_build, args=(self.config, loaded, writer))
                 child.start()
@@ -167,9 +163,6 @@ class Preview:
                 child.join()
                 with self.changed:
                     self.child = None
-        finally:
-            reader.close()
-            writer.close()
 
     def start(self) -> None:
         """Watch, then read and build once: a save during that first build is seen by the watcher."""
