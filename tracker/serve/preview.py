@@ -72,14 +72,13 @@ class Preview:
         self.pending: tuple[int, Loaded, bool] | None = None  # the latest read to build: version, read, reload again
         self.watcher = threading.Thread(target=self.watch, name="preview-watcher", daemon=True)
         self.builder = threading.Thread(target=self.build_each, name="preview-builder", daemon=True)
-        self.template_saves = 0  # templates/ changed this many times: the Jinja environment is made again
         self.child: Any = None  # the build process, while one runs (under self.changed)
         # Held by whatever a fork must not copy half done: a read (collector off, stderr redirected), a page
         # being made (its locks), a message being printed. The build process is forked only under it.
         self.quiet = threading.RLock()
         self.recall = Recall()  # the data as read last time: a save re-reads only the edited records
         self.unread: set[Path] = set()  # the changes of a read given up because a file changed while read
-        self.env: tuple[int, jinja2.Environment] | None = None
+        self.env: jinja2.Environment | None = None  # made again after templates/ changes
 
     def say(self, message: str) -> None:
         with self.quiet:
@@ -122,11 +121,11 @@ class Preview:
     def live(self, site: Site, outlines: Outlines) -> Live:
         config = self.config
         # One Jinja environment while the templates stay as they are: each compiles once, not after every save.
-        if self.env is None or self.env[0] != self.template_saves:
-            self.env = (self.template_saves, make_env(config))
+        if self.env is None:
+            self.env = make_env(config)
         urls = Urls(config.base_url, config.site_url)
         records = {urls.file_for(urls.jurisdiction(j)): j for j in site.jurisdictions}
-        return Live(self.env[1], contexts(site, config, urls, outlines), records)
+        return Live(self.env, contexts(site, config, urls, outlines), records)
 
     def write(self, version: int, loaded: Loaded, again: bool = False) -> None:
         """Build the site from a read in a forked process; report unless a newer read has replaced it.
@@ -190,12 +189,12 @@ class Preview:
     def look(self, changed: set[Path]) -> None:
         """Read the inputs again, and hand the read to the builder."""
         changed, self.unread = changed | self.unread, set()  # with those of a read given up (FileChanged)
-        if any(self.config.templates_dir in path.parents for path in changed):
-            self.template_saves += 1
         # Files the pages link to (static/) are served as built: the tabs reload again once they are.
         again = any(self.config.static_dir in path.parents for path in changed)
         try:
-            with self.quiet:
+            with self.quiet:  # after any read in progress, so that it can't keep the old environment
+                if any(self.config.templates_dir in path.parents for path in changed):
+                    self.env = None
                 loaded = self.read()
         except FileChanged:  # saved again while read: the next event reads it again, with these changes
             self.unread = changed
