@@ -98,20 +98,21 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_page(self, route: str, state: BuildState) -> None:
         """The page made on request from the data as last read (or the built file before a read)."""
-        wanted = unquote(route).lstrip("/") + ("index.html" if route.endswith("/") else "")
+        if route.endswith("/"):
+            route += "index.html"
         try:
-            status, page = self.page_for(route, wanted, state.live)
+            status, page = self.page_for(route, state.live)
         except Exception as e:  # a template mistake: the tab says so, and reloads once it is fixed
             self.send_bytes(500, error_page(problems_of(e), state.version), "text/html; charset=utf-8")
             return
         self.send_bytes(status, with_reload(page, state.version), "text/html; charset=utf-8")
 
-    def page_for(self, route: str, wanted: str, live: Live | None) -> tuple[int, bytes]:
+    def page_for(self, route: str, live: Live | None) -> tuple[int, bytes]:
         if live is not None:  # every page of the data as read: one whose record was removed is gone at once
             with self.server.preview.quiet:
-                page = live.page(wanted)
+                page = live.page(unquote(route).lstrip("/"))
                 return (200, page) if page is not None else (404, live.page("404.html") or NOT_FOUND)
-        file = Path(self.translate_path(route)) / ("index.html" if route.endswith("/") else "")
+        file = Path(self.translate_path(route))
         if file.is_file():
             return 200, file.read_bytes()
         not_found = Path(self.directory) / "404.html"
