@@ -163,15 +163,11 @@ def _stop(preview_pid: int, signum: int, frame: Any) -> None:
 def serve(args: argparse.Namespace) -> None:
     """Run the preview until Ctrl-C, which ends it cleanly."""
     config = make_config(data_dir=args.data, content_dir=args.content, out_dir=args.out, tiles=not args.no_tiles)
-    server = None
     # As Ctrl-C: a build in progress is interrupted cleanly.
     signal.signal(signal.SIGTERM, functools.partial(_stop, os.getpid()))
     try:
-        server = open_preview(config, args.port)
-        print(f"Serving {server.preview.config.out_dir} at {server.address} (Ctrl-C to stop).", flush=True)
-        server.serve_forever()
+        with open_preview(config, args.port) as server:  # closing the server closes the preview
+            print(f"Serving {server.preview.config.out_dir} at {server.address} (Ctrl-C to stop).", flush=True)
+            server.serve_forever()
     except KeyboardInterrupt:
         print("\nStopped the preview.", flush=True)
-    finally:
-        if server is not None:
-            server.server_close()
