@@ -1,4 +1,4 @@
-"""`build.py new`: print a jurisdiction or event to paste into the data file, with the fields to fill marked.
+"""`build.py new`: print a jurisdiction, event or case to paste into a data file, with the fields to fill marked.
 
 A printed block passes the schema and the rules, so it can be pasted and checked at once; its made-up values
 are placeholders that placeholder_problems() finds, so the build can refuse to publish a half-filled entry.
@@ -17,6 +17,7 @@ from tracker.data.checks import FIPS_LENGTH, all_sources, records
 from tracker.data.jurisdictions import display_path
 from tracker.data.placeholders import FILL, FILL_ID, PLACEHOLDER_DATE, PLACEHOLDER_POINT, PLACEHOLDER_STATE
 from tracker.data.schema import EVENT_KINDS, KINDS, SLUG
+from tracker.data.schema_other import GOVERNMENT_ROLES, RESULTS
 from tracker.data.states import STATE_FIPS, US_STATES
 from tracker.data.yamlfile import Located, PathKey, load_yaml
 
@@ -63,11 +64,6 @@ def source_rows(source_id: str) -> list[Row]:
     ]
 
 
-def placeholder_fips(state: str, kind: str) -> str:
-    """The state's code padded with zeros: valid in form, never a real county or place code."""
-    return STATE_FIPS[state].ljust(FIPS_LENGTH[kind], "0")
-
-
 def mark(field: str, unset: set[str]) -> str:
     """Flag a value the command chose by default, rather than one the editor gave."""
     return f"{FILL}: " if field in unset else ""
@@ -103,6 +99,7 @@ def jurisdiction_rows(
     jid: str, name: str | None, state: str, kind: str, source_id: str, unset: set[str], second_round: bool = False
 ) -> list[Row]:
     lat, lon = PLACEHOLDER_POINT
+    fips = STATE_FIPS[state].ljust(FIPS_LENGTH[kind], "0")  # valid in form, never a real county or place code
     return [
         ("", f"New jurisdiction from `build.py new`: replace every {FILL}, then run `make check`."),
         ("", "The build refuses to publish while a placeholder is left. Delete these two lines when done."),
@@ -111,7 +108,7 @@ def jurisdiction_rows(
         (f"  official_name: {yaml_text(FILL + ' official name')}", "City of Chicago, County of Cook"),
         (f"  kind: {kind}", mark("kind", unset) + "state, county, city or city-county"),
         (f"  state: {state}", mark("state", unset) + "two-letter USPS code"),
-        (f'  fips: "{placeholder_fips(state, kind)}"', f"{FILL}: Census FIPS code, in quotes"),
+        (f'  fips: "{fips}"', f"{FILL}: Census FIPS code, in quotes"),
         (f"  lat: {lat}", f"{FILL}: approximate point (city hall, county seat or capitol)"),
         (f"  lon: {lon}", f"{FILL}: negative in the Americas, 4 decimals at most"),
         *(SECOND_ROUND_ROWS if second_round else FIRST_ROUND_ROWS),
@@ -144,8 +141,8 @@ def read_data(file: Path) -> Located:
     return load_yaml(file, display_path(file))
 
 
-def source_ids(doc: Located) -> set[str]:
-    return {s.get("id") for _, s in all_sources(doc)}
+def new_source_id(doc: Located) -> str:
+    return unused(f"{FILL_ID}-source", {s.get("id") for _, s in all_sources(doc)})
 
 
 def choose(value: str | None, choices: tuple[str, ...] | list[str], option: str, default: str) -> str:
@@ -169,17 +166,11 @@ def new_jurisdiction(args: argparse.Namespace, doc: Located) -> str:
         raise ScaffoldError(f'--id must be lowercase letters, digits and hyphens, like chicago-il; it is "{jid}".')
     if jid in taken:
         raise ScaffoldError(f'the id "{jid}" is already used in the data file; choose another.')
-    source_id = unused(f"{FILL_ID}-source", source_ids(doc))
+    source_id = new_source_id(doc)
     unset = {field for field in ("kind", "state") if getattr(args, field) is None}
     second_round = choose(args.round, ("2017", "2025"), "--round", "2017") == "2025"
     rows = jurisdiction_rows(jid, args.name, state, kind, source_id, unset, second_round)
     return rows_to_yaml(rows, indent=2)
-
-
-def unknown_id(target: str, ids: list[str]) -> ScaffoldError:
-    close = difflib.get_close_matches(target, ids, n=3, cutoff=0.5)
-    hint = f"Did you mean: {', '.join(close)}?" if close else f"The ids are: {', '.join(sorted(ids))}."
-    return ScaffoldError(f'no jurisdiction has the id "{target}". {hint}')
 
 
 def where_to_paste(doc: Located, path: PathKey, what: str) -> tuple[str, int]:
@@ -198,13 +189,15 @@ def new_event(args: argparse.Namespace, doc: Located) -> str:
     if not args.target:
         raise ScaffoldError("name the jurisdiction: python build.py new event <jurisdiction id>.")
     if args.target not in ids:
-        raise unknown_id(args.target, ids)
+        close = difflib.get_close_matches(args.target, ids, n=3, cutoff=0.5)
+        hint = f"Did you mean: {', '.join(close)}?" if close else f"The ids are: {', '.join(sorted(ids))}."
+        raise ScaffoldError(f'no jurisdiction has the id "{args.target}". {hint}')
     i = next(n for n, r in found.items() if r.get("id") == args.target)
     kind = choose(args.kind, EVENT_KINDS, "--kind", "other")
     date = args.date or PLACEHOLDER_DATE
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         raise ScaffoldError(f'--date must be written YYYY-MM-DD, like 2018-01-24; it is "{date}".')
-    source_id = unused(f"{FILL_ID}-source", source_ids(doc))
+    source_id = new_source_id(doc)
     unset = {field for field in ("date", "kind") if getattr(args, field) is None}
     event_hint, event_indent = where_to_paste(doc, ("jurisdictions", i, "events"), "The event")
     source_hint, source_indent = where_to_paste(doc, ("jurisdictions", i, "sources"), "Its source")
@@ -215,3 +208,37 @@ def new_event(args: argparse.Namespace, doc: Located) -> str:
         f"# {source_hint} (or cite a source it already lists and leave this out).\n"
         f"{rows_to_yaml(source_rows(source_id), source_indent)}"
     )
+
+
+def case_rows(role: str, unset: set[str]) -> list[Row]:
+    source_id = f"{FILL_ID}-case-source"
+    return [
+        ("", f"New case from `build.py new case`: replace every {FILL}, then run `make check`."),
+        ("", "Paste under `cases:` in data/cases.yaml. Delete these two lines when done."),
+        (f"- id: {FILL_ID}-case", f"{FILL}: slug for /cases/<id>/, like us-v-boston-2025"),
+        (f"  name: {yaml_text(FILL + ' case name')}", "as the court styles it: United States v. City of Boston"),
+        (f"  court: {yaml_text(FILL + ' court')}", "U.S. District Court for the District of Massachusetts"),
+        ("  docket: null", "docket number in quotes, or null when no source gives it"),
+        (f"  filed: {PLACEHOLDER_DATE}", f"{FILL}: date filed, or null"),
+        (f"  plaintiffs: {yaml_text(FILL + ' plaintiffs')}", "as named"),
+        (f"  defendants: {yaml_text(FILL + ' defendants')}", "as named"),
+        ("  jurisdictions: []", "ids of tracked jurisdictions that are parties"),
+        ("  fiscal_years: []", "grant years at issue, if any"),
+        ("  status: pending", "pending, decided, dismissed, settled or unknown"),
+        ("  status_note: null", "one sentence on where it stands, or null"),
+        (f"  summary: {yaml_text(FILL + ': one or two sentences in your own words.')}", ""),
+        (f"  filing_sources: [{source_id}]", "ids of the sources for the filing and summary"),
+        ("  rulings: []", "dated rulings, each with its sources"),
+        (f"  government_role: {role}", mark("role", unset) + ", ".join(GOVERNMENT_ROLES)),
+        ("  result: pending", ", ".join(RESULTS) + ": from the state and local side"),
+        ("  result_note: null", "one sentence justifying the mark, or null"),
+        ("  challenges: []", "ids of measures in data/measures.yaml the case is about"),
+        ("  sources:", "sources first defined for this case"),
+        *[("    " + text, comment) for text, comment in source_rows(source_id)],
+    ]
+
+
+def new_case(args: argparse.Namespace, doc: Located) -> str:
+    """The YAML of a new case, indented to paste under `cases:`."""
+    role = choose(args.role, tuple(GOVERNMENT_ROLES), "--role", "defendant")
+    return rows_to_yaml(case_rows(role, set() if args.role else {"role"}), indent=2)

@@ -6,8 +6,7 @@ import argparse
 import sys
 
 from tracker.config import make_config
-from tracker.scaffold.blocks import ScaffoldError, new_event, new_jurisdiction, read_data
-from tracker.scaffold.case import new_case
+from tracker.scaffold.blocks import ScaffoldError, new_case, new_event, new_jurisdiction, read_data
 
 
 def new(args: argparse.Namespace) -> int:

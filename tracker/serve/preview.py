@@ -57,12 +57,8 @@ Loaded = tuple[Site, Outlines]
 
 
 class Preview:
-    """Reads the inputs again when they change, shows the result at once, and builds the site in the background.
-
-    Two threads: the watcher reads each save and publishes its pages (made on request); the builder writes
-    the site from the latest read, one build at a time, in a forked process so that it never slows the
-    pages the tabs are asking for.
-    """
+    """Two threads: the watcher reads each save and publishes its pages (made on request); the builder writes the
+    site from the latest read, one build at a time, in a forked process so that it never slows the tabs' pages."""
 
     def __init__(self, config: SiteConfig, out: TextIO | None = None) -> None:
         self.config = config
@@ -76,14 +72,13 @@ class Preview:
         self.pending: tuple[int, Loaded, bool] | None = None  # the latest read to build: version, read, reload again
         self.watcher = threading.Thread(target=self.watch, name="preview-watcher", daemon=True)
         self.builder = threading.Thread(target=self.build_each, name="preview-builder", daemon=True)
-        self.template_saves = 0  # templates/ changed this many times: the Jinja environment is made again
         self.child: Any = None  # the build process, while one runs (under self.changed)
         # Held by whatever a fork must not copy half done: a read (collector off, stderr redirected), a page
         # being made (its locks), a message being printed. The build process is forked only under it.
         self.quiet = threading.RLock()
         self.recall = Recall()  # the data as read last time: a save re-reads only the edited records
         self.unread: set[Path] = set()  # the changes of a read given up because a file changed while read
-        self.env: tuple[int, jinja2.Environment] | None = None
+        self.env: jinja2.Environment | None = None  # made again after templates/ changes
 
     def say(self, message: str) -> None:
         with self.quiet:
@@ -114,8 +109,7 @@ class Preview:
 
     def failed(self, problems: tuple[str, ...]) -> None:
         self.publish(problems, None)
-        lines = "\n".join(f"  {p}" for p in problems)
-        self.say(f"Not rebuilt; the browser shows these problems until they are fixed:\n{lines}")
+        self.say(not_rebuilt(problems))
 
     def publish(self, problems: tuple[str, ...], live: Live | None) -> None:
         """A new version: the tabs waiting for one reload."""
@@ -126,22 +120,16 @@ class Preview:
 
     def live(self, site: Site, outlines: Outlines) -> Live:
         config = self.config
+        # One Jinja environment while the templates stay as they are: each compiles once, not after every save.
+        if self.env is None:
+            self.env = make_env(config)
         urls = Urls(config.base_url, config.site_url)
-        both = contexts(site, config, urls, outlines)
         records = {urls.file_for(urls.jurisdiction(j)): j for j in site.jurisdictions}
-        return Live(self.templates(), both, records)
-
-    def templates(self) -> jinja2.Environment:
-        """One Jinja environment while the templates stay as they are: each compiles once, not after every save."""
-        if self.env is None or self.env[0] != self.template_saves:
-            self.env = (self.template_saves, make_env(self.config))
-        return self.env[1]
+        return Live(self.env, contexts(site, config, urls, outlines), records)
 
     def write(self, version: int, loaded: Loaded, again: bool = False) -> None:
-        """Build the site from a read, in a forked process; report unless a newer read has replaced it.
-
-        `again`: the tabs reload once more when the build is done (files they link to have changed).
-        """
+        """Build the site from a read in a forked process; report unless a newer read has replaced it.
+        `again`: the tabs reload once more when the build is done (files they link to have changed)."""
         problems = self.build_in_child(loaded)
         with self.changed:  # checked and published at once: a newer read can't slip in between
             if problems is None or version != self.builds or self.stop.is_set():
@@ -150,17 +138,13 @@ class Preview:
                 self.publish(problems, None)
             elif again:
                 self.publish((), self.state.live)
-        if problems:
-            lines = "\n".join(f"  {p}" for p in problems)
-            self.say(f"Not rebuilt; the browser shows these problems until they are fixed:\n{lines}")
-        else:
-            self.say("Rebuilt.")
+        self.say(not_rebuilt(problems) if problems else "Rebuilt.")
 
     def build_in_child(self, loaded: Loaded) -> tuple[str, ...] | None:
         """Build in a forked copy of this process (it has the read data): its problems, (), or None if stopped."""
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
-        try:
+        with reader, writer:
             with self.quiet:  # no read, page or message half done in another thread is copied into the child
                 child = context.Process(target=_build, args=(self.config, loaded, writer))
                 child.start()
@@ -178,13 +162,6 @@ class Preview:
                 child.join()
                 with self.changed:
                     self.child = None
-        finally:
-            reader.close()
-            writer.close()
-
-    def folders(self) -> list[Path]:
-        c = self.config
-        return [c.data_dir, c.content_dir, c.templates_dir, c.static_dir]
 
     def start(self) -> None:
         """Watch, then read and build once: a save during that first build is seen by the watcher."""
@@ -197,8 +174,10 @@ class Preview:
 
     def watch(self) -> None:
         """Read the inputs again after each save, until the preview closes."""
+        c = self.config
+        folders = c.data_dir, c.content_dir, c.templates_dir, c.static_dir
         events = watchfiles.watch(
-            *self.folders(), stop_event=self.stop, step=SETTLE_MS, debounce=DEBOUNCE_MS, rust_timeout=STOP_MS
+            *folders, stop_event=self.stop, step=SETTLE_MS, debounce=DEBOUNCE_MS, rust_timeout=STOP_MS
         )
         for changes in events:
             try:
@@ -210,12 +189,12 @@ class Preview:
     def look(self, changed: set[Path]) -> None:
         """Read the inputs again, and hand the read to the builder."""
         changed, self.unread = changed | self.unread, set()  # with those of a read given up (FileChanged)
-        if any(self.config.templates_dir in path.parents for path in changed):
-            self.template_saves += 1
         # Files the pages link to (static/) are served as built: the tabs reload again once they are.
         again = any(self.config.static_dir in path.parents for path in changed)
         try:
-            with self.quiet:
+            with self.quiet:  # after any read in progress, so that it can't keep the old environment
+                if any(self.config.templates_dir in path.parents for path in changed):
+                    self.env = None
                 loaded = self.read()
         except FileChanged:  # saved again while read: the next event reads it again, with these changes
             self.unread = changed
@@ -269,6 +248,10 @@ def problems_of(error: BaseException) -> tuple[str, ...]:
         return tuple(str(p) for p in error.problems)
     log.debug("build failed", exc_info=error)
     return (str(error) if isinstance(error, BuildError) else f"{type(error).__name__}: {error}",)
+
+
+def not_rebuilt(problems: tuple[str, ...]) -> str:
+    return "Not rebuilt; the browser shows these problems until they are fixed:" + "".join(f"\n  {p}" for p in problems)
 
 
 def _build(config: SiteConfig, loaded: Loaded, writer: Any) -> None:

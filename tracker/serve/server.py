@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import functools
 import html
 import http.server
 import logging
 import os
 import signal
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -62,7 +62,8 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, port: int, config: SiteConfig) -> None:
-        super().__init__(("127.0.0.1", port), PreviewHandler)
+        # A handler lives for one request and finds files by path, so it follows each swapped-in site.
+        super().__init__(("127.0.0.1", port), functools.partial(PreviewHandler, directory=str(config.out_dir)))
         self.address = f"http://127.0.0.1:{self.server_address[1]}/"
         # Links start at "/" and absolute links name this address, whatever the published address is.
         self.preview = Preview(dataclasses.replace(config, base_url="/", site_url=self.address))
@@ -77,10 +78,6 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the built site, adding the reload script to HTML, or the problems while the build is broken."""
 
     server: PreviewServer
-
-    def __init__(self, request: Any, client_address: Any, server: PreviewServer) -> None:
-        # A handler lives for one request and finds files by path, so it follows each swapped-in site.
-        super().__init__(request, client_address, server, directory=str(server.preview.config.out_dir))
 
     def do_GET(self) -> None:
         route = urlsplit(self.path).path
@@ -101,20 +98,21 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_page(self, route: str, state: BuildState) -> None:
         """The page made on request from the data as last read (or the built file before a read)."""
-        wanted = unquote(route).lstrip("/") + ("index.html" if route.endswith("/") else "")
+        if route.endswith("/"):
+            route += "index.html"
         try:
-            status, page = self.page_for(route, wanted, state.live)
+            status, page = self.page_for(route, state.live)
         except Exception as e:  # a template mistake: the tab says so, and reloads once it is fixed
             self.send_bytes(500, error_page(problems_of(e), state.version), "text/html; charset=utf-8")
             return
         self.send_bytes(status, with_reload(page, state.version), "text/html; charset=utf-8")
 
-    def page_for(self, route: str, wanted: str, live: Live | None) -> tuple[int, bytes]:
+    def page_for(self, route: str, live: Live | None) -> tuple[int, bytes]:
         if live is not None:  # every page of the data as read: one whose record was removed is gone at once
             with self.server.preview.quiet:
-                page = live.page(wanted)
+                page = live.page(unquote(route).lstrip("/"))
                 return (200, page) if page is not None else (404, live.page("404.html") or NOT_FOUND)
-        file = Path(self.translate_path(route)) / ("index.html" if route.endswith("/") else "")
+        file = Path(self.translate_path(route))
         if file.is_file():
             return 200, file.read_bytes()
         not_found = Path(self.directory) / "404.html"
@@ -154,29 +152,22 @@ def open_preview(config: SiteConfig, port: int) -> PreviewServer:
     return server
 
 
-def _stopper(preview_pid: int) -> Callable[[int, Any], None]:
+def _stop(preview_pid: int, signum: int, frame: Any) -> None:
     """SIGTERM ends the preview as Ctrl-C does; processes forked from it (builds, workers) die of it as usual."""
-
-    def stop(signum: int, frame: Any) -> None:
-        if os.getpid() == preview_pid:
-            raise KeyboardInterrupt
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-
-    return stop
+    if os.getpid() == preview_pid:
+        raise KeyboardInterrupt
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def serve(args: argparse.Namespace) -> None:
     """Run the preview until Ctrl-C, which ends it cleanly."""
     config = make_config(data_dir=args.data, content_dir=args.content, out_dir=args.out, tiles=not args.no_tiles)
-    server = None
-    signal.signal(signal.SIGTERM, _stopper(os.getpid()))  # as Ctrl-C: a build in progress is interrupted cleanly
+    # As Ctrl-C: a build in progress is interrupted cleanly.
+    signal.signal(signal.SIGTERM, functools.partial(_stop, os.getpid()))
     try:
-        server = open_preview(config, args.port)
-        print(f"Serving {server.preview.config.out_dir} at {server.address} (Ctrl-C to stop).", flush=True)
-        server.serve_forever()
+        with open_preview(config, args.port) as server:  # closing the server closes the preview
+            print(f"Serving {server.preview.config.out_dir} at {server.address} (Ctrl-C to stop).", flush=True)
+            server.serve_forever()
     except KeyboardInterrupt:
         print("\nStopped the preview.", flush=True)
-    finally:
-        if server is not None:
-            server.server_close()
