@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.data.schema import STATUSES
 from tracker.data.states import STATE_FIPS
-from tracker.data.validate import as_date, describe_field, shorten, subject_of
+from tracker.data.validate import as_date, describe_field, problem_at, shorten
 from tracker.data.yamlfile import Located, PathKey
 from tracker.errors import Problem
 
@@ -218,9 +218,4 @@ RECORD_CHECKS = (check_values, check_dates, check_places, check_grants_and_statu
 
 def rule_problems(doc: Located, checks: tuple[Check, ...] = CHECKS) -> list[Problem]:
     """Run the rules; report each finding at the line of the value it is about."""
-    found = []
-    for check in checks:
-        for path, message in check(doc):
-            line, col = doc.line_col(path)
-            found.append(Problem(doc.path, line, col, message, subject_of(doc, path), "Invalid value"))
-    return found
+    return [problem_at(doc, path, message) for check in checks for path, message in check(doc)]

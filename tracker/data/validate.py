@@ -106,12 +106,6 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     return f' Did you mean "{close[0]}"?' if close else ""
 
 
-def expected_schema(error: ValidationError) -> dict[str, Any]:
-    """The field's own schema (skipping the anyOf wrapper that allows null)."""
-    schema = error.schema
-    return schema.get("anyOf", [schema])[0] if isinstance(schema, dict) else {}
-
-
 def type_hint(expected: str, value: Any, raw: str | None) -> str:
     if isinstance(value, bool) and raw is not None and raw.lower() in YAML_BOOLEANS:
         return f' YAML reads a bare {raw} as true/false; to mean the text, put it in quotes: "{raw}".'
@@ -133,12 +127,10 @@ def schema_message(error: ValidationError, doc: Located) -> str:
     field = describe_field(path)
     value, raw = error.instance, doc.raw.get(path)
     kind = error.validator
-    if kind == "additionalProperties":
-        return ""  # reported per key by unknown_key_problems, with the key's own line
     if kind == "type" and not path:
         return f"the top of the file must be a set of fields (last_updated, shared_sources, jurisdictions), but it is {type_word(value)}."
     if kind in ("type", "anyOf"):
-        expected = expected_schema(error).get("type", "null")
+        expected = error.schema.get("anyOf", [error.schema])[0].get("type", "null")  # not the anyOf allowing null
         return f"{field} must be {TYPE_WORDS.get(expected, expected)}, but it is {describe_value(value, raw)}.{type_hint(expected, value, raw)}"
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
@@ -201,14 +193,19 @@ def best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
 def missing_problems(error: ValidationError, doc: Located, misspelt: set[tuple[PathKey, str]]) -> Iterator[Problem]:
     """One problem per field the object lacks: a "required" error's value is the schema's whole list of them."""
     path = tuple(error.absolute_path)
-    line, col = doc.line_col(path)
     where = "" if path[:1] == ("jurisdictions",) and not path[2:] else f"{describe_field(path)}: "
     for missing in [name for name in error.validator_value if name not in error.instance]:
         if any(p == path and difflib.get_close_matches(key, [missing], n=1, cutoff=0.6) for p, key in misspelt):
             continue  # 'unknown field "sate". Did you mean "state"?' already says it
         message = f'"{missing}" is missing at the top of the file.' if not path else ""
         message = message or f'{where}"{missing}" is missing. Add it (write null if it is not known).'
-        yield Problem(doc.path, line, col, message, subject_of(doc, path), "Invalid value")
+        yield problem_at(doc, path, message)
+
+
+def problem_at(doc: Located, path: PathKey, message: str, title: str = "Invalid value") -> Problem:
+    """A problem at the line of the value `path` names, said of the jurisdiction it belongs to."""
+    line, col = doc.line_col(path)
+    return Problem(doc.path, line, col, message, subject_of(doc, path), title)
 
 
 def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -> list[Problem]:
@@ -229,8 +226,7 @@ def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -
             made = missing_problems if error.validator == "required" else unknown_key_problems
             problems.extend(p for p in made(error, doc, misspelt) if p not in problems)
             continue
-        line, col = doc.line_col(path)
-        problem = Problem(doc.path, line, col, schema_message(error, doc), subject_of(doc, path), "Invalid value")
+        problem = problem_at(doc, path, schema_message(error, doc))
         if problem not in problems:  # a bad date breaks both its pattern and its format
             problems.append(problem)
     return problems
