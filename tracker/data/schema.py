@@ -50,9 +50,13 @@ def prop(description: str, example: Any, schema: dict[str, Any], nullable: bool 
     return {**body, "description": description, "examples": [example]}
 
 
-def glossary(terms: dict[str, str]) -> str:
-    """The allowed values of a field with their meanings, for its description."""
-    return "; ".join(f"{key} = {meaning}" for key, meaning in terms.items())
+def choice(
+    description: str, example: str, values: dict[str, str] | tuple[str, ...], nullable: bool = False
+) -> dict[str, Any]:
+    """A field holding one of `values`, which its description lists (with their meanings, if given)."""
+    listed = "; ".join(f"{k} = {v}" for k, v in values.items()) if isinstance(values, dict) else ", ".join(values)
+    # One full stop at the end, whether or not the last meaning has its own.
+    return prop(f"{description}: {listed.removesuffix('.')}.", example, {"enum": list(values)}, nullable)
 
 
 def record(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -93,7 +97,7 @@ SOURCE_REF = {"type": "string", "pattern": SLUG, "x-hint": "the id of a source, 
 LETTER = record(
     {
         "date": prop("Date of the letter.", "2018-01-24", DATE),
-        "batch": prop("Which wave of letters: " + glossary(BATCHES) + ".", "2018-01", {"enum": list(BATCHES)}),
+        "batch": choice("Which wave of letters", "2018-01", BATCHES),
         "deadline": prop("Date a reply was due, or null when none is recorded.", "2018-02-23", DATE, nullable=True),
         "source": prop("Id of the source for this letter.", "doj-2018-01-24", SOURCE_REF),
         "note": prop("Optional one-line note.", "Addressed to the police superintendent.", TEXT),
@@ -138,9 +142,7 @@ GRANT = record(
         "amount_min": prop(
             'For "more than" figures: the lower bound in whole dollars; otherwise null.', 2000000, MONEY, nullable=True
         ),
-        "confidence": prop(
-            "What kind of figure this is: " + glossary(CONFIDENCES), "reported", {"enum": list(CONFIDENCES)}
-        ),
+        "confidence": choice("What kind of figure this is", "reported", CONFIDENCES),
         "note": prop("Optional one-line note, e.g. about joint awards.", "Joint award shared with Cook County.", TEXT),
         "source": prop("Id of the source for this figure.", "clarion-2017-11-15", SOURCE_REF),
     },
@@ -151,7 +153,7 @@ GRANT["description"] = "A grant figure, exactly as a source states it."
 EVENT = record(
     {
         "date": prop("Date of the event.", "2017-08-07", DATE),
-        "kind": prop("Kind of event: " + ", ".join(EVENT_KINDS) + ".", "lawsuit", {"enum": list(EVENT_KINDS)}),
+        "kind": choice("Kind of event", "lawsuit", EVENT_KINDS),
         "summary": prop(
             "One or two sentences in your own words.",
             "The city sued the Justice Department over the grant conditions.",
@@ -175,7 +177,7 @@ JURISDICTION = record(
         ),
         "name": prop("Short display name.", "Chicago", TEXT),
         "official_name": prop("Full official name.", "City of Chicago", TEXT),
-        "kind": prop("Kind of government: " + ", ".join(KINDS) + ".", "city", {"enum": list(KINDS)}),
+        "kind": choice("Kind of government", "city", KINDS),
         "state": prop("Two-letter USPS state code.", "IL", {"enum": US_STATES}),
         "fips": prop(
             "Census FIPS code, in quotes: 2 digits for a state, 5 for a county or city-county, 7 for a city.",
@@ -192,11 +194,10 @@ JURISDICTION = record(
             -87.6319,
             {"type": "number", "minimum": -180, "maximum": 180},
         ),
-        "status": prop(
-            "Where its 2017–2021 dispute stands, or null for a jurisdiction first targeted in 2025 (no letters): "
-            + glossary(STATUSES),
+        "status": choice(
+            "Where its 2017–2021 dispute stands, or null for a jurisdiction first targeted in 2025 (no letters)",
             "cleared",
-            {"enum": list(STATUSES)},
+            STATUSES,
             nullable=True,
         ),
         "status_date": prop(
