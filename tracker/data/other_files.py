@@ -112,6 +112,8 @@ def references(doc: Located, name: str) -> Iterator[tuple[PathKey, str]]:
 
 
 def check_links(docs: dict[str, Located], known_sources: set[str], jurisdiction_ids: set[str]) -> Iterator[Problem]:
+    """Every source, jurisdiction and measure a file names exists."""
+    measures = {m.get("id") for _, m in items(docs.get("measures"), "measures")}
     for name, doc in docs.items():
         for path, ref in references(doc, name):
             if ref not in known_sources:
@@ -122,6 +124,14 @@ def check_links(docs: dict[str, Located], known_sources: set[str], jurisdiction_
                 if ident not in jurisdiction_ids:
                     message = f'names the jurisdiction "{ident}", but there is no jurisdiction with that id.'
                     yield problem_at(doc, name, path + ("jurisdictions", k), message)
+            for k, entry in enumerate(item.get("entries") or []):  # a published list's entries
+                if entry.get("jurisdiction") not in jurisdiction_ids:
+                    message = f'the entry "{entry.get("label")}" names the jurisdiction "{entry.get("jurisdiction")}", but there is no jurisdiction with that id.'
+                    yield problem_at(doc, name, path + ("entries", k, "jurisdiction"), message)
+            for k, ident in enumerate(item.get("challenges") or []):  # the measures a case is about
+                if ident not in measures:
+                    message = f'names the measure "{ident}", but measures.yaml has no measure with that id.'
+                    yield problem_at(doc, name, path + ("challenges", k), message)
 
 
 def check_waves(doc: Located | None, jurisdictions: tuple[Jurisdiction, ...]) -> Iterator[Problem]:
@@ -150,32 +160,15 @@ def check_ids(docs: dict[str, Located], name: str) -> Iterator[Problem]:
         seen.add(item.get("id"))
 
 
-def check_second_round(docs: dict[str, Located], jurisdiction_ids: set[str]) -> Iterator[Problem]:
-    """A list entry names a jurisdiction record; a case names measures that exist."""
-    for path, listed in items(docs.get("lists"), "lists"):
-        for k, entry in enumerate(listed.get("entries") or []):
-            if entry.get("jurisdiction") not in jurisdiction_ids:
-                message = f'the entry "{entry.get("label")}" names the jurisdiction "{entry.get("jurisdiction")}", but there is no jurisdiction with that id.'
-                yield problem_at(docs["lists"], "lists", path + ("entries", k, "jurisdiction"), message)
-    measures = {m.get("id") for _, m in items(docs.get("measures"), "measures")}
-    for path, case in items(docs.get("cases"), "cases"):
-        for k, ident in enumerate(case.get("challenges") or []):
-            if ident not in measures:
-                message = f'names the measure "{ident}", but measures.yaml has no measure with that id.'
-                yield problem_at(docs["cases"], "cases", path + ("challenges", k), message)
-
-
 def read_all(data_dir: Path) -> dict[str, Located]:
     """Read every optional file, collecting the problems of all of them."""
     docs, problems = {}, []
     for name in LIST_KEY:
         try:
-            doc = read(data_dir, name)
+            if (doc := read(data_dir, name)) is not None:
+                docs[name] = doc
         except DataError as e:
             problems += e.problems
-            continue
-        if doc is not None:
-            docs[name] = doc
     if problems:
         raise DataError(problems)
     return docs
@@ -190,7 +183,6 @@ def load_records(data_dir: Path, jurisdictions: tuple[Jurisdiction, ...], shared
     problems += check_links(docs, set(registry) | set(own), {j.id for j in jurisdictions})
     problems += check_waves(docs.get("waves"), jurisdictions)
     problems += [p for name in ("cases", "lists", "measures") for p in check_ids(docs, name)]
-    problems += check_second_round(docs, {j.id for j in jurisdictions})
     if problems:
         raise DataError(problems)
     sources = registry | own
