@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -135,9 +135,8 @@ def schema_message(error: ValidationError, doc: Located) -> str:
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
         listed = ", ".join(choices) if len(choices) <= 12 else "a valid two-letter USPS code"
-        return (
-            f"{field} must be one of: {listed}; it is {describe_value(value, raw)}.{did_you_mean(str(value), choices)}"
-        )
+        hint = did_you_mean(str(value), choices)
+        return f"{field} must be one of: {listed}; it is {describe_value(value, raw)}.{hint}"
     if kind in ("format", "pattern") and error.schema.get("format") == "date":
         return date_message(field, value)
     if kind == "pattern":
@@ -168,7 +167,7 @@ def date_message(field: str, value: Any) -> str:
     )
 
 
-def unknown_key_problems(error: ValidationError, doc: Located, _: object = None) -> Iterator[Problem]:
+def unknown_key_problems(error: ValidationError, doc: Located) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     allowed = list(error.schema.get("properties", {}))
     for key in sorted(set(error.instance) - set(allowed)):
@@ -221,12 +220,12 @@ def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -
         for k in set(e.instance) - set(e.schema.get("properties", {}))
     }
     for error in best_errors(errors):
-        path = tuple(error.absolute_path)
-        if error.validator in ("required", "additionalProperties"):  # one error each, whatever the number of fields
-            made = missing_problems if error.validator == "required" else unknown_key_problems
-            problems.extend(p for p in made(error, doc, misspelt) if p not in problems)
-            continue
-        problem = problem_at(doc, path, schema_message(error, doc))
-        if problem not in problems:  # a bad date breaks both its pattern and its format
-            problems.append(problem)
+        # "required" and "additionalProperties" give one error each, whatever the number of fields.
+        if error.validator == "required":
+            found: Iterable[Problem] = missing_problems(error, doc, misspelt)
+        elif error.validator == "additionalProperties":
+            found = unknown_key_problems(error, doc)
+        else:
+            found = [problem_at(doc, tuple(error.absolute_path), schema_message(error, doc))]
+        problems.extend(p for p in found if p not in problems)  # a bad date breaks both its pattern and its format
     return problems
