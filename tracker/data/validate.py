@@ -34,7 +34,6 @@ TYPE_WORDS = {
     "number": "a number",
     "array": "a list",
     "object": "a set of fields",
-    "null": "null",
     "boolean": "true or false",
 }
 YAML_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
@@ -82,11 +81,6 @@ def describe_value(value: Any, raw: str | None) -> str:
     if isinstance(value, str):
         return f'"{shorten(value)}"'
     return type_word(value)
-
-
-def shown_number(value: Any, raw: str | None) -> str:
-    """A number as written, saying what YAML made of it when that differs (41:53 is read as 2513)."""
-    return f"{value}" if raw is None or raw == str(value) else describe_value(value, raw)
 
 
 def type_word(value: Any) -> str:
@@ -143,7 +137,9 @@ def schema_message(error: ValidationError, doc: Located) -> str:
         return f"{field} is {describe_value(value, raw)}, which is not in the expected form: {error.schema.get('x-hint', error.validator_value)}."
     if kind in ("minimum", "maximum"):
         word = "at least" if kind == "minimum" else "at most"
-        return f"{field} must be {word} {error.validator_value}, but it is {shown_number(value, raw)}."
+        # The number as written, saying what YAML made of it when that differs (41:53 is read as 2513).
+        shown = f"{value}" if raw is None or raw == str(value) else describe_value(value, raw)
+        return f"{field} must be {word} {error.validator_value}, but it is {shown}."
     if kind == "minItems":
         return f"{field} needs at least {error.validator_value} entry."
     if kind == "minLength":
