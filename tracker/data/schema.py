@@ -93,6 +93,7 @@ SOURCE = record(
 SOURCE["description"] = "A document a fact comes from."
 
 SOURCE_REF = {"type": "string", "pattern": SLUG, "x-hint": "the id of a source, like wapo-2018-01-24"}
+REFS = {"type": "array", "items": SOURCE_REF, "minItems": 1}
 
 LETTER = record(
     {
@@ -127,14 +128,12 @@ EXAMPLE_JURISDICTION = {
     "sources": [],
 }
 MONEY = {"type": "integer", "minimum": 0}
+YEAR = {"type": "integer", "minimum": 2005, "maximum": 2030}
 GRANT = record(
     {
         "program": prop("Grant program.", "Byrne JAG", {"enum": ["Byrne JAG"]}),
         "fiscal_year": prop(
-            "Federal fiscal year of the award, or null when the source does not say.",
-            2016,
-            {"type": "integer", "minimum": 2005, "maximum": 2030},
-            nullable=True,
+            "Federal fiscal year of the award, or null when the source does not say.", 2016, YEAR, nullable=True
         ),
         "amount": prop(
             "Amount in whole US dollars, or null (then amount_min must be set).", 260499, MONEY, nullable=True
@@ -159,11 +158,7 @@ EVENT = record(
             "The city sued the Justice Department over the grant conditions.",
             TEXT,
         ),
-        "sources": prop(
-            "Ids of the sources for this event (at least one).",
-            ["clearinghouse-16080"],
-            {"type": "array", "items": SOURCE_REF, "minItems": 1},
-        ),
+        "sources": prop("Ids of the sources for this event (at least one).", ["clearinghouse-16080"], REFS),
     }
 )
 EVENT["description"] = "A dated event in this jurisdiction's story."

@@ -1,11 +1,11 @@
-"""JSON Schemas of data/waves.yaml, data/cases.yaml and data/changelog.yaml."""
+"""JSON Schemas of data/waves.yaml, cases.yaml, lists.yaml, measures.yaml and changelog.yaml."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from tracker.data.schema import BATCHES, DATE, SLUG, SOURCE, SOURCE_REF, TEXT, choice, prop, record
+from tracker.data.schema import BATCHES, DATE, REFS, SLUG, SOURCE, SOURCE_REF, TEXT, YEAR, choice, prop, record
 
 CASE_STATUSES = {
     "pending": "Still before a court.",
@@ -44,12 +44,7 @@ MEASURE_KINDS = {
 }
 PROGRAMS = ("Byrne JAG", "VOCA", "VAWA", "FEMA/DHS", "all federal funds")
 LIST_CATEGORIES = ("state", "county", "city")
-CHANGE_KINDS = {
-    "added": "New facts or records added.",
-    "updated": "Existing facts brought up to date.",
-    "correction": "A published fact was wrong and has been corrected.",
-}
-REFS = {"type": "array", "items": SOURCE_REF, "minItems": 1}
+CHANGE_KINDS = ("added", "updated", "correction")
 ID = {"type": "string", "pattern": SLUG}
 IDS = {"type": "array", "items": ID}  # ids of jurisdictions or measures
 SOURCES = prop(
@@ -124,11 +119,7 @@ CASE = record(
         "plaintiffs": prop("Plaintiffs as named.", "City of Chicago", TEXT),
         "defendants": prop("Defendants as named.", "Attorney General Jefferson B. Sessions III", TEXT),
         "jurisdictions": prop("Ids of tracked jurisdictions that are parties.", ["chicago-il"], IDS),
-        "fiscal_years": prop(
-            "Grant years at issue.",
-            [2017],
-            {"type": "array", "items": {"type": "integer", "minimum": 2005, "maximum": 2030}},
-        ),
+        "fiscal_years": prop("Grant years at issue.", [2017], {"type": "array", "items": YEAR}),
         "status": choice("Where the case stands", "decided", CASE_STATUSES),
         "status_note": prop(
             "One sentence on where it ended, or null.", "The appeals court affirmed.", TEXT, nullable=True
