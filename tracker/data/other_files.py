@@ -42,12 +42,6 @@ def items(doc: Located | None, name: str) -> list[tuple[PathKey, dict[str, Any]]
     return [((key, i), v) for i, v in enumerate(values or []) if isinstance(v, dict)]
 
 
-def label(name: str, path: PathKey, item: dict[str, Any]) -> str:
-    if name == "changelog":
-        return f"entry {path[1] + 1}"
-    return f"{name.rstrip('s')} {item.get('id') or path[1] + 1}"
-
-
 def named(doc: Located, name: str, problem: Problem) -> Problem:
     """Say which wave, case or entry a problem is about: the last item starting at or before its line."""
     if problem.subject or problem.line is None:
@@ -56,7 +50,8 @@ def named(doc: Located, name: str, problem: Problem) -> Problem:
     for path, item in items(doc, name):
         line = doc.where.get(path, (None, None))[0]
         if line is not None and line <= problem.line:
-            subject = label(name, path, item)
+            number = path[1] + 1
+            subject = f"entry {number}" if name == "changelog" else f"{name.rstrip('s')} {item.get('id') or number}"
     return dataclasses.replace(problem, subject=subject)
 
 
