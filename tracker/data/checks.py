@@ -21,20 +21,20 @@ US_BOXES = ((17.5, 72.0, -180.0, -64.0), (13.0, 21.0, 144.0, 146.5), (-15.0, -10
 Check = Callable[[Located], Iterator[tuple[PathKey, str]]]
 
 
-def entries(record: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def entries(record: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each set of fields in the list record[key], with its place; anything else is the schema's to report."""
-    items = record.get(key)
+    items = record.get(key) if isinstance(record, dict) else None
     for i, item in enumerate(items if isinstance(items, list) else []):
         if isinstance(item, dict):
             yield i, item
 
 
 def records(doc: Located) -> Iterator[tuple[int, dict[str, Any]]]:
-    return entries(doc.value if isinstance(doc.value, dict) else {}, "jurisdictions")
+    return entries(doc.value, "jurisdictions")
 
 
 def all_sources(doc: Located) -> Iterator[tuple[PathKey, dict[str, Any]]]:
-    for i, source in entries(doc.value if isinstance(doc.value, dict) else {}, "shared_sources"):
+    for i, source in entries(doc.value, "shared_sources"):
         yield ("shared_sources", i), source
     for i, record in records(doc):
         for j, source in entries(record, "sources"):
