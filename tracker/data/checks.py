@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.data.schema import STATUSES
 from tracker.data.states import STATE_FIPS
-from tracker.data.validate import as_date, describe_field, shorten, subject_of
+from tracker.data.validate import as_date, describe_field, problem_at, shorten
 from tracker.data.yamlfile import Located, PathKey
 from tracker.errors import Problem
 
@@ -21,20 +21,20 @@ US_BOXES = ((17.5, 72.0, -180.0, -64.0), (13.0, 21.0, 144.0, 146.5), (-15.0, -10
 Check = Callable[[Located], Iterator[tuple[PathKey, str]]]
 
 
-def entries(record: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def entries(record: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each set of fields in the list record[key], with its place; anything else is the schema's to report."""
-    items = record.get(key)
+    items = record.get(key) if isinstance(record, dict) else None
     for i, item in enumerate(items if isinstance(items, list) else []):
         if isinstance(item, dict):
             yield i, item
 
 
 def records(doc: Located) -> Iterator[tuple[int, dict[str, Any]]]:
-    return entries(doc.value if isinstance(doc.value, dict) else {}, "jurisdictions")
+    return entries(doc.value, "jurisdictions")
 
 
 def all_sources(doc: Located) -> Iterator[tuple[PathKey, dict[str, Any]]]:
-    for i, source in entries(doc.value if isinstance(doc.value, dict) else {}, "shared_sources"):
+    for i, source in entries(doc.value, "shared_sources"):
         yield ("shared_sources", i), source
     for i, record in records(doc):
         for j, source in entries(record, "sources"):
@@ -71,34 +71,27 @@ def _all_unique(ids: list[Any]) -> bool:
 
 def check_references(doc: Located) -> Iterator[tuple[PathKey, str]]:
     known = {s["id"] for _, s in all_sources(doc) if isinstance(s.get("id"), str)}
-    if _cited(doc) <= known:
-        return  # the common case, found without a path for each citation
+    # Anything but text (a list, say) is the schema's to report.
+    if {ref for _, record in records(doc) for _, ref in _citations(record) if isinstance(ref, str)} <= known:
+        return  # the common case, found without a whole path for each citation
     for i, record in records(doc):
-        base: PathKey = ("jurisdictions", i)
-        refs: list[tuple[PathKey, Any]] = [(base + ("status_source",), record.get("status_source"))]
-        refs += [(base + ("letters", j, "source"), x.get("source")) for j, x in entries(record, "letters")]
-        refs += [(base + ("grants", j, "source"), x.get("source")) for j, x in entries(record, "grants")]
-        for j, event in entries(record, "events"):
-            ids = event.get("sources") if isinstance(event.get("sources"), list) else []
-            refs += [(base + ("events", j, "sources", k), ref) for k, ref in enumerate(ids)]
-        for path, ref in refs:
+        for where, ref in _citations(record):
+            path = ("jurisdictions", i, *where)
             if isinstance(ref, str) and ref not in known:
-                yield (
-                    path,
-                    f'{describe_field(path)} cites the source "{shorten(ref)}", but no source has that id. Add it under "sources" or fix the id.',
-                )
+                message = f'{describe_field(path)} cites the source "{shorten(ref)}", but no source has that id. Add it under "sources" or fix the id.'
+                yield path, message
 
 
-def _cited(doc: Located) -> set[str]:
-    """Every source id the records cite (a superset check: the paths come only if one is unknown)."""
-    cited: list[Any] = []
-    for _, record in records(doc):
-        cited.append(record.get("status_source"))
-        cited += [x.get("source") for key in ("letters", "grants") for _, x in entries(record, key)]
-        for _, event in entries(record, "events"):
-            ids = event.get("sources")
-            cited += ids if isinstance(ids, list) else []
-    return {ref for ref in cited if isinstance(ref, str)}  # anything else (a list, say) is the schema's to report
+def _citations(record: dict[str, Any]) -> Iterator[tuple[PathKey, Any]]:
+    """Every source id a record cites, with its path within the record."""
+    yield ("status_source",), record.get("status_source")
+    for key in ("letters", "grants"):
+        for j, item in entries(record, key):
+            yield (key, j, "source"), item.get("source")
+    for j, event in entries(record, "events"):
+        ids = event.get("sources")
+        for k, ref in enumerate(ids if isinstance(ids, list) else []):
+            yield ("events", j, "sources", k), ref
 
 
 def check_dates(doc: Located) -> Iterator[tuple[PathKey, str]]:
@@ -113,10 +106,8 @@ def check_dates(doc: Located) -> Iterator[tuple[PathKey, str]]:
             continue
         for path, when in _dated(i, record):
             if when > last:
-                yield (
-                    path,
-                    f'{describe_field(path)} ({when}) is after the file\'s "last_updated" date ({last}); is the year right?',
-                )
+                message = f'{describe_field(path)} ({when}) is after the file\'s "last_updated" date ({last}); is the year right?'
+                yield path, message
 
 
 def _dated(i: int, record: dict[str, Any]) -> Iterator[tuple[PathKey, dt.date]]:
@@ -176,24 +167,17 @@ def scalars(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
 BLANK_TEXT = re.compile(r"\n[^\S\n]*\n")
 
 
-def _may_be_blank_or_nan(doc: Located) -> bool:
-    """A cheap superset of what check_values reports."""
-    texts, nan = doc.scan()
-    return nan or BLANK_TEXT.search(texts) is not None
-
-
 def check_values(doc: Located) -> Iterator[tuple[PathKey, str]]:
     """Values the schema lets through but a reader would see as blank or broken."""
-    if not _may_be_blank_or_nan(doc):
+    texts, nan = doc.scan()
+    if not nan and BLANK_TEXT.search(texts) is None:
         return  # the common case, found without building a path for each of a million values
     for path, value in scalars(doc.value):
         if isinstance(value, str) and value and not value.strip():
             yield path, f"{describe_field(path)} holds only spaces; write the text it should hold."
         elif isinstance(value, float) and math.isnan(value):
-            yield (
-                path,
-                f'{describe_field(path)} is {doc.raw.get(path, "nan")}, which YAML reads as "not a number"; write digits.',
-            )
+            message = f'{describe_field(path)} is {doc.raw.get(path, "nan")}, which YAML reads as "not a number"; write digits.'
+            yield path, message
 
 
 def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
@@ -202,30 +186,22 @@ def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
         # The status is the outcome of the 2017–2021 letters: a record has one exactly when it has letters.
         letters, status = record.get("letters"), record.get("status", "")
         if letters == [] and status is not None:
-            yield (
-                base + ("status",),
-                '"letters" is empty, so "status" (the outcome of the 2017–2021 letters) must be null.',
-            )
+            message = '"letters" is empty, so "status" (the outcome of the 2017–2021 letters) must be null.'
+            yield base + ("status",), message
         elif letters and status is None:
-            yield (
-                base + ("status",),
-                '"status" is null, but the record has letters: give the status of its 2017–2021 dispute.',
-            )
+            message = '"status" is null, but the record has letters: give the status of its 2017–2021 dispute.'
+            yield base + ("status",), message
         if record.get("status_source") is None and _text(status) in STATUSES and status != "letter-sent":
             yield base + ("status_source",), f'"status_source" is null, but the status "{status}" needs a source.'
         for j, grant in entries(record, "grants"):
             path = base + ("grants", j)
             amount, minimum = grant.get("amount"), grant.get("amount_min")
             if (amount is None) == (minimum is None):
-                yield (
-                    path + ("amount",),
-                    f'{describe_field(path)}: set exactly one of "amount" (a figure) and "amount_min" (a "more than" figure); write null in the other.',
-                )
+                message = 'set exactly one of "amount" (a figure) and "amount_min" (a "more than" figure); write null in the other.'
+                yield path + ("amount",), f"{describe_field(path)}: {message}"
             elif (minimum is not None) != (grant.get("confidence") == "lower-bound"):
-                yield (
-                    path + ("confidence",),
-                    f'{describe_field(path)}: "amount_min" goes with confidence "lower-bound", and "lower-bound" with "amount_min".',
-                )
+                message = '"amount_min" goes with confidence "lower-bound", and "lower-bound" with "amount_min".'
+                yield path + ("confidence",), f"{describe_field(path)}: {message}"
 
 
 CHECKS: tuple[Check, ...] = (
@@ -236,18 +212,10 @@ CHECKS: tuple[Check, ...] = (
     check_places,
     check_grants_and_status,
 )
-
-
-# The rules that look across records; the others see one record and the rest of the file (last_updated).
-CROSS_CHECKS = (check_unique_ids, check_references)
-RECORD_CHECKS = tuple(check for check in CHECKS if check not in CROSS_CHECKS)
+# The rules that see one record and the rest of the file (last_updated), not the other records.
+RECORD_CHECKS = (check_values, check_dates, check_places, check_grants_and_status)
 
 
 def rule_problems(doc: Located, checks: tuple[Check, ...] = CHECKS) -> list[Problem]:
     """Run the rules; report each finding at the line of the value it is about."""
-    found = []
-    for check in checks:
-        for path, message in check(doc):
-            line, col = doc.line_col(path)
-            found.append(Problem(doc.path, line, col, message, subject_of(doc, path), "Invalid value"))
-    return found
+    return [problem_at(doc, path, message) for check in checks for path, message in check(doc)]

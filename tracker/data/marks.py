@@ -44,10 +44,8 @@ def first_content(text: str) -> str:
 
 
 def _starts_a_value_with_an_indicator(text: str) -> bool:
-    """Whether a key or value begins with &, *, !, @ or ` (an anchor, alias or tag, or a reserved character).
-
-    Prose such as "Smith & Wesson" is fine: only an indicator that follows nothing but spaces after the start
-    of a line, a "- ", a ":" or a flow bracket or comma counts. Any doubt sends the file to the sure reader.
+    """Whether a key or value begins with one of INDICATORS: one after nothing but spaces since the start of a line,
+    a "- ", a ":" or a flow bracket or comma. Prose such as "Smith & Wesson" is fine; any doubt goes to the sure reader.
     """
     for char in INDICATORS:
         at = text.find(char)

@@ -42,12 +42,6 @@ def items(doc: Located | None, name: str) -> list[tuple[PathKey, dict[str, Any]]
     return [((key, i), v) for i, v in enumerate(values or []) if isinstance(v, dict)]
 
 
-def label(name: str, path: PathKey, item: dict[str, Any]) -> str:
-    if name == "changelog":
-        return f"entry {path[1] + 1}"
-    return f"{name.rstrip('s')} {item.get('id') or path[1] + 1}"
-
-
 def named(doc: Located, name: str, problem: Problem) -> Problem:
     """Say which wave, case or entry a problem is about: the last item starting at or before its line."""
     if problem.subject or problem.line is None:
@@ -56,7 +50,8 @@ def named(doc: Located, name: str, problem: Problem) -> Problem:
     for path, item in items(doc, name):
         line = doc.where.get(path, (None, None))[0]
         if line is not None and line <= problem.line:
-            subject = label(name, path, item)
+            number = path[1] + 1
+            subject = f"entry {number}" if name == "changelog" else f"{name.rstrip('s')} {item.get('id') or number}"
     return dataclasses.replace(problem, subject=subject)
 
 
@@ -94,12 +89,8 @@ def check_source_ids(docs: dict[str, Located], taken: set[str]) -> Iterator[Prob
         for path, source in own_sources(doc, name):
             ident = source.get("id")
             if ident in seen:
-                yield problem_at(
-                    doc,
-                    name,
-                    path + ("id",),
-                    f'the source id "{ident}" is already used; source ids must be unique across all data files.',
-                )
+                message = f'the source id "{ident}" is already used; source ids must be unique across all data files.'
+                yield problem_at(doc, name, path + ("id",), message)
             seen.add(ident)
 
 
@@ -116,21 +107,26 @@ def references(doc: Located, name: str) -> Iterator[tuple[PathKey, str]]:
 
 
 def check_links(docs: dict[str, Located], known_sources: set[str], jurisdiction_ids: set[str]) -> Iterator[Problem]:
+    """Every source, jurisdiction and measure a file names exists."""
+    measures = {m.get("id") for _, m in items(docs.get("measures"), "measures")}
     for name, doc in docs.items():
         for path, ref in references(doc, name):
             if ref not in known_sources:
-                yield problem_at(
-                    doc, name, path, f'cites the source "{ref}", but no data file defines a source with that id.'
-                )
+                message = f'cites the source "{ref}", but no data file defines a source with that id.'
+                yield problem_at(doc, name, path, message)
         for path, item in items(doc, name):
             for k, ident in enumerate(item.get("jurisdictions") or []):
                 if ident not in jurisdiction_ids:
-                    yield problem_at(
-                        doc,
-                        name,
-                        path + ("jurisdictions", k),
-                        f'names the jurisdiction "{ident}", but there is no jurisdiction with that id.',
-                    )
+                    message = f'names the jurisdiction "{ident}", but there is no jurisdiction with that id.'
+                    yield problem_at(doc, name, path + ("jurisdictions", k), message)
+            for k, entry in enumerate(item.get("entries") or []):  # a published list's entries
+                if entry.get("jurisdiction") not in jurisdiction_ids:
+                    message = f'the entry "{entry.get("label")}" names the jurisdiction "{entry.get("jurisdiction")}", but there is no jurisdiction with that id.'
+                    yield problem_at(doc, name, path + ("entries", k, "jurisdiction"), message)
+            for k, ident in enumerate(item.get("challenges") or []):  # the measures a case is about
+                if ident not in measures:
+                    message = f'names the measure "{ident}", but measures.yaml has no measure with that id.'
+                    yield problem_at(doc, name, path + ("challenges", k), message)
 
 
 def check_waves(doc: Located | None, jurisdictions: tuple[Jurisdiction, ...]) -> Iterator[Problem]:
@@ -144,20 +140,11 @@ def check_waves(doc: Located | None, jurisdictions: tuple[Jurisdiction, ...]) ->
             yield problem_at(doc, "waves", path + ("id",), f'the wave "{wave.get("id")}" is listed twice.')
         seen.add(wave.get("id"))
         if wave.get("recipients") and members != wave["recipients"]:
-            yield problem_at(
-                doc,
-                "waves",
-                path + ("recipients",),
-                f"says {wave['recipients']} jurisdictions were written to, but {members} jurisdictions in jurisdictions.yaml have a letter of batch {wave.get('id')}.",
-            )
+            message = f"says {wave['recipients']} jurisdictions were written to, but {members} jurisdictions in jurisdictions.yaml have a letter of batch {wave.get('id')}."
+            yield problem_at(doc, "waves", path + ("recipients",), message)
     for batch in sorted(set(letters) - seen):
-        yield Problem(
-            doc.path,
-            None,
-            None,
-            f"letters of batch {batch} exist, but waves.yaml does not describe that wave.",
-            title="Missing wave",
-        )
+        message = f"letters of batch {batch} exist, but waves.yaml does not describe that wave."
+        yield Problem(doc.path, None, None, message, title="Missing wave")
 
 
 def check_ids(docs: dict[str, Located], name: str) -> Iterator[Problem]:
@@ -168,40 +155,15 @@ def check_ids(docs: dict[str, Located], name: str) -> Iterator[Problem]:
         seen.add(item.get("id"))
 
 
-def check_second_round(docs: dict[str, Located], jurisdiction_ids: set[str]) -> Iterator[Problem]:
-    """A list entry names a jurisdiction record; a case names measures that exist."""
-    for path, listed in items(docs.get("lists"), "lists"):
-        for k, entry in enumerate(listed.get("entries") or []):
-            if entry.get("jurisdiction") not in jurisdiction_ids:
-                yield problem_at(
-                    docs["lists"],
-                    "lists",
-                    path + ("entries", k, "jurisdiction"),
-                    f'the entry "{entry.get("label")}" names the jurisdiction "{entry.get("jurisdiction")}", but there is no jurisdiction with that id.',
-                )
-    measures = {m.get("id") for _, m in items(docs.get("measures"), "measures")}
-    for path, case in items(docs.get("cases"), "cases"):
-        for k, ident in enumerate(case.get("challenges") or []):
-            if ident not in measures:
-                yield problem_at(
-                    docs["cases"],
-                    "cases",
-                    path + ("challenges", k),
-                    f'names the measure "{ident}", but measures.yaml has no measure with that id.',
-                )
-
-
 def read_all(data_dir: Path) -> dict[str, Located]:
     """Read every optional file, collecting the problems of all of them."""
     docs, problems = {}, []
     for name in LIST_KEY:
         try:
-            doc = read(data_dir, name)
+            if (doc := read(data_dir, name)) is not None:
+                docs[name] = doc
         except DataError as e:
             problems += e.problems
-            continue
-        if doc is not None:
-            docs[name] = doc
     if problems:
         raise DataError(problems)
     return docs
@@ -216,22 +178,16 @@ def load_records(data_dir: Path, jurisdictions: tuple[Jurisdiction, ...], shared
     problems += check_links(docs, set(registry) | set(own), {j.id for j in jurisdictions})
     problems += check_waves(docs.get("waves"), jurisdictions)
     problems += [p for name in ("cases", "lists", "measures") for p in check_ids(docs, name)]
-    problems += check_second_round(docs, {j.id for j in jurisdictions})
     if problems:
         raise DataError(problems)
     sources = registry | own
-    waves = sorted(made(docs, "waves", make_wave, sources), key=lambda w: w.date)
-    cases = sorted(made(docs, "cases", make_case, sources), key=case_order)
-    changes = sorted(made(docs, "changelog", make_change, sources), key=lambda c: c.date, reverse=True)
-    lists = sorted(made(docs, "lists", make_list, sources), key=lambda x: (x.published, x.id))
-    measures = sorted(made(docs, "measures", make_measure, sources), key=lambda m: (m.date or dt.date.max, m.name))
+
+    def made(name: str, make: Callable[[dict[str, Any], dict[str, Source]], T]) -> list[T]:
+        return [make(item, sources) for _, item in items(docs.get(name), name)]
+
+    waves = sorted(made("waves", make_wave), key=lambda w: w.date)
+    cases = sorted(made("cases", make_case), key=case_order)
+    changes = sorted(made("changelog", make_change), key=lambda c: c.date, reverse=True)
+    lists = sorted(made("lists", make_list), key=lambda x: (x.published, x.id))
+    measures = sorted(made("measures", make_measure), key=lambda m: (m.date or dt.date.max, m.name))
     return Records(tuple(waves), tuple(cases), tuple(changes), tuple(lists), tuple(measures))
-
-
-def made(
-    docs: dict[str, Located],
-    name: str,
-    make: Callable[[dict[str, Any], dict[str, Source]], T],
-    sources: dict[str, Source],
-) -> list[T]:
-    return [make(item, sources) for _, item in items(docs.get(name), name)]

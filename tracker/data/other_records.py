@@ -1,5 +1,4 @@
-"""The records of waves.yaml, cases.yaml, lists.yaml, measures.yaml and changelog.yaml, made from their checked
-values (other_files.py reads and checks them)."""
+"""The records of the other data files (waves, cases, lists, measures, changelog), made from their checked values."""
 
 from __future__ import annotations
 

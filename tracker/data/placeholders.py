@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from tracker.data.checks import records, scalars
 from tracker.data.schema import SLUG
-from tracker.data.validate import describe_field, subject_of
+from tracker.data.validate import describe_field, problem_at
 from tracker.data.yamlfile import Located, PathKey
 from tracker.errors import Problem
 
@@ -67,8 +67,5 @@ def placeholder_problems(doc: Located) -> list[Problem]:
                 "approximate point of city hall, county seat or capitol."
             )
             found.append((("jurisdictions", i, "lat"), message))
-    problems = []
-    for path, message in found:
-        line, col = doc.line_col(path)
-        problems.append(Problem(doc.path, line, col, message, subject_of(doc, path), "Placeholder"))
+    problems = [problem_at(doc, path, message, "Placeholder") for path, message in found]
     return sorted(problems, key=lambda p: (p.line or 0, p.col or 0))

@@ -109,9 +109,5 @@ class Plain:
 
     def child_list(self, node: int) -> list[int]:
         if node not in self.children:
-            found, child = [], self.tree.first_child(node)
-            while child != ryml.NONE:
-                found.append(child)
-                child = self.tree.next_sibling(child)
-            self.children[node] = found
+            self.children[node] = list(ryml.children(self.tree, node))
         return self.children[node]

@@ -50,9 +50,13 @@ def prop(description: str, example: Any, schema: dict[str, Any], nullable: bool 
     return {**body, "description": description, "examples": [example]}
 
 
-def glossary(terms: dict[str, str]) -> str:
-    """The allowed values of a field with their meanings, for its description."""
-    return "; ".join(f"{key} = {meaning}" for key, meaning in terms.items())
+def choice(
+    description: str, example: str, values: dict[str, str] | tuple[str, ...], nullable: bool = False
+) -> dict[str, Any]:
+    """A field holding one of `values`, which its description lists (with their meanings, if given)."""
+    listed = "; ".join(f"{k} = {v}" for k, v in values.items()) if isinstance(values, dict) else ", ".join(values)
+    # One full stop at the end, whether or not the last meaning has its own.
+    return prop(f"{description}: {listed.removesuffix('.')}.", example, {"enum": list(values)}, nullable)
 
 
 def record(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -89,11 +93,12 @@ SOURCE = record(
 SOURCE["description"] = "A document a fact comes from."
 
 SOURCE_REF = {"type": "string", "pattern": SLUG, "x-hint": "the id of a source, like wapo-2018-01-24"}
+REFS = {"type": "array", "items": SOURCE_REF, "minItems": 1}
 
 LETTER = record(
     {
         "date": prop("Date of the letter.", "2018-01-24", DATE),
-        "batch": prop("Which wave of letters: " + glossary(BATCHES) + ".", "2018-01", {"enum": list(BATCHES)}),
+        "batch": choice("Which wave of letters", "2018-01", BATCHES),
         "deadline": prop("Date a reply was due, or null when none is recorded.", "2018-02-23", DATE, nullable=True),
         "source": prop("Id of the source for this letter.", "doj-2018-01-24", SOURCE_REF),
         "note": prop("Optional one-line note.", "Addressed to the police superintendent.", TEXT),
@@ -123,14 +128,12 @@ EXAMPLE_JURISDICTION = {
     "sources": [],
 }
 MONEY = {"type": "integer", "minimum": 0}
+YEAR = {"type": "integer", "minimum": 2005, "maximum": 2030}
 GRANT = record(
     {
         "program": prop("Grant program.", "Byrne JAG", {"enum": ["Byrne JAG"]}),
         "fiscal_year": prop(
-            "Federal fiscal year of the award, or null when the source does not say.",
-            2016,
-            {"type": "integer", "minimum": 2005, "maximum": 2030},
-            nullable=True,
+            "Federal fiscal year of the award, or null when the source does not say.", 2016, YEAR, nullable=True
         ),
         "amount": prop(
             "Amount in whole US dollars, or null (then amount_min must be set).", 260499, MONEY, nullable=True
@@ -138,9 +141,7 @@ GRANT = record(
         "amount_min": prop(
             'For "more than" figures: the lower bound in whole dollars; otherwise null.', 2000000, MONEY, nullable=True
         ),
-        "confidence": prop(
-            "What kind of figure this is: " + glossary(CONFIDENCES), "reported", {"enum": list(CONFIDENCES)}
-        ),
+        "confidence": choice("What kind of figure this is", "reported", CONFIDENCES),
         "note": prop("Optional one-line note, e.g. about joint awards.", "Joint award shared with Cook County.", TEXT),
         "source": prop("Id of the source for this figure.", "clarion-2017-11-15", SOURCE_REF),
     },
@@ -151,17 +152,13 @@ GRANT["description"] = "A grant figure, exactly as a source states it."
 EVENT = record(
     {
         "date": prop("Date of the event.", "2017-08-07", DATE),
-        "kind": prop("Kind of event: " + ", ".join(EVENT_KINDS) + ".", "lawsuit", {"enum": list(EVENT_KINDS)}),
+        "kind": choice("Kind of event", "lawsuit", EVENT_KINDS),
         "summary": prop(
             "One or two sentences in your own words.",
             "The city sued the Justice Department over the grant conditions.",
             TEXT,
         ),
-        "sources": prop(
-            "Ids of the sources for this event (at least one).",
-            ["clearinghouse-16080"],
-            {"type": "array", "items": SOURCE_REF, "minItems": 1},
-        ),
+        "sources": prop("Ids of the sources for this event (at least one).", ["clearinghouse-16080"], REFS),
     }
 )
 EVENT["description"] = "A dated event in this jurisdiction's story."
@@ -175,7 +172,7 @@ JURISDICTION = record(
         ),
         "name": prop("Short display name.", "Chicago", TEXT),
         "official_name": prop("Full official name.", "City of Chicago", TEXT),
-        "kind": prop("Kind of government: " + ", ".join(KINDS) + ".", "city", {"enum": list(KINDS)}),
+        "kind": choice("Kind of government", "city", KINDS),
         "state": prop("Two-letter USPS state code.", "IL", {"enum": US_STATES}),
         "fips": prop(
             "Census FIPS code, in quotes: 2 digits for a state, 5 for a county or city-county, 7 for a city.",
@@ -192,11 +189,10 @@ JURISDICTION = record(
             -87.6319,
             {"type": "number", "minimum": -180, "maximum": 180},
         ),
-        "status": prop(
-            "Where its 2017–2021 dispute stands, or null for a jurisdiction first targeted in 2025 (no letters): "
-            + glossary(STATUSES),
+        "status": choice(
+            "Where its 2017–2021 dispute stands, or null for a jurisdiction first targeted in 2025 (no letters)",
             "cleared",
-            {"enum": list(STATUSES)},
+            STATUSES,
             nullable=True,
         ),
         "status_date": prop(

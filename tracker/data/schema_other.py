@@ -1,11 +1,11 @@
-"""JSON Schemas of data/waves.yaml, data/cases.yaml and data/changelog.yaml."""
+"""JSON Schemas of data/waves.yaml, cases.yaml, lists.yaml, measures.yaml and changelog.yaml."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from tracker.data.schema import BATCHES, DATE, SLUG, SOURCE, SOURCE_REF, TEXT, glossary, prop, record
+from tracker.data.schema import BATCHES, DATE, REFS, SLUG, SOURCE, SOURCE_REF, TEXT, YEAR, choice, prop, record
 
 CASE_STATUSES = {
     "pending": "Still before a court.",
@@ -44,12 +44,7 @@ MEASURE_KINDS = {
 }
 PROGRAMS = ("Byrne JAG", "VOCA", "VAWA", "FEMA/DHS", "all federal funds")
 LIST_CATEGORIES = ("state", "county", "city")
-CHANGE_KINDS = {
-    "added": "New facts or records added.",
-    "updated": "Existing facts brought up to date.",
-    "correction": "A published fact was wrong and has been corrected.",
-}
-REFS = {"type": "array", "items": SOURCE_REF, "minItems": 1}
+CHANGE_KINDS = ("added", "updated", "correction")
 ID = {"type": "string", "pattern": SLUG}
 IDS = {"type": "array", "items": ID}  # ids of jurisdictions or measures
 SOURCES = prop(
@@ -94,9 +89,7 @@ RULING = record(
     {
         "date": prop("Date of the ruling.", "2017-09-15", DATE),
         "court": prop("Short court name.", "N.D. Ill.", TEXT),
-        "kind": prop(
-            "Kind of ruling: " + ", ".join(RULING_KINDS) + ".", "preliminary-injunction", {"enum": list(RULING_KINDS)}
-        ),
+        "kind": choice("Kind of ruling", "preliminary-injunction", RULING_KINDS),
         "holding": prop(
             "What it held, in one line of your own words.", "Blocked the notice and access conditions.", TEXT
         ),
@@ -126,12 +119,8 @@ CASE = record(
         "plaintiffs": prop("Plaintiffs as named.", "City of Chicago", TEXT),
         "defendants": prop("Defendants as named.", "Attorney General Jefferson B. Sessions III", TEXT),
         "jurisdictions": prop("Ids of tracked jurisdictions that are parties.", ["chicago-il"], IDS),
-        "fiscal_years": prop(
-            "Grant years at issue.",
-            [2017],
-            {"type": "array", "items": {"type": "integer", "minimum": 2005, "maximum": 2030}},
-        ),
-        "status": prop("Where the case stands: " + glossary(CASE_STATUSES), "decided", {"enum": list(CASE_STATUSES)}),
+        "fiscal_years": prop("Grant years at issue.", [2017], {"type": "array", "items": YEAR}),
+        "status": choice("Where the case stands", "decided", CASE_STATUSES),
         "status_note": prop(
             "One sentence on where it ended, or null.", "The appeals court affirmed.", TEXT, nullable=True
         ),
@@ -142,14 +131,8 @@ CASE = record(
         "rulings": prop("Rulings in the case.", [], {"type": "array", "items": RULING}),
         "sources": prop("Sources defined for this case.", [], {"type": "array", "items": SOURCE}),
         "note": prop("Optional note.", "The docket number is from the appeal.", TEXT),
-        "government_role": prop(
-            "The federal government's role: " + glossary(GOVERNMENT_ROLES),
-            "defendant",
-            {"enum": list(GOVERNMENT_ROLES)},
-        ),
-        "result": prop(
-            "Plain result mark, from the state and local side: " + glossary(RESULTS), "won", {"enum": list(RESULTS)}
-        ),
+        "government_role": choice("The federal government's role", "defendant", GOVERNMENT_ROLES),
+        "result": choice("Plain result mark, from the state and local side", "won", RESULTS),
         "result_note": prop("One sentence justifying the result mark, or null.", None, TEXT, nullable=True),
         "challenges": prop("Ids of the national measures (measures.yaml) the case is about.", ["eo-14159"], IDS),
     },
@@ -160,11 +143,7 @@ CASE["description"] = "A lawsuit over the grant conditions or the sanctuary meas
 ENTRY = record(
     {
         "label": prop("The entry's name exactly as the list prints it.", "San Francisco County", TEXT),
-        "category": prop(
-            "The list's own category for it: " + ", ".join(LIST_CATEGORIES) + ".",
-            "county",
-            {"enum": list(LIST_CATEGORIES)},
-        ),
+        "category": choice("The list's own category for it", "county", LIST_CATEGORIES),
         "jurisdiction": prop("Id of the one jurisdiction record it means.", "san-francisco-ca", ID),
     }
 )
@@ -189,7 +168,7 @@ PUBLISHED_LIST["description"] = (
 MEASURE = record(
     {
         "id": prop("Slug used in the address /measures/<id>/.", "eo-14159", ID),
-        "kind": prop("Kind of measure: " + glossary(MEASURE_KINDS), "executive-order", {"enum": list(MEASURE_KINDS)}),
+        "kind": choice("Kind of measure", "executive-order", MEASURE_KINDS),
         "name": prop("Its name.", "Executive Order 14159", TEXT),
         "date": prop("Date signed or issued, or null when no source gives the day.", "2025-01-20", DATE, nullable=True),
         "effective": prop("Date it took effect, or null.", None, DATE, nullable=True),

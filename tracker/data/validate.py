@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -34,7 +34,6 @@ TYPE_WORDS = {
     "number": "a number",
     "array": "a list",
     "object": "a set of fields",
-    "null": "null",
     "boolean": "true or false",
 }
 YAML_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
@@ -84,11 +83,6 @@ def describe_value(value: Any, raw: str | None) -> str:
     return type_word(value)
 
 
-def shown_number(value: Any, raw: str | None) -> str:
-    """A number as written, saying what YAML made of it when that differs (41:53 is read as 2513)."""
-    return f"{value}" if raw is None or raw == str(value) else describe_value(value, raw)
-
-
 def type_word(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -104,12 +98,6 @@ def type_word(value: Any) -> str:
 def did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f' Did you mean "{close[0]}"?' if close else ""
-
-
-def expected_schema(error: ValidationError) -> dict[str, Any]:
-    """The field's own schema (skipping the anyOf wrapper that allows null)."""
-    schema = error.schema
-    return schema.get("anyOf", [schema])[0] if isinstance(schema, dict) else {}
 
 
 def type_hint(expected: str, value: Any, raw: str | None) -> str:
@@ -133,26 +121,25 @@ def schema_message(error: ValidationError, doc: Located) -> str:
     field = describe_field(path)
     value, raw = error.instance, doc.raw.get(path)
     kind = error.validator
-    if kind == "additionalProperties":
-        return ""  # reported per key by unknown_key_problems, with the key's own line
     if kind == "type" and not path:
         return f"the top of the file must be a set of fields (last_updated, shared_sources, jurisdictions), but it is {type_word(value)}."
     if kind in ("type", "anyOf"):
-        expected = expected_schema(error).get("type", "null")
+        expected = error.schema.get("anyOf", [error.schema])[0].get("type", "null")  # not the anyOf allowing null
         return f"{field} must be {TYPE_WORDS.get(expected, expected)}, but it is {describe_value(value, raw)}.{type_hint(expected, value, raw)}"
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
         listed = ", ".join(choices) if len(choices) <= 12 else "a valid two-letter USPS code"
-        return (
-            f"{field} must be one of: {listed}; it is {describe_value(value, raw)}.{did_you_mean(str(value), choices)}"
-        )
+        hint = did_you_mean(str(value), choices)
+        return f"{field} must be one of: {listed}; it is {describe_value(value, raw)}.{hint}"
     if kind in ("format", "pattern") and error.schema.get("format") == "date":
         return date_message(field, value)
     if kind == "pattern":
         return f"{field} is {describe_value(value, raw)}, which is not in the expected form: {error.schema.get('x-hint', error.validator_value)}."
     if kind in ("minimum", "maximum"):
         word = "at least" if kind == "minimum" else "at most"
-        return f"{field} must be {word} {error.validator_value}, but it is {shown_number(value, raw)}."
+        # The number as written, saying what YAML made of it when that differs (41:53 is read as 2513).
+        shown = f"{value}" if raw is None or raw == str(value) else describe_value(value, raw)
+        return f"{field} must be {word} {error.validator_value}, but it is {shown}."
     if kind == "minItems":
         return f"{field} needs at least {error.validator_value} entry."
     if kind == "minLength":
@@ -176,7 +163,7 @@ def date_message(field: str, value: Any) -> str:
     )
 
 
-def unknown_key_problems(error: ValidationError, doc: Located, _: object = None) -> Iterator[Problem]:
+def unknown_key_problems(error: ValidationError, doc: Located) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     allowed = list(error.schema.get("properties", {}))
     for key in sorted(set(error.instance) - set(allowed)):
@@ -201,14 +188,19 @@ def best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
 def missing_problems(error: ValidationError, doc: Located, misspelt: set[tuple[PathKey, str]]) -> Iterator[Problem]:
     """One problem per field the object lacks: a "required" error's value is the schema's whole list of them."""
     path = tuple(error.absolute_path)
-    line, col = doc.line_col(path)
     where = "" if path[:1] == ("jurisdictions",) and not path[2:] else f"{describe_field(path)}: "
     for missing in [name for name in error.validator_value if name not in error.instance]:
         if any(p == path and difflib.get_close_matches(key, [missing], n=1, cutoff=0.6) for p, key in misspelt):
             continue  # 'unknown field "sate". Did you mean "state"?' already says it
         message = f'"{missing}" is missing at the top of the file.' if not path else ""
         message = message or f'{where}"{missing}" is missing. Add it (write null if it is not known).'
-        yield Problem(doc.path, line, col, message, subject_of(doc, path), "Invalid value")
+        yield problem_at(doc, path, message)
+
+
+def problem_at(doc: Located, path: PathKey, message: str, title: str = "Invalid value") -> Problem:
+    """A problem at the line of the value `path` names, said of the jurisdiction it belongs to."""
+    line, col = doc.line_col(path)
+    return Problem(doc.path, line, col, message, subject_of(doc, path), title)
 
 
 def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -> list[Problem]:
@@ -224,13 +216,12 @@ def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -
         for k in set(e.instance) - set(e.schema.get("properties", {}))
     }
     for error in best_errors(errors):
-        path = tuple(error.absolute_path)
-        if error.validator in ("required", "additionalProperties"):  # one error each, whatever the number of fields
-            made = missing_problems if error.validator == "required" else unknown_key_problems
-            problems.extend(p for p in made(error, doc, misspelt) if p not in problems)
-            continue
-        line, col = doc.line_col(path)
-        problem = Problem(doc.path, line, col, schema_message(error, doc), subject_of(doc, path), "Invalid value")
-        if problem not in problems:  # a bad date breaks both its pattern and its format
-            problems.append(problem)
+        # "required" and "additionalProperties" give one error each, whatever the number of fields.
+        if error.validator == "required":
+            found: Iterable[Problem] = missing_problems(error, doc, misspelt)
+        elif error.validator == "additionalProperties":
+            found = unknown_key_problems(error, doc)
+        else:
+            found = [problem_at(doc, tuple(error.absolute_path), schema_message(error, doc))]
+        problems.extend(p for p in found if p not in problems)  # a bad date breaks both its pattern and its format
     return problems
