@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from tracker.errors import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE_CONFIG = ROOT / "site.json"
 
 
 @dataclass(frozen=True)
@@ -47,8 +46,9 @@ def normalise_site_url(value: str) -> str:
     return value.rstrip("/") + "/"
 
 
-def read_site_settings(path: Path = SITE_CONFIG) -> dict[str, str]:
+def read_site_settings() -> dict[str, str]:
     """Read the small committed settings file (site title, default address, repository)."""
+    path = ROOT / "site.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:

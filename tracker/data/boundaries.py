@@ -52,22 +52,16 @@ def load_outlines(boundaries_dir: Path, jurisdictions: tuple[Jurisdiction, ...])
     outlines = Outlines(
         read_collection(boundaries_dir / "states.geojson"), read_collection(boundaries_dir / "jurisdictions.geojson")
     )
-    missing = [j for j in jurisdictions if j.kind != CITY_KIND and j.fips not in outlines.jurisdictions]
-    if missing:
-        raise DataError(
-            [
-                Problem(
-                    "data/jurisdictions.yaml",
-                    None,
-                    None,
-                    f"no Census outline for FIPS {j.fips} (kind {j.kind}); run `make boundaries` to regenerate "
-                    "data/boundaries/ (see data/boundaries/README.md), or check the code.",
-                    subject=j.id,
-                    title="Boundaries",
-                )
-                for j in missing
-            ]
-        )
+    problems = []
+    for j in jurisdictions:
+        if j.kind != CITY_KIND and j.fips not in outlines.jurisdictions:
+            message = (
+                f"no Census outline for FIPS {j.fips} (kind {j.kind}); run `make boundaries` to regenerate "
+                "data/boundaries/ (see data/boundaries/README.md), or check the code."
+            )
+            problems.append(Problem("data/jurisdictions.yaml", None, None, message, subject=j.id, title="Boundaries"))
+    if problems:
+        raise DataError(problems)
     return outlines
 
 

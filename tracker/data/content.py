@@ -69,8 +69,8 @@ def _front(path: str, line: int | None, message: str, col: int | None = None) ->
     return Problem(path, line, col, message, title="Front matter")
 
 
-def split_front_matter(path: str, text: str) -> tuple[str, str, int]:
-    """Return (front matter, body, line where the body starts)."""
+def split_front_matter(path: str, text: str) -> tuple[str, str]:
+    """Return (front matter, body)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
         message = 'the page must start with front matter: a line "---", then title:, summary: and date:, then "---".'
@@ -79,7 +79,7 @@ def split_front_matter(path: str, text: str) -> tuple[str, str, int]:
         if line.rstrip() == "---":
             if not "".join(lines[1:i]).strip():
                 raise DataError([_front(path, 2, "the front matter is empty; it needs title:, summary: and date:.")])
-            return "".join(lines[1:i]), "".join(lines[i + 1 :]), i + 2
+            return "".join(lines[1:i]), "".join(lines[i + 1 :])
     message = 'the front matter that starts here is never closed: add a line "---" after its last field.'
     raise DataError([_front(path, 1, message)])
 
@@ -178,7 +178,7 @@ def render_markdown(body: str, base_url: str) -> str:
 def load_page(file: Path, base_url: str) -> Page:
     path = display_path(file)
     text = read_text_file(file, path)
-    front, body, _ = split_front_matter(path, text)
+    front, body = split_front_matter(path, text)
     doc = load_yaml_text(front, path, first_line=2)
     problems = check_front_matter(doc) + file_name_problems(file, path)
     if problems:

@@ -17,6 +17,10 @@ def control_words(char: str) -> str:
     return f"the text holds an invisible control character (U+{ord(char):04X})"
 
 
+def line_col_at(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+
+
 def _decode(path: str, data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         message = "the file is saved as UTF-16; save it as UTF-8."
@@ -39,8 +43,7 @@ def _check_controls(path: str, data: bytes, text: str) -> None:
         return
     found = CONTROLS.search(text)
     if found:
-        line = text.count("\n", 0, found.start()) + 1
-        col = found.start() - text.rfind("\n", 0, found.start())
+        line, col = line_col_at(text, found.start())
         message = f"{control_words(found.group())}, probably pasted by accident; delete it."
         raise DataError([Problem(path, line, col, message, title="Control character")])
 

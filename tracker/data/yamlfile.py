@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from tracker.data.textfile import CONTROLS, control_words, read_text_file
+from tracker.data.textfile import CONTROLS, control_words, line_col_at, read_text_file
 from tracker.errors import DataError, Problem
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -155,14 +155,13 @@ def _syntax_problem(path: str, e: yaml.MarkedYAMLError, text: str) -> Problem:
 
 def _yaml_problem(path: str, e: yaml.YAMLError, text: str) -> Problem:
     if isinstance(e, yaml.MarkedYAMLError) and e.problem_mark and "nesting depth" in str(e.problem):
-        # libyaml's own limit, met while it scans ahead of the depth count in _prescan: say it the same way.
+        # libyaml's own limit, met while it scans ahead of the depth count in _checked_events: say it the same way.
         mark = e.problem_mark
         return Problem(path, mark.line + 1, mark.column + 1, TOO_DEEP, title="YAML problem")
     if isinstance(e, yaml.MarkedYAMLError):
         return _syntax_problem(path, e, text)
     if isinstance(e, yaml.reader.ReaderError):  # a character YAML refuses, e.g. from load_yaml_text's callers
-        line = text.count("\n", 0, e.position) + 1
-        col = e.position - text.rfind("\n", 0, e.position)
+        line, col = line_col_at(text, e.position)
         return Problem(path, line, col, f"{control_words(chr(e.character))}; delete it.", title="YAML syntax error")
     return Problem(path, None, None, f"the YAML cannot be read: {e}", title="YAML syntax error")
 
@@ -188,35 +187,30 @@ class _EventComposer(yaml.composer.Composer, yaml.resolver.Resolver):
         return self.events[self.next - 1]
 
 
-def _compose(path: str, text: str, events: list[yaml.Event]) -> yaml.Node | None:
-    try:
-        return _EventComposer(events).get_single_node()
-    except yaml.YAMLError as e:
-        raise DataError([_yaml_problem(path, e, text)]) from e
-
-
-def _prescan(path: str, text: str) -> list[yaml.Event]:
-    """Parse into events, refusing aliases and deep nesting before any tree is built.
+def _compose(path: str, text: str) -> yaml.Node | None:
+    """Parse into events, refusing aliases and deep nesting before any tree is built, then build the tree.
 
     An alias bomb is cheap to write and costly to expand; deep nesting exhausts recursion.
     """
-    depth = 0
-    events: list[yaml.Event] = []
     try:
-        for event in yaml.parse(text, Loader=Loader):
-            events.append(event)
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise _located(
-                    path, event, "anchors and aliases (& and *) are not allowed; write each value out in full."
-                )
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _located(path, event, TOO_DEEP)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+        return _EventComposer(_checked_events(path, text)).get_single_node()
     except yaml.YAMLError as e:
         raise DataError([_yaml_problem(path, e, text)]) from e
+
+
+def _checked_events(path: str, text: str) -> list[yaml.Event]:
+    depth = 0
+    events: list[yaml.Event] = []
+    for event in yaml.parse(text, Loader=Loader):
+        events.append(event)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _located(path, event, "anchors and aliases (& and *) are not allowed; write each value out in full.")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _located(path, event, TOO_DEEP)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return events
 
 
@@ -228,12 +222,11 @@ def _located(path: str, event: yaml.Event, message: str) -> DataError:
 def load_yaml_text(text: str, display: str, first_line: int = 1) -> Located:
     """Load YAML text (e.g. front matter starting on `first_line` of its file)."""
     padded = "\n" * (first_line - 1) + text  # keeps reported lines true to the file
-    node = _compose(display, padded, _prescan(display, padded))
-    doc = Located(value=None, path=display)
+    node = _compose(display, padded)
     if node is None:
-        raise DataError(
-            [Problem(display, first_line, None, "there is nothing here but comments or blank lines.", title="Empty")]
-        )
+        message = "there is nothing here but comments or blank lines."
+        raise DataError([Problem(display, first_line, None, message, title="Empty")])
+    doc = Located(value=None, path=display)
     converter = _Converter(doc)
     doc.value = converter.convert(node, ())
     if converter.problems:

@@ -18,19 +18,15 @@ def bar(y: int, j: Jurisdiction, g: Grant, scale: float) -> str:
     kind = "bound" if g.is_bound else "hatched" if g.confidence in HATCHED else "solid"
     label = escape(f"{grant_text(g)} ({g.confidence.replace('-', ' ')})")
     name = escape(j.display_name)
-    parts = [
-        f'<g class="row {kind}"><title>{name}: {label}</title>',
-        f'<text class="name" x="{LABEL - 8}" y="{y + ROW / 2 + 5}" text-anchor="end">{name}</text>',
-        f'<rect x="{LABEL}" y="{y + 3}" width="{length:.1f}" height="{ROW - 6}"/>',
-    ]
-    if g.is_bound:  # an open end: the true figure is larger
-        parts.append(
-            f'<path class="open-end" d="M{LABEL + length:.1f} {y + 3}l10 {(ROW - 6) / 2}-10 {(ROW - 6) / 2}z"/>'
-        )
-    parts.append(
+    half = (ROW - 6) / 2
+    # An open end: the true figure is larger.
+    open_end = f'<path class="open-end" d="M{LABEL + length:.1f} {y + 3}l10 {half}-10 {half}z"/>' if g.is_bound else ""
+    return (
+        f'<g class="row {kind}"><title>{name}: {label}</title>'
+        f'<text class="name" x="{LABEL - 8}" y="{y + ROW / 2 + 5}" text-anchor="end">{name}</text>'
+        f'<rect x="{LABEL}" y="{y + 3}" width="{length:.1f}" height="{ROW - 6}"/>{open_end}'
         f'<text class="value" x="{LABEL + length + (14 if g.is_bound else 6):.1f}" y="{y + ROW / 2 + 5}">{label}</text></g>'
     )
-    return "".join(parts)
 
 
 def fy2016_chart(rows: list[tuple[Jurisdiction, Grant]]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import marshal
 import re
@@ -23,22 +24,14 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 # Okabe-Ito colours (safe for common colour-vision deficiencies), each paired with its own shape.
 STATUS_STYLE = {
-    "letter-sent": ("#E69F00", "circle"),
-    "responded": ("#56B4E9", "square"),
-    "litigating": ("#D55E00", "triangle"),
-    "cleared": ("#009E73", "diamond"),
-    "won-in-court": ("#0072B2", "star"),
-    "resolved": ("#CC79A7", "hexagon"),
-    "2025-only": ("#8a8a8a", "cross"),  # no 2017–2018 letter: first targeted in 2025 (grey: 3:1 on light and dark)
-}
-SHAPES = {
-    "circle": '<circle cx="12" cy="12" r="8"/>',
-    "square": '<rect x="5" y="5" width="14" height="14"/>',
-    "triangle": '<path d="M12 3 21 20H3z"/>',
-    "diamond": '<path d="M12 2 22 12 12 22 2 12z"/>',
-    "star": '<path d="M12 2l2.9 6.3 6.9.7-5.2 4.6 1.5 6.8L12 17l-6.1 3.4 1.5-6.8L2.2 9l6.9-.7z"/>',
-    "hexagon": '<path d="M7 3h10l5 9-5 9H7l-5-9z"/>',
-    "cross": '<path d="M9 3h6v6h6v6h-6v6H9v-6H3V9h6z"/>',
+    "letter-sent": ("#E69F00", '<circle cx="12" cy="12" r="8"/>'),
+    "responded": ("#56B4E9", '<rect x="5" y="5" width="14" height="14"/>'),
+    "litigating": ("#D55E00", '<path d="M12 3 21 20H3z"/>'),  # triangle
+    "cleared": ("#009E73", '<path d="M12 2 22 12 12 22 2 12z"/>'),  # diamond
+    "won-in-court": ("#0072B2", '<path d="M12 2l2.9 6.3 6.9.7-5.2 4.6 1.5 6.8L12 17l-6.1 3.4 1.5-6.8L2.2 9l6.9-.7z"/>'),
+    "resolved": ("#CC79A7", '<path d="M7 3h10l5 9-5 9H7l-5-9z"/>'),  # hexagon
+    # A cross for no 2017–2018 letter: first targeted in 2025 (grey: 3:1 on light and dark).
+    "2025-only": ("#8a8a8a", '<path d="M9 3h6v6h6v6h-6v6H9v-6H3V9h6z"/>'),
 }
 HEX_ID = re.compile(r"\b([a-z_]+_)([0-9a-f]{32})(?![0-9a-f])")
 
@@ -63,7 +56,7 @@ def symbol(status: str, size: int = 24) -> str:
     colour, shape = STATUS_STYLE[status]
     return (
         f'<svg class="sym" width="{size}" height="{size}" viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
-        f'<g fill="{colour}" stroke="#1a1a1a" stroke-width="1.5">{SHAPES[shape]}</g></svg>'
+        f'<g fill="{colour}" stroke="#1a1a1a" stroke-width="1.5">{shape}</g></svg>'
     )
 
 
@@ -94,13 +87,7 @@ def symbols_json() -> str:
 def stable_ids(text: str) -> str:
     """Replace branca's random 32-hex element ids by counters, in order of first appearance."""
     seen: dict[str, str] = {}
-
-    def number(match: re.Match[str]) -> str:
-        key = match.group(2)
-        seen.setdefault(key, f"{len(seen) + 1:02d}")
-        return match.group(1) + seen[key]
-
-    return HEX_ID.sub(number, text)
+    return HEX_ID.sub(lambda m: m.group(1) + seen.setdefault(m.group(2), f"{len(seen) + 1:02d}"), text)
 
 
 def outline_feature(j: Jurisdiction, outlines: Outlines) -> dict[str, Any]:
@@ -126,9 +113,8 @@ def drawn_map(
 ) -> MapParts:
     """The map of every jurisdiction (outlines for states and counties, one keyboard-reachable symbol each).
 
-    `kept`: (a file, the code's digest): the file holds the last map drawn with a hash of what it was drawn
-    from and the code that drew it; that map is used again while both are unchanged (folium and pandas take
-    about a second to load and draw).
+    `kept`: (a file, the code's digest). The last map drawn is kept there under a hash of its inputs and code, and
+    used again while both are unchanged (folium and pandas take about a second to load and draw).
     """
     areas = [outline_feature(j, outlines) for j in jurisdictions if j.kind != CITY_KIND]
     lats, lons = [j.lat for j in jurisdictions], [j.lon for j in jurisdictions]
@@ -136,18 +122,14 @@ def drawn_map(
     if kept is None:
         return draw_map(areas, bounds, urls, tiles)
     file, key = kept[0], digest(kept[1], areas, bounds, urls, tiles)
-    try:
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):  # none kept yet, or not readable: draw it
         saved_key, fields = marshal.loads(file.read_bytes())
         if saved_key == key:
             return MapParts(tuple(fields[0]), *fields[1:])
-    except (OSError, ValueError, EOFError, TypeError):
-        pass  # none kept yet, or not readable: draw it
     parts = draw_map(areas, bounds, urls, tiles)
-    try:
+    with contextlib.suppress(OSError):  # not kept: the next build draws it again
         file.parent.mkdir(parents=True, exist_ok=True)
         replace_file(file, marshal.dumps((key, astuple(parts))))
-    except OSError:
-        pass  # the next build draws it again
     return parts
 
 

@@ -17,8 +17,6 @@ from tracker.errors import BuildError
 
 BUNDLE = "pagefind/"
 T = TypeVar("T")
-
-
 # The elements a jurisdiction page marks for indexing (templates/jurisdiction.html): name, kind/state, summary.
 INDEXED = re.compile(rb"<(h1|p) [^>]*?data-pagefind-body[^>]*>.*?</\1>", re.S)
 
