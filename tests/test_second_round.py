@@ -282,6 +282,13 @@ def test_downloads_carry_rounds_lists_measures_and_case_roles(built: Path) -> No
             "measure with that id.",
         ),
         (
+            "cases.yaml",
+            "filing_sources: [list-release]",
+            "filing_sources: [list-releas]",
+            'data/cases.yaml:14:22: case us-v-boston-2025: cites the source "list-releas", but no data file '
+            "defines a source with that id.",
+        ),
+        (
             "jurisdictions.yaml",
             "    status: null\n",
             "    status: listed\n",
@@ -307,6 +314,15 @@ def test_a_mistake_in_the_second_round_files_is_named_with_its_line(
     result = run_build("check", "--data", str(tree / "data"), "--content", str(tree / "content"), cwd=tree)
     assert result.returncode == 1
     assert expected in result.stderr.replace(str(tree) + "/", ""), result.stderr
+
+
+def test_a_case_without_filing_sources_is_built(tiny: Path) -> None:
+    """The field is optional in the schema: a case may leave it out."""
+    tree = second_round_tree(tiny)
+    path = tree / "data" / "cases.yaml"
+    path.write_text(path.read_text().replace("    filing_sources: [list-release]\n", "", 1))
+    result = run_build("check", "--data", str(tree / "data"), "--content", str(tree / "content"), cwd=tree)
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_case_pasted_from_build_py_new_case_is_refused_only_for_its_placeholders(tiny: Path) -> None:

@@ -97,9 +97,9 @@ def check_source_ids(docs: dict[str, Located], taken: set[str]) -> Iterator[Prob
 def references(doc: Located, name: str) -> Iterator[tuple[PathKey, str]]:
     """Every (path, source id) a file cites."""
     for path, item in items(doc, name):
-        yield from (
-            (path + ("sources", k), ref) for k, ref in enumerate(item.get("sources") or []) if isinstance(ref, str)
-        )
+        for field in ("sources", "filing_sources"):
+            refs = enumerate(item.get(field) or [])
+            yield from ((path + (field, k), ref) for k, ref in refs if isinstance(ref, str))
         if isinstance(item.get("source"), str):
             yield path + ("source",), item["source"]
         for r, ruling in enumerate(item.get("rulings") or []):

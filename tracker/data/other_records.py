@@ -30,7 +30,7 @@ def make_ruling(r: dict[str, Any], sources: dict[str, Source]) -> Ruling:
 
 def make_case(raw: dict[str, Any], sources: dict[str, Source]) -> Case:
     rulings = tuple(sorted((make_ruling(r, sources) for r in raw["rulings"]), key=lambda r: r.date))
-    filing = tuple(sources[s] for s in raw["filing_sources"])
+    filing = tuple(sources[s] for s in raw.get("filing_sources", []))  # optional in the schema
     cited = {s.id: s for s in filing} | {s.id: s for r in rulings for s in r.sources}
     cited.update({s["id"]: sources[s["id"]] for s in raw["sources"]})
     return Case(
