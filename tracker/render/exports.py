@@ -67,7 +67,7 @@ FeedItem = tuple[tuple, dt.date, Callable[..., ET.Element], tuple]  # sort key, 
 def feed_items(site: Site) -> Iterator[FeedItem]:
     """Everything the feed may list, keyed newest first; on one day events, then articles, then changes."""
     for j in site.jurisdictions:
-        for e in j.events:  # events of one day by jurisdiction name, then summary, as Site.events orders them
+        for e in j.events:  # events of one day by jurisdiction name, then summary
             yield (-e.date.toordinal(), 0, j.name, e.summary), e.date, event_entry, (j, e)
     for i, p in enumerate(site.pages):
         yield (-p.updated.toordinal(), 1, i), p.updated, page_entry, (p,)
