@@ -148,10 +148,6 @@ class MoneyTotal:
     unknown: tuple[Jurisdiction, ...]  # no figure recorded
 
 
-def fy2016_total(jurisdictions: tuple[Jurisdiction, ...]) -> MoneyTotal:
-    return year_total(jurisdictions, FOCUS_YEAR)
-
-
 def year_total(jurisdictions: tuple[Jurisdiction, ...], year: int) -> MoneyTotal:
     """Add each jurisdiction's most certain figure for the year, when it is one a sum may count."""
     counted, excluded, unknown = [], [], []

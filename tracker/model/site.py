@@ -11,9 +11,9 @@ from operator import attrgetter
 from tracker.data.schema import STATUSES
 from tracker.data.schema_other import RESULTS
 from tracker.model.records import (
+    FOCUS_YEAR,
     Case,
     ChangeEntry,
-    Event,
     Grant,
     Jurisdiction,
     Letter,
@@ -22,7 +22,6 @@ from tracker.model.records import (
     Ruling,
     Source,
     Wave,
-    fy2016_total,
     round_of,
     year_total,
 )
@@ -70,11 +69,7 @@ class Ledger:
 
 @dataclass(frozen=True)
 class Site:
-    """Everything the pages are rendered from.
-
-    Its views are cached: the Site never changes once built, and a large build asks for some of them
-    on every page or in every state.
-    """
+    """Everything the pages are rendered from; its views are cached, since it never changes once built."""
 
     jurisdictions: tuple[Jurisdiction, ...]  # by name
     pages: tuple[Page, ...]  # by slug
@@ -91,7 +86,7 @@ class Site:
     @cached_property
     def fy2016(self) -> MoneyTotal:
         """FY2016 money at stake for the jurisdictions of the January 2018 letters."""
-        return fy2016_total(self.targeted_january_2018)
+        return year_total(self.targeted_january_2018, FOCUS_YEAR)
 
     @cached_property
     def targeted_january_2018(self) -> tuple[Jurisdiction, ...]:
@@ -114,15 +109,9 @@ class Site:
     def jurisdictions_of(self, case: Case) -> tuple[Jurisdiction, ...]:
         return tuple(j for j in self.jurisdictions if j.id in case.jurisdiction_ids)
 
-    def changes_for(self, j: Jurisdiction) -> tuple[ChangeEntry, ...]:
-        return tuple(c for c in self.changelog if j.id in c.jurisdiction_ids)
-
     def last_updated_for(self, j: Jurisdiction) -> dt.date:
         """The date of the latest logged change to this jurisdiction, else of the data file."""
-        return max((c.date for c in self.changes_for(j)), default=self.last_updated)
-
-    def wave(self, batch: str) -> Wave | None:
-        return next((w for w in self.waves if w.id == batch), None)
+        return max((c.date for c in self.changelog if j.id in c.jurisdiction_ids), default=self.last_updated)
 
     @cached_property
     def by_id(self) -> dict[str, Jurisdiction]:
@@ -231,7 +220,7 @@ class Site:
 
     @cached_property
     def status_counts(self) -> tuple[tuple[str, int], ...]:
-        return tuple((s, sum(1 for j in self.jurisdictions if j.status == s)) for s in STATUSES)
+        return self.status_counts_of(self.jurisdictions)
 
     @staticmethod
     def status_counts_of(jurisdictions: tuple[Jurisdiction, ...]) -> tuple[tuple[str, int], ...]:
@@ -241,12 +230,6 @@ class Site:
     def second_round_only_count(self) -> int:
         """Records with no 2017–2018 letter (the map's "first targeted in 2025" symbol)."""
         return sum(1 for j in self.jurisdictions if j.status is None)
-
-    @cached_property
-    def events(self) -> tuple[tuple[Jurisdiction, Event], ...]:
-        """Every dated event, newest first (ties by jurisdiction name)."""
-        pairs = [(j, e) for j in self.jurisdictions for e in j.events]
-        return tuple(sorted(pairs, key=lambda p: (-p[1].date.toordinal(), p[0].name, p[1].summary)))
 
 
 def jurisdiction_items(j: Jurisdiction) -> list[TimelineItem]:

@@ -33,9 +33,10 @@ def xml_file(root: ET.Element, declared: str) -> bytes:
     )
 
 
-def atom_entry(entry_id: str, title: str, link: str, updated: dt.date, summary: str) -> ET.Element:
+def atom_entry(link: str, title: str, updated: dt.date, summary: str, kind: str | None = None) -> ET.Element:
+    """An Atom entry; one of a dated event or change (`kind`) has an id of its own, as several share a page."""
     entry = element(None, "entry")
-    element(entry, "id", entry_id)
+    element(entry, "id", f"{link}#{updated.isoformat()}-{kind}-{hash_text(summary)}" if kind else link)
     element(entry, "title", title)
     element(entry, "link", rel="alternate", type="text/html", href=link)
     element(entry, "updated", f"{updated.isoformat()}T00:00:00Z")
@@ -45,20 +46,17 @@ def atom_entry(entry_id: str, title: str, link: str, updated: dt.date, summary: 
 
 
 def event_entry(j: Jurisdiction, e: Event, urls: Urls) -> ET.Element:
-    link = urls.absolute(urls.jurisdiction(j))
-    entry_id = f"{link}#{e.date.isoformat()}-{e.kind}-{hash_text(e.summary)}"
-    return atom_entry(entry_id, f"{j.display_name}: {e.kind}, {e.date.isoformat()}", link, e.date, e.summary)
+    title = f"{j.display_name}: {e.kind}, {e.date.isoformat()}"
+    return atom_entry(urls.absolute(urls.jurisdiction(j)), title, e.date, e.summary, e.kind)
 
 
 def page_entry(p: Page, urls: Urls) -> ET.Element:
-    link = urls.absolute(urls.page(p))
-    return atom_entry(link, p.title, link, p.updated, p.summary)
+    return atom_entry(urls.absolute(urls.page(p)), p.title, p.updated, p.summary)
 
 
 def change_entry(c: ChangeEntry, urls: Urls) -> ET.Element:
-    link = urls.absolute(urls.updates)
-    entry_id = f"{link}#{c.date.isoformat()}-{c.kind}-{hash_text(c.summary)}"
-    return atom_entry(entry_id, f"{c.kind.capitalize()}, {c.date.isoformat()}", link, c.date, c.summary)
+    title = f"{c.kind.capitalize()}, {c.date.isoformat()}"
+    return atom_entry(urls.absolute(urls.updates), title, c.date, c.summary, c.kind)
 
 
 FeedItem = tuple[tuple, dt.date, Callable[..., ET.Element], tuple]  # sort key, date, entry maker, its arguments
@@ -67,7 +65,7 @@ FeedItem = tuple[tuple, dt.date, Callable[..., ET.Element], tuple]  # sort key, 
 def feed_items(site: Site) -> Iterator[FeedItem]:
     """Everything the feed may list, keyed newest first; on one day events, then articles, then changes."""
     for j in site.jurisdictions:
-        for e in j.events:  # events of one day by jurisdiction name, then summary, as Site.events orders them
+        for e in j.events:  # events of one day by jurisdiction name, then summary
             yield (-e.date.toordinal(), 0, j.name, e.summary), e.date, event_entry, (j, e)
     for i, p in enumerate(site.pages):
         yield (-p.updated.toordinal(), 1, i), p.updated, page_entry, (p,)
@@ -110,17 +108,8 @@ def last_changes(site: Site) -> dict[str, dt.date]:
 
 
 def to_sitemap(site: Site, urls: Urls) -> bytes:
-    sections = (
-        urls.home,
-        urls.letters,
-        urls.cases,
-        urls.grants,
-        urls.timeline,
-        urls.updates,
-        urls.search,
-        urls.data_index,
-        urls.dictionary,
-    )
+    sections = (urls.home, urls.letters, urls.cases, urls.grants, urls.timeline, urls.updates, urls.search)
+    sections += (urls.data_index, urls.dictionary)
     changed = last_changes(site)
     states = sorted({j.state for j in site.jurisdictions})  # the codes of site.by_state, without grouping 10,000 rows
     rows = [(path, site.last_updated) for path in sections]

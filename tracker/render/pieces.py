@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from tracker.build.memo import Memo
 from tracker.model.records import Jurisdiction
 from tracker.model.second_round import ListEntry, PublishedList
-from tracker.model.site import Site, jurisdiction_items
+from tracker.model.site import Site, TimelineItem, jurisdiction_items
 from tracker.render.maps import feature
 from tracker.render.tables import (
     EVENT_COLUMNS,
@@ -35,27 +35,9 @@ Listings = tuple[tuple[PublishedList, ListEntry], ...]
 # An event's place in the timeline ("date\0kind\0text": sorts as the triple, since no text holds a control character),
 # its CSV line and its JSON object.
 EventRow = tuple[str, bytes, bytes]
-CSV_COLUMNS = (
-    "id",
-    "name",
-    "official_name",
-    "kind",
-    "state",
-    "fips",
-    "lat",
-    "lon",
-    "status",
-    "status_date",
-    "fy2016_jag_amount",
-    "fy2016_jag_amount_min",
-    "fy2016_jag_confidence",
-    "fy2016_jag_source_url",
-    "letter_batches",
-    "rounds",
-    "lists",
-    "events",
-    "url",
-)
+CSV_COLUMNS = ("id", "name", "official_name", "kind", "state", "fips", "lat", "lon", "status", "status_date")
+CSV_COLUMNS += ("fy2016_jag_amount", "fy2016_jag_amount_min", "fy2016_jag_confidence", "fy2016_jag_source_url")
+CSV_COLUMNS += ("letter_batches", "rounds", "lists", "events", "url")
 
 
 class Pieces(NamedTuple):
@@ -70,18 +52,12 @@ class Pieces(NamedTuple):
 
 
 def make_pieces(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> Pieces:
-    items = jurisdiction_items(j)
-    rows = [event_row(i, urls) for i in items]
-    places = [f"{i.date.isoformat()}\0{i.kind}\0{i.summary}" for i in items]
-    events = zip(
-        places, [utf8(csv_lines([row])) for row in rows], map(utf8, json_rows(EVENT_COLUMNS, rows)), strict=True
-    )
     grants = [grant_row(j, g) for g in sorted(j.grants, key=lambda g: g.fiscal_year or 0)]
     return Pieces(
         utf8(record_json(j, urls, rounds, listings)),
         utf8(csv_lines([csv_row(j, urls, rounds, listings)])),
         utf8(feature_json(j, urls, rounds, listings)),
-        tuple(events),
+        event_rows(jurisdiction_items(j), urls),
         utf8(csv_lines(grants)),
         utf8("".join(o + "," for o in json_rows(GRANT_COLUMNS, grants))),
     )
@@ -89,6 +65,13 @@ def make_pieces(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: 
 
 def utf8(text: str) -> bytes:
     return text.encode("utf-8")
+
+
+def event_rows(items: list[TimelineItem], urls: Urls) -> tuple[EventRow, ...]:
+    rows = [event_row(i, urls) for i in items]
+    places = [f"{i.date.isoformat()}\0{i.kind}\0{i.summary}" for i in items]
+    lines = [utf8(csv_lines([row])) for row in rows]
+    return tuple(zip(places, lines, map(utf8, json_rows(EVENT_COLUMNS, rows)), strict=True))
 
 
 def all_pieces(site: Site, urls: Urls, memo: Memo) -> list[Pieces]:
@@ -160,10 +143,7 @@ def jurisdictions_json(site: Site, pieces: list[Pieces]) -> Iterator[bytes]:
 def events_table(site: Site, urls: Urls, pieces: list[Pieces]) -> Iterator[Output]:
     """Every dated event, in the timeline's order (Site.timeline: by date, kind and text; ties in the site's order)."""
     rows = [(at, (0, n, k), line, obj) for n, p in enumerate(pieces) for k, (at, line, obj) in enumerate(p.events)]
-    others = site.other_items
-    other_rows = [event_row(i, urls) for i in others]
-    for k, (i, row, obj) in enumerate(zip(others, other_rows, json_rows(EVENT_COLUMNS, other_rows), strict=True)):
-        rows.append((f"{i.date.isoformat()}\0{i.kind}\0{i.summary}", (1, k), utf8(csv_lines([row])), utf8(obj)))
+    rows += [(at, (1, k), line, obj) for k, (at, line, obj) in enumerate(event_rows(site.other_items, urls))]
     rows.sort(key=lambda r: (r[0], r[1]))
     yield from table_files(
         "events", EVENT_COLUMNS, b"".join([r[2] for r in rows]), b",".join([r[3] for r in rows]), urls

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -15,5 +15,5 @@ class Sheet:
     title: str | None
     description: str
     producer: str
-    extra: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
     cached: bool = False  # made from its own values and the Layout only, so a key can say when it changed

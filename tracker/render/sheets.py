@@ -32,13 +32,6 @@ def filter_options(site: Site) -> dict[str, list[str]]:
     }
 
 
-def home_description(site: Site) -> str:
-    return (
-        f"The {len(site.targeted_january_2018)} jurisdictions the US Justice Department pressed on 24 January 2018 "
-        "over 8 U.S.C. 1373 and Byrne JAG grants: letters, money at stake, lawsuits and outcomes, with sources."
-    )
-
-
 def item_jurisdictions(item: TimelineItem) -> list[str]:
     """Ids a timeline entry concerns, for the timeline's jurisdiction filter."""
     if item.jurisdiction:
@@ -47,7 +40,10 @@ def item_jurisdictions(item: TimelineItem) -> list[str]:
 
 
 def map_sheets(site: Site, map_parts: MapParts) -> list[Sheet]:
-    about = home_description(site)
+    about = (
+        f"The {len(site.targeted_january_2018)} jurisdictions the US Justice Department pressed on 24 January 2018 "
+        "over 8 U.S.C. 1373 and Byrne JAG grants: letters, money at stake, lawsuits and outcomes, with sources."
+    )
     return [
         Sheet(
             "index.html",
@@ -71,11 +67,8 @@ def section_sheets(site: Site) -> list[Sheet]:
             "The letters, wave by wave",
             "Every wave of Justice Department letters and who received them.",
             "the letters page",
-            {},
         ),
-        Sheet(
-            "cases.html", Urls.cases, "The lawsuits", "Lawsuits over the Byrne JAG conditions.", "the cases page", {}
-        ),
+        Sheet("cases.html", Urls.cases, "The lawsuits", "Lawsuits over the Byrne JAG conditions.", "the cases page"),
         Sheet(
             "grants.html",
             Urls.grants,
@@ -98,7 +91,6 @@ def section_sheets(site: Site) -> list[Sheet]:
             "Updates and corrections",
             "Dated changes and corrections.",
             "the updates page",
-            {},
         ),
     ] + reference_sheets(site)
 
@@ -119,10 +111,7 @@ def reference_sheets(site: Site) -> list[Sheet]:
             "Search",
             "Search the tracker.",
             "the search page",
-            {
-                "states": sorted({j.state for j in site.jurisdictions}),
-                "kinds": search_kinds(site),
-            },
+            {"states": sorted({j.state for j in site.jurisdictions}), "kinds": search_kinds(site)},
         ),
         Sheet(
             "data.html",
@@ -140,7 +129,7 @@ def reference_sheets(site: Site) -> list[Sheet]:
             "the data dictionary",
             {"files": list(FILES), "fields": fields()},
         ),
-        Sheet("404.html", Urls.not_found, "Page not found", "This page does not exist.", "the 404 page", {}),
+        Sheet("404.html", Urls.not_found, "Page not found", "This page does not exist.", "the 404 page"),
     ]
 
 
@@ -189,7 +178,7 @@ def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
         for code, rows in site.by_state
     ]
     sheets.append(
-        Sheet("states.html", Urls.states, "Jurisdictions by state", "Jurisdictions by state.", "the states page", {})
+        Sheet("states.html", Urls.states, "Jurisdictions by state", "Jurisdictions by state.", "the states page")
     )
     sheets += [
         Sheet("page.html", Urls.page(p), p.title, p.summary, p.source_path, {"page": p}, cached=True)

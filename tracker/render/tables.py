@@ -39,8 +39,7 @@ def json_value(value: Any) -> Any:
 COMPACT = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=json_value)
 
 
-def compact_json(value: Any) -> str:
-    return COMPACT.encode(value)
+compact_json = COMPACT.encode
 
 
 def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
@@ -61,18 +60,8 @@ def table_files(name: str, header: Sequence[str], lines: bytes, objects: bytes, 
     yield urls.table(name, "json"), b"[" + objects + b"]\n", f"the {name} JSON"
 
 
-EVENT_COLUMNS = (
-    "date",
-    "kind",
-    "summary",
-    "jurisdiction_id",
-    "case_id",
-    "wave_id",
-    "measure_id",
-    "list_id",
-    "source_urls",
-    "page_url",
-)
+EVENT_COLUMNS = ("date", "kind", "summary", "jurisdiction_id", "case_id", "wave_id", "measure_id", "list_id")
+EVENT_COLUMNS += ("source_urls", "page_url")
 
 
 def event_row(i: TimelineItem, urls: Urls) -> Row:
@@ -101,19 +90,8 @@ def page_of(item: TimelineItem) -> str:
     return Urls.published_list(item.listed) if item.listed else Urls.letters
 
 
-GRANT_COLUMNS = (
-    "jurisdiction_id",
-    "jurisdiction",
-    "program",
-    "fiscal_year",
-    "amount",
-    "amount_min",
-    "confidence",
-    "note",
-    "source_url",
-    "source_publisher",
-    "source_date",
-)
+GRANT_COLUMNS = ("jurisdiction_id", "jurisdiction", "program", "fiscal_year", "amount", "amount_min", "confidence")
+GRANT_COLUMNS += ("note", "source_url", "source_publisher", "source_date")
 
 
 def grant_row(j: Jurisdiction, g: Grant) -> Row:
