@@ -90,3 +90,15 @@ def test_every_page_has_a_title_description_and_absolute_canonical(real_site: Pa
         assert page.title and page.title.string.strip(), file
         assert page.select_one("meta[name=description]")["content"].strip(), file
         assert page.select_one("link[rel=canonical]")["href"].startswith("https://example.org/tracker/"), file
+
+
+def test_only_the_search_page_may_compile_webassembly(real_site: Path) -> None:
+    """Pagefind compiles WebAssembly (in its worker, or on the page where a worker can't start); nothing else may."""
+    allowed = set()
+    for file in real_site.rglob("*.html"):
+        page = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+        policy = page.select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
+        assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy, file
+        if "'wasm-unsafe-eval'" in policy:
+            allowed.add(file.relative_to(real_site).as_posix())
+    assert allowed == {"search/index.html"}

@@ -111,7 +111,8 @@ def reference_sheets(site: Site) -> list[Sheet]:
             "Search",
             "Search the tracker.",
             "the search page",
-            {"states": sorted({j.state for j in site.jurisdictions}), "kinds": search_kinds(site)},
+            # wasm: Pagefind compiles WebAssembly in its worker, or on the page itself where a worker can't start
+            {"states": sorted({j.state for j in site.jurisdictions}), "kinds": search_kinds(site), "wasm": True},
         ),
         Sheet(
             "data.html",
