@@ -89,9 +89,9 @@ def code_digest(templates: Path, static: Path) -> str:
 def kept(out_dir: Path, name: str) -> Path:
     """Where a build keeps something for the next: beside the site, not in it (nothing there is for publishing).
 
-    The names: "json" the pages' records (this manifest), "recall" the data's records as read (data.Recall), "pieces" each record's pieces of the downloads (build/memo.py), "map" the home
-    page's map as last drawn (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s), "templates" the
-    templates as compiled (Jinja's bytecode cache).
+    The names: "json" the pages' records (this manifest), "recall" the data's records as read (data.Recall),
+    "pieces" each record's pieces of the downloads (build/memo.py), "map" the home page's map as last drawn
+    (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s), "templates" Jinja's bytecode cache.
     """
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.{name}"
 
@@ -117,7 +117,6 @@ class Cache:
 
     out_dir: Path
     code: str
-    enabled: bool = True  # False: a cold build (--no-cache), which neither reads nor keeps anything
     old: dict[str, Record] = field(default_factory=dict)
     old_search: str | None = None
     new: dict[str, Record] = field(default_factory=dict)
@@ -126,8 +125,8 @@ class Cache:
 
     @classmethod
     def open(cls, out_dir: Path, code: str, enabled: bool = True) -> Cache:
-        cache = cls(out_dir, code, enabled)
-        if not enabled:
+        cache = cls(out_dir, code)
+        if not enabled:  # a cold build (--no-cache)
             return cache
         try:
             saved = json.loads(kept(out_dir, "json").read_text(encoding="utf-8"))
