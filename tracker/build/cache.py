@@ -65,11 +65,16 @@ class _StandInPickler(pickle.Pickler):
         return NotImplemented if stand_in is None else (str, (stand_in,))
 
 
+def tree_files(folder: Path) -> list[Path]:
+    """The files under `folder`, but Python's caches, in sorted order."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
 def tree_digest(*folders: Path) -> str:
     """A hash of every file's name and bytes under the folders."""
     sha = hashlib.sha256()
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for path in tree_files(folder):
             sha.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0".encode())
             sha.update(path.read_bytes())
     return sha.hexdigest()

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from tracker.build.cache import files_under
+from tracker.build.cache import files_under, tree_files
 from tracker.errors import BuildError
 
 # A national download is tens of MB: it may come as pieces, written one after another and never joined.
@@ -70,11 +70,7 @@ def same_file(one: Path, other: Path) -> bool:
 
 def copy_tree_files(src: Path, prefix: str) -> list[Output]:
     """Static files (ours and vendored ones) as outputs, in sorted order."""
-    return [
-        (f"{prefix}{p.relative_to(src).as_posix()}", p.read_bytes(), f"static file {p}")
-        for p in sorted(src.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    ]
+    return [(f"{prefix}{p.relative_to(src).as_posix()}", p.read_bytes(), f"static file {p}") for p in tree_files(src)]
 
 
 def check_out_dir(out_dir: Path) -> None:
