@@ -13,8 +13,6 @@ from tracker.build.annotate import escape_data, report_problems
 from tracker.config import ROOT, SiteConfig, make_config
 from tracker.errors import DataError, TrackerError
 
-log = logging.getLogger("tracker")
-
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the Sanctuary Grants Tracker site.")

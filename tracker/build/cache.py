@@ -65,11 +65,16 @@ class _StandInPickler(pickle.Pickler):
         return NotImplemented if stand_in is None else (str, (stand_in,))
 
 
+def tree_files(folder: Path) -> list[Path]:
+    """The files under `folder`, but Python's caches, in sorted order."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
 def tree_digest(*folders: Path) -> str:
     """A hash of every file's name and bytes under the folders."""
     sha = hashlib.sha256()
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for path in tree_files(folder):
             sha.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0".encode())
             sha.update(path.read_bytes())
     return sha.hexdigest()
@@ -89,9 +94,9 @@ def code_digest(templates: Path, static: Path) -> str:
 def kept(out_dir: Path, name: str) -> Path:
     """Where a build keeps something for the next: beside the site, not in it (nothing there is for publishing).
 
-    The names: "json" the pages' records (this manifest), "recall" the data's records as read (data.Recall), "pieces" each record's pieces of the downloads (build/memo.py), "map" the home
-    page's map as last drawn (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s), "templates" the
-    templates as compiled (Jinja's bytecode cache).
+    The names: "json" the pages' records (this manifest), "recall" the data's records as read (data.Recall),
+    "pieces" each record's pieces of the downloads (build/memo.py), "map" the home page's map as last drawn
+    (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s), "templates" Jinja's bytecode cache.
     """
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.{name}"
 
@@ -117,7 +122,6 @@ class Cache:
 
     out_dir: Path
     code: str
-    enabled: bool = True  # False: a cold build (--no-cache), which neither reads nor keeps anything
     old: dict[str, Record] = field(default_factory=dict)
     old_search: str | None = None
     new: dict[str, Record] = field(default_factory=dict)
@@ -126,8 +130,8 @@ class Cache:
 
     @classmethod
     def open(cls, out_dir: Path, code: str, enabled: bool = True) -> Cache:
-        cache = cls(out_dir, code, enabled)
-        if not enabled:
+        cache = cls(out_dir, code)
+        if not enabled:  # a cold build (--no-cache)
             return cache
         try:
             saved = json.loads(kept(out_dir, "json").read_text(encoding="utf-8"))

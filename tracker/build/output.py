@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import re
 import shutil
@@ -10,6 +11,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from tracker.build.cache import files_under, tree_files
 from tracker.errors import BuildError
 
 # A national download is tens of MB: it may come as pieces, written one after another and never joined.
@@ -17,17 +19,12 @@ Content = bytes | Iterable[bytes]
 Output = tuple[str, Content, str]  # (path relative to the site root, content, what produced it)
 # Files every site this tool builds has at its top; a folder without them is not ours to replace.
 SITE_MARKERS = ("index.html", "sitemap.xml")
-
-
 ODD = re.compile(r"[\x00-\x1f\\]")  # a backslash or a control character is no web path
 
 
 def _normal_form(path: str) -> str | None:
-    """The path as PurePosixPath spells it, or None when it escapes the output folder.
-
-    Nearly every path the build makes is already in normal form (no empty, "." or ".." segment): it skips
-    PurePosixPath, which cost a second per 20,000 paths.
-    """
+    """The path as PurePosixPath spells it, or None when it escapes the output folder."""
+    # Nearly every path is already normal: skipping PurePosixPath for those saves a second per 20,000 paths.
     parts = path.split("/")
     if "" not in parts and "." not in parts and ".." not in parts:
         return path
@@ -73,11 +70,7 @@ def same_file(one: Path, other: Path) -> bool:
 
 def copy_tree_files(src: Path, prefix: str) -> list[Output]:
     """Static files (ours and vendored ones) as outputs, in sorted order."""
-    return [
-        (f"{prefix}{p.relative_to(src).as_posix()}", p.read_bytes(), f"static file {p}")
-        for p in sorted(src.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    ]
+    return [(f"{prefix}{p.relative_to(src).as_posix()}", p.read_bytes(), f"static file {p}") for p in tree_files(src)]
 
 
 def check_out_dir(out_dir: Path) -> None:
@@ -94,7 +87,7 @@ def check_out_dir(out_dir: Path) -> None:
 class Staging:
     """A folder beside out_dir that becomes the site on commit(); on any failure it goes and the old site stays.
 
-    Used as a context manager; a full disk or a read-only folder becomes a plain BuildError.
+    A full disk or a read-only folder becomes a plain BuildError.
     """
 
     def __init__(self, out_dir: Path) -> None:
@@ -123,8 +116,21 @@ class Staging:
                 file.write(piece)
 
     def commit(self, files: set[str], current: set[str]) -> None:
-        """Make the staged site the site: `files` is every file it holds, `current` every file the old one held."""
-        swap(self.root, self.out_dir, len(files))
+        """Put the staged site (`files`) in the old one's (`current`) place; on any failure put the old site back."""
+        # The old site is renamed onto this folder while it is empty.
+        old = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent))
+        try:
+            if self.out_dir.exists():
+                self.out_dir.rename(old)
+            self.root.rename(self.out_dir)
+        except BaseException:
+            # Checked on disk rather than by a flag: Ctrl-C may land between a rename and setting a flag.
+            if old.exists() and not self.out_dir.exists():
+                old.rename(self.out_dir)
+            elif old.exists() and not any(old.iterdir()):
+                old.rmdir()
+            raise
+        discard(old, len(files))
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
         if error is None:
@@ -140,7 +146,7 @@ class Update(Staging):
     """Change the site in place: only new and changed files are staged, and commit() moves them in.
 
     Every step of the commit is a rename recorded with its undoing, so a failure or Ctrl-C at any point
-    puts the old site back exactly, as swap() does for a whole new site; the cost is that of what changed.
+    puts the old site back exactly, as Staging.commit() does for a whole new site; the cost is that of what changed.
     """
 
     UNITS = ("pagefind",)  # folders replaced whole when staged: the search index is one consistent set
@@ -162,11 +168,9 @@ class Update(Staging):
             if same_file(self.root / path, self.out_dir / path):
                 (self.root / path).unlink()
             return
-        try:
+        with contextlib.suppress(OSError):  # not there yet
             if (self.out_dir / path).read_bytes() == content:
                 return
-        except OSError:
-            pass  # not there yet
         super().put(path, content)
 
     def commit(self, files: set[str], current: set[str]) -> None:
@@ -176,7 +180,7 @@ class Update(Staging):
         try:
             for unit in units:
                 self._move(unit, undo)
-            for path in self._staged(units):
+            for path in sorted(files_under(str(self.root))):  # the units have left it already
                 if not same_file(self.root / path, self.out_dir / path):
                     self._move(path, undo)
             for path in gone:
@@ -211,13 +215,6 @@ class Update(Staging):
             shutil.rmtree(self.backup, ignore_errors=True)
         super().__exit__(kind, error, _)
 
-    def _staged(self, units: list[str]) -> list[str]:
-        return sorted(
-            path
-            for p in self.root.rglob("*")
-            if p.is_file() and (path := p.relative_to(self.root).as_posix()).split("/", 1)[0] not in units
-        )
-
     def _set_aside(self, path: str, undo: list[tuple[Path, Path | None]]) -> None:
         aside = self.backup / path
         aside.parent.mkdir(parents=True, exist_ok=True)
@@ -243,26 +240,6 @@ def _prune_empty_folders(root: Path, removed: list[str]) -> None:
             if folder == root or any(folder.iterdir()):
                 break
             folder.rmdir()
-
-
-def swap(staging: Path, out_dir: Path, size: int = 0) -> None:
-    """Put staging in out_dir's place; if that fails at any point, put the old site back.
-
-    `size` (files in the site) decides whether the old site is deleted now or in the background.
-    """
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))  # renamed onto while empty
-    try:
-        if out_dir.exists():
-            out_dir.rename(old)
-        staging.rename(out_dir)
-    except BaseException:
-        # Checked on disk rather than by a flag: Ctrl-C may land between a rename and setting a flag.
-        if old.exists() and not out_dir.exists():
-            old.rename(out_dir)
-        elif old.exists() and not any(old.iterdir()):
-            old.rmdir()
-        raise
-    discard(old, size)
 
 
 BACKGROUND_FROM = 2_000  # files; deleting 10,000 page folders takes seconds on some disks

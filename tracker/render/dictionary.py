@@ -11,6 +11,8 @@ from tracker.data.schema import SCHEMA, schema_json
 from tracker.data.schema_other import SCHEMAS, other_schema_json
 
 FILES = {"jurisdictions.yaml": SCHEMA, **{f"{name}.yaml": schema for name, schema in SCHEMAS.items()}}
+# JSON Schema's types in plain words; "number" and "null" are plain already.
+WORDS = {"string": "text", "integer": "whole number", "array": "list", "object": "fields", "boolean": "true/false"}
 
 
 @dataclass(frozen=True)
@@ -24,25 +26,14 @@ class Field:
 
 
 def kind_of(schema: dict[str, Any]) -> str:
-    options = schema.get("anyOf", [schema])
     words = []
-    for option in options:
+    for option in schema.get("anyOf", [schema]):
         if "enum" in option:
             words.append("one of " + ", ".join(str(v) for v in option["enum"]))
         elif option.get("format") == "date":
             words.append("date (YYYY-MM-DD)")
         else:
-            words.append(
-                {
-                    "string": "text",
-                    "integer": "whole number",
-                    "number": "number",
-                    "array": "list",
-                    "object": "fields",
-                    "boolean": "true/false",
-                    "null": "null",
-                }.get(option.get("type"), "value")
-            )
+            words.append(WORDS.get(option.get("type"), option.get("type") or "value"))
     return " or ".join(words)
 
 
@@ -88,5 +79,4 @@ def dictionary_markdown() -> str:
 def generated_files() -> dict[str, str]:
     """Files derived from the schemas and committed, so editors' tools and readers can use them."""
     files = {"schema/jurisdictions.schema.json": schema_json(), "docs/data-dictionary.md": dictionary_markdown()}
-    files.update({f"schema/{name}.schema.json": other_schema_json(name) for name in SCHEMAS})
-    return files
+    return files | {f"schema/{name}.schema.json": other_schema_json(name) for name in SCHEMAS}
