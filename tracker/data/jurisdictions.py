@@ -31,22 +31,16 @@ def display_path(file: Path) -> str:
 
 def load_document(file: Path, recall: Recall | None = None) -> Located:
     """Load and validate the data file; raise DataError with every problem found."""
-
-    def clean(doc: Located, found: Fast) -> Located | None:
-        return None if has_problems(doc, found, recall) else doc
-
-    return fast_or_sure(file, recall, clean, lambda doc: doc)
+    return read_checked(file, recall, lambda doc, keys: doc)
 
 
-def fast_or_sure(
-    file: Path, recall: Recall | None, fast: Callable[[Located, Fast], T | None], sure: Callable[[Located], T]
-) -> T:
-    """The one way the data file is read: the fast reader, else the sure one.
+def read_checked(file: Path, recall: Recall | None, make: Callable[[Located, tuple[bytes, ...] | None], T]) -> T:
+    """make(document, keys) of the data file once every check passes; else DataError with every problem.
 
-    Data without mistakes takes the fast reader (tracker/data/fastyaml.py), and `fast` makes the result from its
-    values, or None when the checks find anything. Anything the fast reader can't be sure of, and any file with a
-    problem, goes to the sure reader, whose positions name the line of every mistake: DataError, or sure(document).
-    With `recall` (a preview, or a cached build), records read last time are not parsed again.
+    Data without mistakes takes the fast reader (tracker/data/fastyaml.py), which also gives `keys`, each record's
+    text by item_key. Anything it can't be sure of, and any file with a problem, goes to the sure reader, whose
+    positions name the line of every mistake. With `recall` (a preview, or a cached build), records read last time
+    are not parsed again.
     """
     display = display_path(file)
     before = _stamp(file)
@@ -62,9 +56,12 @@ def fast_or_sure(
     if found is not None and recall is not None and found.kept is not None:
         recall.items = found.kept
     if found is not None:
-        made = fast(Located(found.value, display, _scan=found.scan), found)
-        if made is not None:
-            _read_clean(found, recall)
+        doc = Located(found.value, display, _scan=found.scan)
+        if not has_problems(doc, found, recall):
+            listed = found.listed
+            made = make(doc, listed.items if listed is not None and listed.key == "jurisdictions" else None)
+            if recall is not None and listed is not None:
+                recall.clean = (listed.rest, frozenset(listed.items))
             return made
     if recall is not None:
         recall.clean = (b"", frozenset())
@@ -72,7 +69,7 @@ def fast_or_sure(
     problems = document_problems(doc)
     if problems:
         raise DataError(problems)
-    return sure(doc)
+    return make(doc, None)
 
 
 class FileChanged(DataError):
@@ -89,11 +86,6 @@ def _stamp(file: Path) -> tuple[int, int] | None:
     except OSError:
         return None  # read_yaml_file reports it
     return stat.st_size, stat.st_mtime_ns
-
-
-def _read_clean(found: Fast, recall: Recall | None) -> None:
-    if recall is not None and found.listed is not None:
-        recall.clean = (found.listed.rest, frozenset(found.listed.items))
 
 
 def has_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
@@ -187,21 +179,8 @@ class Loaded(NamedTuple):
 
 
 def load_jurisdictions(file: Path, recall: Recall | None = None) -> Loaded:
-    """The jurisdictions, the shared sources, the last_updated date, and each record's fingerprint.
-
-    As load_document reads and checks the file.
-    """
-
-    def clean(doc: Located, found: Fast) -> Loaded | None:
-        return _made_if_clean(doc, found, recall)
-
-    return fast_or_sure(file, recall, clean, lambda doc: make_records(doc.value, recall))
-
-
-def _made_if_clean(doc: Located, found: Fast, recall: Recall | None) -> Loaded | None:
-    """The records of a fast read, or None if the checks find anything (the sure reader then says where)."""
-    keys = found.listed.items if found.listed is not None and found.listed.key == "jurisdictions" else None
-    return None if has_problems(doc, found, recall) else make_records(doc.value, recall, keys)
+    """The jurisdictions, the shared sources, the last_updated date, and each record's fingerprint (as load_document)."""
+    return read_checked(file, recall, lambda doc, keys: make_records(doc.value, recall, keys))
 
 
 def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes, ...] | None = None) -> Loaded:
