@@ -13,6 +13,7 @@ from tracker.data.facts import Facts, cross_clean, facts_of
 from tracker.data.fastyaml import Fast, read_fast
 from tracker.data.placeholders import placeholder_problems
 from tracker.data.recall import Recall
+from tracker.data.split import item_key
 from tracker.data.validate import schema_problems
 from tracker.data.yamlfile import Located, load_yaml_text, read_yaml_file
 from tracker.errors import DataError, Problem
@@ -58,10 +59,10 @@ def read_checked(file: Path, recall: Recall | None, make: Callable[[Located, tup
     if found is not None:
         doc = Located(found.value, display, _scan=found.scan)
         if not has_problems(doc, found, recall):
-            listed = found.listed
-            made = make(doc, listed.items if listed is not None and listed.key == "jurisdictions" else None)
-            if recall is not None and listed is not None:
-                recall.clean = (listed.rest, frozenset(listed.items))
+            split = found.split
+            made = make(doc, split.keys if split is not None and split.key == "jurisdictions" else None)
+            if recall is not None and split is not None:
+                recall.clean = (item_key(split.rest), frozenset(split.keys))
             return made
     if recall is not None:
         recall.clean = (b"", frozenset())
@@ -92,12 +93,12 @@ def has_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
     """Whether the checks find anything: records found clean last time, beside the same rest of the file, are
     checked again only against the others (ids, sources); a record's own checks see nothing beyond it and the rest.
     """
-    listed = found.listed
-    if recall is None or listed is None or listed.key != "jurisdictions" or listed.rest != recall.clean[0]:
+    split = found.split
+    if recall is None or split is None or split.key != "jurisdictions" or item_key(split.rest) != recall.clean[0]:
         return bool(document_problems(doc))
-    if not cross_clean(doc, recall.facts_for(listed.items, doc.value["jurisdictions"])):
+    if not cross_clean(doc, recall.facts_for(split.keys, doc.value["jurisdictions"])):
         return True  # the sure reader's checks say what and where
-    new = [i for i, item in enumerate(listed.items) if item not in recall.clean[1]]
+    new = [i for i, item in enumerate(split.keys) if item not in recall.clean[1]]
     if not new:
         return False
     records = doc.value["jurisdictions"]
