@@ -185,9 +185,9 @@ def load_jurisdictions(file: Path, recall: Recall | None = None) -> Loaded:
 
 
 def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes, ...] | None = None) -> Loaded:
-    """The records of a document that passed every check (records made before from the same values are reused).
+    """The records of a document that passed every check, reusing those made before from the same values.
 
-    `keys`: each record's text by fastyaml.item_key, when the fast reader gives them (see fingerprint).
+    `keys`: each record's text by split.item_key, when the fast reader gives them (see fingerprint).
     """
     shared = {s["id"]: make_source(s) for s in value.get("shared_sources", [])}
     raws = value["jurisdictions"]
@@ -200,7 +200,7 @@ def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes
         raw["id"]: fingerprint(raw, raw_sources, key, fact) for raw, key, fact in zip(raws, by_text, facts, strict=True)
     }
     made = {} if recall is None else recall.made
-    records = [made.get(fingerprints[raw["id"]]) or make_jurisdiction(raw, known) for raw in value["jurisdictions"]]
+    records = [made.get(fingerprints[raw["id"]]) or make_jurisdiction(raw, known) for raw in raws]
     if recall is not None:
         recall.made = {fingerprints[j.id]: j for j in records}
     records.sort(key=lambda j: (j.name.casefold(), j.state))
@@ -245,15 +245,11 @@ def fingerprint(
     """A hash of a record and of every source it cites: the values its Jurisdiction is made from.
 
     Hashing these plain values is far cheaper than hashing the built Jurisdiction (tracker/build/cache.py). `key`, the
-    hash of the record's text, stands for the record's own values when given, its own sources included: the fast
-    reader reads a text as the same values whatever the rest of the file (tracker/data/fastyaml.py keeps values by
-    it). Then only the sources it cites from elsewhere (shared ones) are hashed, found from its facts.
+    hash of the record's text, stands for the record's own values, its own sources included: the fast reader reads a
+    text as the same values whatever the rest of the file. Then only the sources it cites from elsewhere are hashed.
     """
-    if key is not None:
-        _, own, cited = facts or facts_of(raw) or (None, (), frozenset())
-        outside = sorted(cited - set(own))
-        return digest(key, [raw_sources[ref] for ref in outside]) if outside else key.hex()
-    refs = {raw["status_source"], *(s["id"] for s in raw["sources"])}
-    refs |= {x["source"] for x in raw["letters"]} | {g["source"] for g in raw["grants"]}
-    refs |= {ref for e in raw["events"] for ref in e["sources"]}
-    return digest(raw, [raw_sources[ref] for ref in sorted(refs - {None})])
+    _, own, cited = facts or facts_of(raw) or (None, (), frozenset())
+    if key is None:
+        return digest(raw, [raw_sources[ref] for ref in sorted(cited | set(own))])
+    outside = sorted(cited - set(own))
+    return digest(key, [raw_sources[ref] for ref in outside]) if outside else key.hex()
