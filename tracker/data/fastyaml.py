@@ -133,9 +133,6 @@ def _load_items(items: list[str], texts: Texts) -> Iterator[Any]:
         yield from batch
 
 
-_NOT_PARSED = object()
-
-
 def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: KeptItems) -> list[Any]:
     """Each item's value, parsing only the items `kept` lacks; texts.kept then holds exactly these items.
 
@@ -144,20 +141,18 @@ def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: Ke
     """
     missing = {key: item for item, key in zip(items, keys, strict=True) if key not in kept}
     parsed = dict(zip(missing, _load_items(list(missing.values()), texts), strict=True))
-    fresh: dict[bytes, bytes] = {}
-    values, live = [], kept.live
+    fresh, live, values = texts.kept, kept.live, []
+    assert fresh is not None
     for key in keys:
-        value = parsed.pop(key, _NOT_PARSED)  # fresh from the parser: used as it is, once
-        if value is _NOT_PARSED:
+        if key in parsed:  # fresh from the parser: used as it is, once
+            value = parsed.pop(key)
+            fresh[key] = marshal.dumps(value)  # before anyone can change it
+        else:
             texts.complete = False
             fresh[key] = fresh.get(key) or kept[key]
             value = live[key] if key in live else marshal.loads(fresh[key])
-        else:
-            fresh[key] = marshal.dumps(value)  # before anyone can change it
         values.append(value)
-    assert texts.kept is not None
-    texts.kept.update(fresh)
-    texts.kept.live = dict(zip(keys, values, strict=True))
+    fresh.live = dict(zip(keys, values, strict=True))
     return values
 
 
