@@ -98,11 +98,11 @@ def has_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
         return bool(document_problems(doc))
     if not cross_clean(doc, recall.facts_for(split.keys, doc.value["jurisdictions"])):
         return True  # the sure reader's checks say what and where
-    new = [i for i, item in enumerate(split.keys) if item not in recall.clean[1]]
+    records = doc.value["jurisdictions"]
+    new = [record for record, key in zip(records, split.keys, strict=True) if key not in recall.clean[1]]
     if not new:
         return False
-    records = doc.value["jurisdictions"]
-    reduced = Located({**doc.value, "jurisdictions": [records[i] for i in new]}, doc.path)
+    reduced = Located({**doc.value, "jurisdictions": new}, doc.path)
     return bool(document_problems(reduced, RECORD_CHECKS))
 
 
