@@ -189,11 +189,10 @@ def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes
 
     `keys`: each record's text by split.item_key, when the fast reader gives them (see fingerprint).
     """
-    shared = {s["id"]: make_source(s) for s in value.get("shared_sources", [])}
     raws = value["jurisdictions"]
     raw_sources = RawSources(value.get("shared_sources", []), raws)
-    known = Sources(raw_sources)
-    known.update(shared)  # the checks made sure no record's source has a shared source's id
+    known = Sources(raw_sources)  # shared and records' own: the checks made sure no two sources share an id
+    shared = tuple(known[s["id"]] for s in value.get("shared_sources", []))
     by_text: tuple[bytes | None, ...] = keys or (None,) * len(raws)
     facts = [None] * len(raws) if recall is None or keys is None else recall.facts_for(keys, raws)  # kept
     fingerprints = {
@@ -204,7 +203,7 @@ def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes
     if recall is not None:
         recall.made = {fingerprints[j.id]: j for j in records}
     records.sort(key=lambda j: (j.name.casefold(), j.state))
-    return Loaded(tuple(records), tuple(shared.values()), to_date(value["last_updated"]), fingerprints)
+    return Loaded(tuple(records), shared, to_date(value["last_updated"]), fingerprints)
 
 
 class Sources(dict[str, Source]):
