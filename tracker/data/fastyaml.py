@@ -90,11 +90,6 @@ class Texts:
         self.kept = kept  # the items of this read, by text (_load_kept)
         self.complete = True  # False when some values were not met (kept items: fastyaml._load_kept)
 
-    def add(self, found: list[str], nan: bool) -> None:
-        if found:  # [""] too: an empty text is a text
-            self.pieces.append("\n".join(found))
-        self.nan = self.nan or nan
-
     def scan(self) -> tuple[str, bool] | None:
         return ("\n" + "\n".join(self.pieces) + "\n", self.nan) if self.complete else None
 
@@ -112,15 +107,12 @@ def _split_needs_sure_reader(split: Split, kept: KeptItems) -> bool:
     return first_content(split.head) in FIRST_MARKS or any(line_marks(part) for part in parts)
 
 
-def _load_split(split: Split, texts: Texts, kept: KeptItems | None = None) -> Any:
+def _load_split(split: Split, texts: Texts, kept: KeptItems | None) -> Any:
     """Parse the longest top-level list a few hundred items at a time, the rest of the file on its own."""
     value = _load_piece(split.rest, texts)
     if not isinstance(value, dict) or value.get(split.key) != []:
         raise GiveUp
-    if kept is None:
-        value[split.key] = list(_load_items(split.items, texts))
-    else:
-        value[split.key] = _load_kept(split.items, split.keys, texts, kept)
+    value[split.key] = list(_load_items(split.items, texts)) if kept is None else _load_kept(split, texts, kept)
     return value
 
 
@@ -133,13 +125,14 @@ def _load_items(items: list[str], texts: Texts) -> Iterator[Any]:
         yield from batch
 
 
-def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: KeptItems) -> list[Any]:
+def _load_kept(split: Split, texts: Texts, kept: KeptItems) -> list[Any]:
     """Each item's value, parsing only the items `kept` lacks; texts.kept then holds exactly these items.
 
     Items parsed now add their texts to `texts`; a kept item's texts are not kept (the checks walk the values
     when they need them), so a read that reuses any item leaves `texts` incomplete.
     """
-    missing = {key: item for item, key in zip(items, keys, strict=True) if key not in kept}
+    keys = split.keys
+    missing = {key: item for item, key in zip(split.items, keys, strict=True) if key not in kept}
     parsed = dict(zip(missing, _load_items(list(missing.values()), texts), strict=True))
     fresh, live, values = texts.kept, kept.live, []
     assert fresh is not None
@@ -171,7 +164,10 @@ def _load_piece(text: str, texts: Texts) -> Any:
     )
     if isinstance(value, str) or value is None:
         raise GiveUp  # a bare scalar: the sure reader says what is wrong with the file
-    texts.add(*Plain(tree).fix(value))
+    found, nan = Plain(tree).fix(value)
+    if found:  # [""] too: an empty text is a text
+        texts.pieces.append("\n".join(found))
+    texts.nan = texts.nan or nan
     return value
 
 
