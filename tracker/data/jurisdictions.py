@@ -136,14 +136,16 @@ def make_event(e: dict[str, Any], cite: Cite) -> Event:
     return Event(to_date(e["date"]), e["kind"], e["summary"], tuple(cite(s) for s in e["sources"]))
 
 
+AS_THEY_ARE = ("id", "name", "official_name", "kind", "state", "fips", "status", "summary")  # copied unchanged
+
+
 def make_jurisdiction(raw: dict[str, Any], known: Sources) -> Jurisdiction:
     """Build one record; `known` holds every source of the file (the checks allow citing any of them)."""
     own = {s["id"]: known.own(s) for s in raw["sources"]}
     cited: dict[str, Source] = {}
 
     def cite(ref: str) -> Source:
-        cited.setdefault(ref, known[ref])
-        return known[ref]
+        return cited.setdefault(ref, known[ref])
 
     status_source = cite(raw["status_source"]) if raw["status_source"] else None
     letters = tuple(make_letter(x, cite) for x in raw["letters"])
@@ -152,19 +154,12 @@ def make_jurisdiction(raw: dict[str, Any], known: Sources) -> Jurisdiction:
     for source_id in own:  # listed but not cited: still shown, after the cited ones
         cited.setdefault(source_id, own[source_id])
     return Jurisdiction(
-        id=raw["id"],
-        name=raw["name"],
-        official_name=raw["official_name"],
-        kind=raw["kind"],
-        state=raw["state"],
-        fips=raw["fips"],
+        **{name: raw[name] for name in AS_THEY_ARE},
         lat=float(raw["lat"]),
         lon=float(raw["lon"]),
-        status=raw["status"],
         status_date=to_date(raw["status_date"]),
         status_source=status_source,
         status_note=raw.get("status_note"),
-        summary=raw["summary"],
         letters=letters,
         grants=grants,
         events=events,
