@@ -30,8 +30,7 @@ def facts_of(record: Any) -> Facts | None:
 
 def cross_clean(doc: Located, facts: list[Facts | None]) -> bool:
     """Whether checks.check_unique_ids and checks.check_references find nothing: their own first tests, on the facts."""
-    shared = doc.value.get("shared_sources") if isinstance(doc.value, dict) else None
-    source_ids = [s.get("id") for s in (shared if isinstance(shared, list) else []) if isinstance(s, dict)]
+    source_ids = [s.get("id") for _, s in entries(doc.value, "shared_sources")]
     records = [f for f in facts if f is not None]
     source_ids += [i for f in records for i in f[1]]
     known = {i for i in source_ids if isinstance(i, str)}

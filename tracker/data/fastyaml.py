@@ -23,24 +23,16 @@ import ryml
 
 from tracker.data.marks import FIRST_MARKS, first_content, line_marks, needs_sure_reader
 from tracker.data.plain import GiveUp, Plain, give_up, plain_number, unique_keys
-from tracker.data.split import Split, item_key, split_again, split_whole
+from tracker.data.split import Split, split_again, split_whole
 
 # rapidyaml writes a key such as ".Inf" as ".inf", even when it was quoted: such keys go to the sure reader.
 SPECIAL_FLOAT_KEY = re.compile(r'"[-+]?\.(?:inf|nan)":', re.I)
 
 
-class Listed(NamedTuple):
-    """The longest top-level list as text: what a reader with `kept` items can tell apart from last time."""
-
-    key: str
-    items: tuple[bytes, ...]  # each item's text, by item_key
-    rest: bytes  # the rest of the file, by item_key
-
-
 class Fast(NamedTuple):
     value: Any
     scan: tuple[str, bool] | None  # what Located.scan() gives for these values, when gathered while reading them
-    listed: Listed | None = None  # when the file has a top-level list (its records)
+    split: Split | None = None  # the file as read, when it has a top-level list (its records)
     kept: KeptItems | None = None  # this read's items, for the next read (read_fast with `kept`)
 
 
@@ -86,7 +78,7 @@ def read_fast(text: str, kept: KeptItems | None = None) -> Fast | None:
         return None  # the sure reader explains what the file should hold
     if texts.kept is not None:
         texts.kept.split = split
-    return Fast(value, texts.scan(), texts.listed, texts.kept)
+    return Fast(value, texts.scan(), split, texts.kept)
 
 
 class Texts:
@@ -95,18 +87,8 @@ class Texts:
     def __init__(self, kept: KeptItems | None = None) -> None:
         self.pieces: list[str] = []  # each the texts of one piece, joined by line breaks
         self.nan = False
-        self.listed: Listed | None = None
         self.kept = kept  # the items of this read, by text (_load_kept)
         self.complete = True  # False when some values were not met (kept items: fastyaml._load_kept)
-
-    def add(self, found: list[str], nan: bool) -> None:
-        if found:  # [""] too: an empty text is a text
-            self.pieces.append("\n".join(found))
-        self.nan = self.nan or nan
-
-    def merge(self, pieces: list[str], nan: bool) -> None:
-        self.pieces += pieces
-        self.nan = self.nan or nan
 
     def scan(self) -> tuple[str, bool] | None:
         return ("\n" + "\n".join(self.pieces) + "\n", self.nan) if self.complete else None
@@ -125,62 +107,46 @@ def _split_needs_sure_reader(split: Split, kept: KeptItems) -> bool:
     return first_content(split.head) in FIRST_MARKS or any(line_marks(part) for part in parts)
 
 
-def _load_split(split: Split, texts: Texts, kept: KeptItems | None = None) -> Any:
+def _load_split(split: Split, texts: Texts, kept: KeptItems | None) -> Any:
     """Parse the longest top-level list a few hundred items at a time, the rest of the file on its own."""
     value = _load_piece(split.rest, texts)
     if not isinstance(value, dict) or value.get(split.key) != []:
         raise GiveUp
-    texts.listed = Listed(split.key, split.keys, item_key(split.rest))
-    if kept is None:
-        value[split.key] = list(_load_items(split.items, texts))
-    else:
-        value[split.key] = _load_kept(split.items, split.keys, texts, kept)
+    value[split.key] = list(_load_items(split.items, texts)) if kept is None else _load_kept(split, texts, kept)
     return value
 
 
 def _load_items(items: list[str], texts: Texts) -> Iterator[Any]:
     """The items' values in order, parsed BATCH at a time (a file's records, or the ones not kept)."""
-    firsts = range(0, len(items), BATCH)
-    pieces = ["".join(items[first : first + BATCH]) for first in firsts]
-    for first, (batch, batch_texts, nan) in zip(firsts, map(_load_alone, pieces), strict=True):
+    for first in range(0, len(items), BATCH):
+        batch = _load_piece("".join(items[first : first + BATCH]), texts)
         if not isinstance(batch, list) or len(batch) != len(items[first : first + BATCH]):
             raise GiveUp  # the items did not split where expected: the whole file decides
-        texts.merge(batch_texts, nan)
         yield from batch
 
 
-_NOT_PARSED = object()
-
-
-def _load_kept(items: list[str], keys: tuple[bytes, ...], texts: Texts, kept: KeptItems) -> list[Any]:
+def _load_kept(split: Split, texts: Texts, kept: KeptItems) -> list[Any]:
     """Each item's value, parsing only the items `kept` lacks; texts.kept then holds exactly these items.
 
     Items parsed now add their texts to `texts`; a kept item's texts are not kept (the checks walk the values
     when they need them), so a read that reuses any item leaves `texts` incomplete.
     """
-    missing = {key: item for item, key in zip(items, keys, strict=True) if key not in kept}
+    keys = split.keys
+    missing = {key: item for item, key in zip(split.items, keys, strict=True) if key not in kept}
     parsed = dict(zip(missing, _load_items(list(missing.values()), texts), strict=True))
-    fresh: dict[bytes, bytes] = {}
-    values, live = [], kept.live
+    fresh, live, values = texts.kept, kept.live, []
+    assert fresh is not None
     for key in keys:
-        value = parsed.pop(key, _NOT_PARSED)  # fresh from the parser: used as it is, once
-        if value is _NOT_PARSED:
+        if key in parsed:  # fresh from the parser: used as it is, once
+            value = parsed.pop(key)
+            fresh[key] = marshal.dumps(value)  # before anyone can change it
+        else:
             texts.complete = False
             fresh[key] = fresh.get(key) or kept[key]
             value = live[key] if key in live else marshal.loads(fresh[key])
-        else:
-            fresh[key] = marshal.dumps(value)  # before anyone can change it
         values.append(value)
-    assert texts.kept is not None
-    texts.kept.update(fresh)
-    texts.kept.live = dict(zip(keys, values, strict=True))
+    fresh.live = dict(zip(keys, values, strict=True))
     return values
-
-
-def _load_alone(piece: str) -> tuple[Any, list[str], bool]:
-    texts = Texts()
-    value = _load_piece(piece, texts)
-    return value, texts.pieces, texts.nan
 
 
 def _load_piece(text: str, texts: Texts) -> Any:
@@ -198,7 +164,10 @@ def _load_piece(text: str, texts: Texts) -> Any:
     )
     if isinstance(value, str) or value is None:
         raise GiveUp  # a bare scalar: the sure reader says what is wrong with the file
-    texts.add(*Plain(tree).fix(value))
+    found, nan = Plain(tree).fix(value)
+    if found:  # [""] too: an empty text is a text
+        texts.pieces.append("\n".join(found))
+    texts.nan = texts.nan or nan
     return value
 
 

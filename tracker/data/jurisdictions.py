@@ -13,6 +13,7 @@ from tracker.data.facts import Facts, cross_clean, facts_of
 from tracker.data.fastyaml import Fast, read_fast
 from tracker.data.placeholders import placeholder_problems
 from tracker.data.recall import Recall
+from tracker.data.split import item_key
 from tracker.data.validate import schema_problems
 from tracker.data.yamlfile import Located, load_yaml_text, read_yaml_file
 from tracker.errors import DataError, Problem
@@ -31,22 +32,16 @@ def display_path(file: Path) -> str:
 
 def load_document(file: Path, recall: Recall | None = None) -> Located:
     """Load and validate the data file; raise DataError with every problem found."""
-
-    def clean(doc: Located, found: Fast) -> Located | None:
-        return None if has_problems(doc, found, recall) else doc
-
-    return fast_or_sure(file, recall, clean, lambda doc: doc)
+    return read_checked(file, recall, lambda doc, keys: doc)
 
 
-def fast_or_sure(
-    file: Path, recall: Recall | None, fast: Callable[[Located, Fast], T | None], sure: Callable[[Located], T]
-) -> T:
-    """The one way the data file is read: the fast reader, else the sure one.
+def read_checked(file: Path, recall: Recall | None, make: Callable[[Located, tuple[bytes, ...] | None], T]) -> T:
+    """make(document, keys) of the data file once every check passes; else DataError with every problem.
 
-    Data without mistakes takes the fast reader (tracker/data/fastyaml.py), and `fast` makes the result from its
-    values, or None when the checks find anything. Anything the fast reader can't be sure of, and any file with a
-    problem, goes to the sure reader, whose positions name the line of every mistake: DataError, or sure(document).
-    With `recall` (a preview, or a cached build), records read last time are not parsed again.
+    Data without mistakes takes the fast reader (tracker/data/fastyaml.py), which also gives `keys`, each record's
+    text by item_key. Anything it can't be sure of, and any file with a problem, goes to the sure reader, whose
+    positions name the line of every mistake. With `recall` (a preview, or a cached build), records read last time
+    are not parsed again.
     """
     display = display_path(file)
     before = _stamp(file)
@@ -62,9 +57,12 @@ def fast_or_sure(
     if found is not None and recall is not None and found.kept is not None:
         recall.items = found.kept
     if found is not None:
-        made = fast(Located(found.value, display, _scan=found.scan), found)
-        if made is not None:
-            _read_clean(found, recall)
+        doc = Located(found.value, display, _scan=found.scan)
+        if not has_problems(doc, found, recall):
+            split = found.split
+            made = make(doc, split.keys if split is not None and split.key == "jurisdictions" else None)
+            if recall is not None and split is not None:
+                recall.clean = (item_key(split.rest), frozenset(split.keys))
             return made
     if recall is not None:
         recall.clean = (b"", frozenset())
@@ -72,7 +70,7 @@ def fast_or_sure(
     problems = document_problems(doc)
     if problems:
         raise DataError(problems)
-    return sure(doc)
+    return make(doc, None)
 
 
 class FileChanged(DataError):
@@ -91,25 +89,20 @@ def _stamp(file: Path) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _read_clean(found: Fast, recall: Recall | None) -> None:
-    if recall is not None and found.listed is not None:
-        recall.clean = (found.listed.rest, frozenset(found.listed.items))
-
-
 def has_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
     """Whether the checks find anything: records found clean last time, beside the same rest of the file, are
     checked again only against the others (ids, sources); a record's own checks see nothing beyond it and the rest.
     """
-    listed = found.listed
-    if recall is None or listed is None or listed.key != "jurisdictions" or listed.rest != recall.clean[0]:
+    split = found.split
+    if recall is None or split is None or split.key != "jurisdictions" or item_key(split.rest) != recall.clean[0]:
         return bool(document_problems(doc))
-    if not cross_clean(doc, recall.facts_for(listed.items, doc.value["jurisdictions"])):
+    if not cross_clean(doc, recall.facts_for(split.keys, doc.value["jurisdictions"])):
         return True  # the sure reader's checks say what and where
-    new = [i for i, item in enumerate(listed.items) if item not in recall.clean[1]]
+    records = doc.value["jurisdictions"]
+    new = [record for record, key in zip(records, split.keys, strict=True) if key not in recall.clean[1]]
     if not new:
         return False
-    records = doc.value["jurisdictions"]
-    reduced = Located({**doc.value, "jurisdictions": [records[i] for i in new]}, doc.path)
+    reduced = Located({**doc.value, "jurisdictions": new}, doc.path)
     return bool(document_problems(reduced, RECORD_CHECKS))
 
 
@@ -143,14 +136,16 @@ def make_event(e: dict[str, Any], cite: Cite) -> Event:
     return Event(to_date(e["date"]), e["kind"], e["summary"], tuple(cite(s) for s in e["sources"]))
 
 
+AS_THEY_ARE = ("id", "name", "official_name", "kind", "state", "fips", "status", "summary")  # copied unchanged
+
+
 def make_jurisdiction(raw: dict[str, Any], known: Sources) -> Jurisdiction:
     """Build one record; `known` holds every source of the file (the checks allow citing any of them)."""
     own = {s["id"]: known.own(s) for s in raw["sources"]}
     cited: dict[str, Source] = {}
 
     def cite(ref: str) -> Source:
-        cited.setdefault(ref, known[ref])
-        return known[ref]
+        return cited.setdefault(ref, known[ref])
 
     status_source = cite(raw["status_source"]) if raw["status_source"] else None
     letters = tuple(make_letter(x, cite) for x in raw["letters"])
@@ -159,19 +154,12 @@ def make_jurisdiction(raw: dict[str, Any], known: Sources) -> Jurisdiction:
     for source_id in own:  # listed but not cited: still shown, after the cited ones
         cited.setdefault(source_id, own[source_id])
     return Jurisdiction(
-        id=raw["id"],
-        name=raw["name"],
-        official_name=raw["official_name"],
-        kind=raw["kind"],
-        state=raw["state"],
-        fips=raw["fips"],
+        **{name: raw[name] for name in AS_THEY_ARE},
         lat=float(raw["lat"]),
         lon=float(raw["lon"]),
-        status=raw["status"],
         status_date=to_date(raw["status_date"]),
         status_source=status_source,
         status_note=raw.get("status_note"),
-        summary=raw["summary"],
         letters=letters,
         grants=grants,
         events=events,
@@ -187,44 +175,30 @@ class Loaded(NamedTuple):
 
 
 def load_jurisdictions(file: Path, recall: Recall | None = None) -> Loaded:
-    """The jurisdictions, the shared sources, the last_updated date, and each record's fingerprint.
-
-    As load_document reads and checks the file.
-    """
-
-    def clean(doc: Located, found: Fast) -> Loaded | None:
-        return _made_if_clean(doc, found, recall)
-
-    return fast_or_sure(file, recall, clean, lambda doc: make_records(doc.value, recall))
-
-
-def _made_if_clean(doc: Located, found: Fast, recall: Recall | None) -> Loaded | None:
-    """The records of a fast read, or None if the checks find anything (the sure reader then says where)."""
-    keys = found.listed.items if found.listed is not None and found.listed.key == "jurisdictions" else None
-    return None if has_problems(doc, found, recall) else make_records(doc.value, recall, keys)
+    """The jurisdictions, the shared sources, the last_updated date, and each record's fingerprint (as load_document)."""
+    return read_checked(file, recall, lambda doc, keys: make_records(doc.value, recall, keys))
 
 
 def make_records(value: dict[str, Any], recall: Recall | None, keys: tuple[bytes, ...] | None = None) -> Loaded:
-    """The records of a document that passed every check (records made before from the same values are reused).
+    """The records of a document that passed every check, reusing those made before from the same values.
 
-    `keys`: each record's text by fastyaml.item_key, when the fast reader gives them (see fingerprint).
+    `keys`: each record's text by split.item_key, when the fast reader gives them (see fingerprint).
     """
-    shared = {s["id"]: make_source(s) for s in value.get("shared_sources", [])}
     raws = value["jurisdictions"]
     raw_sources = RawSources(value.get("shared_sources", []), raws)
-    known = Sources(raw_sources)
-    known.update(shared)  # the checks made sure no record's source has a shared source's id
+    known = Sources(raw_sources)  # shared and records' own: the checks made sure no two sources share an id
+    shared = tuple(known[s["id"]] for s in value.get("shared_sources", []))
     by_text: tuple[bytes | None, ...] = keys or (None,) * len(raws)
     facts = [None] * len(raws) if recall is None or keys is None else recall.facts_for(keys, raws)  # kept
     fingerprints = {
         raw["id"]: fingerprint(raw, raw_sources, key, fact) for raw, key, fact in zip(raws, by_text, facts, strict=True)
     }
     made = {} if recall is None else recall.made
-    records = [made.get(fingerprints[raw["id"]]) or make_jurisdiction(raw, known) for raw in value["jurisdictions"]]
+    records = [made.get(fingerprints[raw["id"]]) or make_jurisdiction(raw, known) for raw in raws]
     if recall is not None:
         recall.made = {fingerprints[j.id]: j for j in records}
     records.sort(key=lambda j: (j.name.casefold(), j.state))
-    return Loaded(tuple(records), tuple(shared.values()), to_date(value["last_updated"]), fingerprints)
+    return Loaded(tuple(records), shared, to_date(value["last_updated"]), fingerprints)
 
 
 class Sources(dict[str, Source]):
@@ -265,15 +239,11 @@ def fingerprint(
     """A hash of a record and of every source it cites: the values its Jurisdiction is made from.
 
     Hashing these plain values is far cheaper than hashing the built Jurisdiction (tracker/build/cache.py). `key`, the
-    hash of the record's text, stands for the record's own values when given, its own sources included: the fast
-    reader reads a text as the same values whatever the rest of the file (tracker/data/fastyaml.py keeps values by
-    it). Then only the sources it cites from elsewhere (shared ones) are hashed, found from its facts.
+    hash of the record's text, stands for the record's own values, its own sources included: the fast reader reads a
+    text as the same values whatever the rest of the file. Then only the sources it cites from elsewhere are hashed.
     """
-    if key is not None:
-        _, own, cited = facts or facts_of(raw) or (None, (), frozenset())
-        outside = sorted(cited - set(own))
-        return digest(key, [raw_sources[ref] for ref in outside]) if outside else key.hex()
-    refs = {raw["status_source"], *(s["id"] for s in raw["sources"])}
-    refs |= {x["source"] for x in raw["letters"]} | {g["source"] for g in raw["grants"]}
-    refs |= {ref for e in raw["events"] for ref in e["sources"]}
-    return digest(raw, [raw_sources[ref] for ref in sorted(refs - {None})])
+    _, own, cited = facts or facts_of(raw) or (None, (), frozenset())
+    if key is None:
+        return digest(raw, [raw_sources[ref] for ref in sorted(cited | set(own))])
+    outside = sorted(cited - set(own))
+    return digest(key, [raw_sources[ref] for ref in outside]) if outside else key.hex()

@@ -21,9 +21,8 @@ class Recall:
     A cached build keeps the records and which were clean in a file (tracker/build/cache.py, kept(out_dir, "recall")).
     """
 
-    items: KeptItems = field(
-        default_factory=KeptItems
-    )  # the records as read last time, by their text (tracker/data/fastyaml.py)
+    # The records as read last time, by their text (tracker/data/fastyaml.py).
+    items: KeptItems = field(default_factory=KeptItems)
     clean: tuple[bytes, frozenset[bytes]] = (b"", frozenset())  # the rest and the records of the last clean read
     made: dict[str, Jurisdiction] = field(default_factory=dict)  # by fingerprint: made from exactly those values
     facts: dict[bytes, Facts | None] = field(default_factory=dict)  # by the record's text (tracker/data/facts.py)
