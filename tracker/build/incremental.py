@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import jinja2
 
-from tracker.build.cache import Cache, digest
+from tracker.build.cache import Cache, digest, files_under, kept
 from tracker.build.output import Staging, Update, discard
 from tracker.build.progress import Progress
 from tracker.config import SiteConfig
@@ -107,9 +107,11 @@ def make_search(job: PageJob, cache: Cache, pages: list[str]) -> list[str]:
             return sorted(old)
         for path in old:
             cache.new.pop(path, None)
-    made = set(cache.placed)
-    for path, _ in indexed:
-        if path not in made:  # a page left as it is: its part from the site as it is
+    wanted, made = {path for path, _ in indexed}, set(cache.placed)
+    for path in set(files_under(str(job.parts))) - wanted:  # a page gone, or no longer indexed
+        (job.parts / path).unlink()
+    for path in wanted - made:  # a page left as it is: its part as the last build left it, else from the site
+        if not (job.parts / path).is_file():
             _write_part(job.parts, path, (job.current / path).read_bytes())
     bundle = job.staging / BUNDLE
     index_folder(job.parts, bundle)
@@ -120,15 +122,30 @@ def make_search(job: PageJob, cache: Cache, pages: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def search_parts(out_dir: Path) -> Iterator[Path]:
-    """A folder for what the indexer reads of each page, beside the site for this build only."""
-    out_dir = out_dir.resolve()
+def search_parts(out_dir: Path, keep: bool) -> Iterator[Path]:
+    """A folder for what the indexer reads of each page, beside the site: the one the last build left, if any.
+
+    Each part in it is that of the page as the last build wrote it, and a page left as it is is exactly that file
+    (Cache.unchanged), so only the parts of pages made now are written. With `keep`, a build that ends well leaves
+    the folder for the next (beside the pages' records it goes with); otherwise it goes, in the background when it
+    holds a national site's 10,000 folders.
+    """
+    out_dir, last = out_dir.resolve(), kept(out_dir.resolve(), "parts")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.parts-", dir=out_dir.parent))
+    with contextlib.suppress(OSError):
+        last.replace(folder)  # taken, not copied: a build that fails leaves none, and the next makes all parts
+    kept_for_next = False
     try:
         yield folder
-    finally:  # after a cold build it holds 10,000 folders of one page each: deleted in the background
-        pages = 0
-        with contextlib.suppress(OSError):
-            pages = sum(len(os.listdir(sub)) for sub in folder.iterdir() if sub.is_dir())
-        discard(folder, pages)
+        if keep:
+            with contextlib.suppress(OSError):
+                last.parent.mkdir(parents=True, exist_ok=True)
+                folder.replace(last)
+                kept_for_next = True
+    finally:
+        if not kept_for_next:
+            pages = 0
+            with contextlib.suppress(OSError):
+                pages = sum(len(os.listdir(sub)) for sub in folder.iterdir() if sub.is_dir())
+            discard(folder, pages)

@@ -101,7 +101,7 @@ def build(
         with progress.stage("compare with the previous build"):
             target = kept.target()
         made = (site, config, urls, kept.pieces, kept.code, target)
-        with target, search_parts(config.out_dir) as parts, beside(make_downloads, *made) as downloads:
+        with target, search_parts(config.out_dir, use_cache) as parts, beside(make_downloads, *made) as downloads:
             with progress.stage("plan the pages"):
                 site.made_once()  # after the downloads' process forked (it makes what it needs), before the
                 # render workers do: they share these values instead of each making them
