@@ -15,7 +15,6 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import jinja2
 
@@ -30,8 +29,6 @@ from tracker.render.search import BUNDLE, index_folder, part_of
 from tracker.render.sheet import Sheet
 from tracker.render.urls import Urls
 
-T = TypeVar("T")
-
 
 @dataclass(frozen=True)
 class PageJob:
@@ -39,7 +36,7 @@ class PageJob:
     staging: Path  # where new files go
     current: Path  # the site as it is: unchanged files stay there when updating in place
     update: bool
-    parts: Path  # what the search indexer reads of each page made in this build (search_parts)
+    parts: Path  # what the search indexer reads of each page: the last build's, and this one's (search_parts)
     compiled: jinja2.BytecodeCache | None  # the templates as compiled by earlier builds (none in a cold build)
 
 

@@ -11,12 +11,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import TypeVar
 
 from tracker.errors import BuildError
 
 BUNDLE = "pagefind/"
-T = TypeVar("T")
 # The elements a jurisdiction page marks for indexing (templates/jurisdiction.html): name, kind/state, summary.
 INDEXED = re.compile(rb"<(h1|p) [^>]*?data-pagefind-body[^>]*>.*?</\1>", re.S)
 
