@@ -112,6 +112,19 @@ def test_phone_width_has_no_sideways_scroll(reader, served_site: str) -> None:
         assert width <= 360, f"{path or 'home'} is {width}px wide"
 
 
+def test_on_a_phone_tables_become_one_card_per_row_and_filters_still_hide_rows(reader, served_site: str) -> None:
+    page, _, _ = reader
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("second-round/", "cases/", "grants/", "targeted-twice/"):
+        page.goto(served_site + path)
+        widths = page.locator("table").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+        assert widths and max(widths) <= 360, f"{path}: a table is {max(widths)}px wide"
+    page.goto(served_site)
+    page.locator("select[name=state]").select_option("CA")
+    california = sum(1 for j in DATA["jurisdictions"] if j["state"] == "CA")
+    expect(page.locator("table.jurisdictions tbody tr:visible")).to_have_count(california)
+
+
 def test_a_site_opened_from_the_disk_says_how_to_look_at_it(browser, real_site) -> None:
     """Issue 15: site/index.html opened directly shows a broken page, since links start with the published path."""
     page = browser.new_page()
