@@ -34,8 +34,7 @@ class SiteConfig:
 
 def normalise_base_url(value: str) -> str:
     """Return the prefix as "/", or "/x/" with exactly one slash at each end."""
-    parts = [p for p in value.strip().split("/") if p]
-    return "/" + "".join(p + "/" for p in parts)
+    return "/" + "".join(p + "/" for p in value.strip().split("/") if p)
 
 
 def normalise_site_url(value: str) -> str:
