@@ -153,7 +153,6 @@ def _stop(preview_pid: int, signum: int, frame: Any) -> None:
 def serve(args: argparse.Namespace) -> None:
     """Run the preview until Ctrl-C, which ends it cleanly."""
     config = make_config(data_dir=args.data, content_dir=args.content, out_dir=args.out, tiles=not args.no_tiles)
-    # As Ctrl-C: a build in progress is interrupted cleanly.
     signal.signal(signal.SIGTERM, functools.partial(_stop, os.getpid()))
     try:
         with open_preview(config, args.port) as server:  # closing the server closes the preview
