@@ -74,7 +74,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
 
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site, adding the reload script to HTML, or the problems while the build is broken."""
+    """Serves the built site's files and the pages made on request (with the reload script), or the problems."""
 
     server: PreviewServer
 
