@@ -88,7 +88,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             if seen:
                 state = self.server.preview.newer_than(seen[0], HOLD_SECONDS)
             self.send_bytes(200, state.version.encode(), "text/plain; charset=utf-8")
-        elif not (route.endswith("/") or route.endswith(".html")):
+        elif not route.endswith(("/", ".html")):
             super().do_GET()
         elif state.problems:
             self.send_bytes(500, error_page(state.problems, state.version), "text/html; charset=utf-8")
