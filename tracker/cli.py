@@ -49,7 +49,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def add_new_options(new: argparse._ArgumentGroup) -> None:
-    """The options of `build.py new`."""
     new.add_argument("--id", help="new jurisdiction: its id (default: from --name and --state)")
     new.add_argument("--name", help="new jurisdiction: its short display name")
     new.add_argument("--state", help="new jurisdiction: its two-letter USPS state code")

@@ -34,8 +34,7 @@ class SiteConfig:
 
 def normalise_base_url(value: str) -> str:
     """Return the prefix as "/", or "/x/" with exactly one slash at each end."""
-    parts = [p for p in value.strip().split("/") if p]
-    return "/" + "".join(p + "/" for p in parts)
+    return "/" + "".join(p + "/" for p in value.strip().split("/") if p)
 
 
 def normalise_site_url(value: str) -> str:
@@ -44,15 +43,6 @@ def normalise_site_url(value: str) -> str:
     if not value.startswith(("https://", "http://")):
         raise BuildError(f'--site-url must start with "https://" or "http://", but it is "{value}".')
     return value.rstrip("/") + "/"
-
-
-def read_site_settings() -> dict[str, str]:
-    """Read the small committed settings file (site title, default address, repository)."""
-    path = ROOT / "site.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise BuildError(f"{path}: cannot read the site settings: {e}") from e
 
 
 def make_config(
@@ -65,7 +55,11 @@ def make_config(
     tiles: bool = True,
 ) -> SiteConfig:
     """Build a SiteConfig, filling what the caller left out from site.json and the repository."""
-    settings = read_site_settings()
+    path = ROOT / "site.json"  # the small committed settings: site title, default address, repository
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise BuildError(f"{path}: cannot read the site settings: {e}") from e
     site = normalise_site_url(site_url or settings["site_url"])
     return SiteConfig(
         data_dir=Path(data_dir or ROOT / "data"),

@@ -166,10 +166,9 @@ def new_jurisdiction(args: argparse.Namespace, doc: Located) -> str:
         raise ScaffoldError(f'--id must be lowercase letters, digits and hyphens, like chicago-il; it is "{jid}".')
     if jid in taken:
         raise ScaffoldError(f'the id "{jid}" is already used in the data file; choose another.')
-    source_id = new_source_id(doc)
     unset = {field for field in ("kind", "state") if getattr(args, field) is None}
     second_round = choose(args.round, ("2017", "2025"), "--round", "2017") == "2025"
-    rows = jurisdiction_rows(jid, args.name, state, kind, source_id, unset, second_round)
+    rows = jurisdiction_rows(jid, args.name, state, kind, new_source_id(doc), unset, second_round)
     return rows_to_yaml(rows, indent=2)
 
 
@@ -210,9 +209,12 @@ def new_event(args: argparse.Namespace, doc: Located) -> str:
     )
 
 
-def case_rows(role: str, unset: set[str]) -> list[Row]:
+def new_case(args: argparse.Namespace, doc: Located) -> str:
+    """The YAML of a new case, indented to paste under `cases:`."""
+    role = choose(args.role, tuple(GOVERNMENT_ROLES), "--role", "defendant")
+    unset = set() if args.role else {"role"}
     source_id = f"{FILL_ID}-case-source"
-    return [
+    rows = [
         ("", f"New case from `build.py new case`: replace every {FILL}, then run `make check`."),
         ("", "Paste under `cases:` in data/cases.yaml. Delete these two lines when done."),
         (f"- id: {FILL_ID}-case", f"{FILL}: slug for /cases/<id>/, like us-v-boston-2025"),
@@ -236,9 +238,4 @@ def case_rows(role: str, unset: set[str]) -> list[Row]:
         ("  sources:", "sources first defined for this case"),
         *[("    " + text, comment) for text, comment in source_rows(source_id)],
     ]
-
-
-def new_case(args: argparse.Namespace, doc: Located) -> str:
-    """The YAML of a new case, indented to paste under `cases:`."""
-    role = choose(args.role, tuple(GOVERNMENT_ROLES), "--role", "defendant")
-    return rows_to_yaml(case_rows(role, set() if args.role else {"role"}), indent=2)
+    return rows_to_yaml(rows, indent=2)

@@ -31,6 +31,4 @@ class Live:
         c = self.contexts.common
         record = self.records.get(file)
         sheet = jurisdiction_sheet(c.site, c.outlines, record) if record else self.sheets.get(file)
-        if sheet is None:
-            return None
-        return render_sheet(self.env, self.contexts, sheet)[1]
+        return None if sheet is None else render_sheet(self.env, self.contexts, sheet)[1]

@@ -50,7 +50,7 @@ class BuildState:
 
     version: str
     problems: tuple[str, ...] = ()
-    live: Live | None = None  # None: pages come from the built files
+    live: Live | None = None  # the pages, made on request; None before the first read and while there are problems
 
 
 Loaded = tuple[Site, Outlines]

@@ -18,7 +18,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tracker.config import SiteConfig, make_config
 from tracker.errors import BuildError
-from tracker.serve.live import Live
 from tracker.serve.preview import HOLD_SECONDS, BuildState, Preview, problems_of
 
 log = logging.getLogger(__name__)
@@ -75,7 +74,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
 
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site, adding the reload script to HTML, or the problems while the build is broken."""
+    """Serves the built site's files and the pages made on request (with the reload script), or the problems."""
 
     server: PreviewServer
 
@@ -89,7 +88,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             if seen:
                 state = self.server.preview.newer_than(seen[0], HOLD_SECONDS)
             self.send_bytes(200, state.version.encode(), "text/plain; charset=utf-8")
-        elif not (route.endswith("/") or route.endswith(".html")):
+        elif not route.endswith(("/", ".html")):
             super().do_GET()
         elif state.problems:
             self.send_bytes(500, error_page(state.problems, state.version), "text/html; charset=utf-8")
@@ -97,27 +96,18 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             self.send_page(route, state)
 
     def send_page(self, route: str, state: BuildState) -> None:
-        """The page made on request from the data as last read (or the built file before a read)."""
+        """The page made on request from the data as last read: one whose record was removed is gone at once."""
+        assert state.live is not None  # every read without problems publishes its pages, and serving starts after one
         if route.endswith("/"):
             route += "index.html"
         try:
-            status, page = self.page_for(route, state.live)
+            with self.server.preview.quiet:
+                page = state.live.page(unquote(route).lstrip("/"))
+                status, page = (200, page) if page is not None else (404, state.live.page("404.html") or NOT_FOUND)
         except Exception as e:  # a template mistake: the tab says so, and reloads once it is fixed
             self.send_bytes(500, error_page(problems_of(e), state.version), "text/html; charset=utf-8")
             return
         self.send_bytes(status, with_reload(page, state.version), "text/html; charset=utf-8")
-
-    def page_for(self, route: str, live: Live | None) -> tuple[int, bytes]:
-        if live is not None:  # every page of the data as read: one whose record was removed is gone at once
-            with self.server.preview.quiet:
-                page = live.page(unquote(route).lstrip("/"))
-                return (200, page) if page is not None else (404, live.page("404.html") or NOT_FOUND)
-        file = Path(self.translate_path(route))
-        if file.is_file():
-            return 200, file.read_bytes()
-        not_found = Path(self.directory) / "404.html"
-        # Without a 404 page (or mid-swap) a bare page still carries the script, so the tab can recover.
-        return 404, not_found.read_bytes() if not_found.is_file() else NOT_FOUND
 
     def send_bytes(self, status: int, body: bytes, content_type: str) -> None:
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the tab went elsewhere meanwhile
@@ -163,7 +153,6 @@ def _stop(preview_pid: int, signum: int, frame: Any) -> None:
 def serve(args: argparse.Namespace) -> None:
     """Run the preview until Ctrl-C, which ends it cleanly."""
     config = make_config(data_dir=args.data, content_dir=args.content, out_dir=args.out, tiles=not args.no_tiles)
-    # As Ctrl-C: a build in progress is interrupted cleanly.
     signal.signal(signal.SIGTERM, functools.partial(_stop, os.getpid()))
     try:
         with open_preview(config, args.port) as server:  # closing the server closes the preview
