@@ -48,8 +48,7 @@ def subject_of(doc: Located, path: PathKey) -> str | None:
     except (IndexError, KeyError, TypeError):
         return None
     if isinstance(record, dict) and isinstance(record.get("id"), str):
-        name = record.get("name")
-        ident = shorten(record["id"])
+        name, ident = record.get("name"), shorten(record["id"])
         return f"{shorten(name)} (id: {ident})" if isinstance(name, str) and name.strip() else f"id {ident}"
     return f"jurisdiction number {path[1] + 1}"
 
@@ -168,8 +167,7 @@ def unknown_key_problems(error: ValidationError, doc: Located) -> Iterator[Probl
     allowed = list(error.schema.get("properties", {}))
     for key in sorted(set(error.instance) - set(allowed)):
         line, col = doc.line_col(path + (key,), key=True)
-        where = describe_field(path)
-        message = f'{where}: unknown field "{key}".{did_you_mean(key, allowed)} Allowed fields: {", ".join(allowed)}.'
+        message = f'{describe_field(path)}: unknown field "{key}".{did_you_mean(key, allowed)} Allowed fields: {", ".join(allowed)}.'
         if not path[2:]:
             message = message.replace("this entry: ", "")
         yield Problem(doc.path, line, col, message, subject_of(doc, path), "Unknown field")
