@@ -16,16 +16,9 @@ from tracker.data.yamlfile import Located, PathKey
 from tracker.errors import Problem
 
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=FormatChecker())
-SINGULAR = {
-    "jurisdictions": "jurisdiction",
-    "letters": "letter",
-    "grants": "grant",
-    "events": "event",
-    "sources": "source",
-    "shared_sources": "shared source",
-    "entries": "entry",
-    "rulings": "ruling",
-}
+# The word for one item of a list, as in "grant 2".
+SINGULAR = {name: name[:-1] for name in ("jurisdictions", "letters", "grants", "events", "sources", "rulings")}
+SINGULAR |= {"shared_sources": "shared source", "entries": "entry"}
 # The top-level lists whose items the subject of a message already names ("Chicago (id: chicago-il)", "case x").
 NAMED_ITEMS = ("jurisdictions", "waves", "cases", "lists", "measures", "entries")
 TYPE_WORDS = {
