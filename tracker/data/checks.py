@@ -122,10 +122,10 @@ def check_places(doc: Located) -> Iterator[Finding]:
         # Only text can be looked up: a list where a word belongs is the schema's to report, not a crash here.
         fips, kind, state = (_text(record.get(key)) for key in ("fips", "kind", "state"))
         if fips and fips.isdigit() and kind in FIPS_LENGTH and len(fips) != FIPS_LENGTH[kind]:
-            message = (
-                f'"fips" is "{fips}" ({len(fips)} digits), but a {kind} has a {FIPS_LENGTH[kind]}-digit FIPS code.'
+            yield (
+                base + ("fips",),
+                f'"fips" is "{fips}" ({len(fips)} digits), but a {kind} has a {FIPS_LENGTH[kind]}-digit FIPS code.',
             )
-            yield base + ("fips",), message
         elif fips and fips.isdigit() and state in STATE_FIPS and not fips.startswith(STATE_FIPS[state]):
             yield base + ("fips",), f'"fips" is "{fips}", but codes in {state} start with {STATE_FIPS[state]}.'
         lat, lon = record.get("lat"), record.get("lon")

@@ -67,13 +67,8 @@ def make_measure(raw: dict[str, Any], sources: dict[str, Source]) -> Measure:
 
 
 def make_change(raw: dict[str, Any], sources: dict[str, Source]) -> ChangeEntry:
-    return ChangeEntry(
-        to_date(raw["date"]),
-        raw["kind"],
-        raw["summary"],
-        tuple(raw["jurisdictions"]),
-        sources[raw["source"]] if raw["source"] else None,
-    )
+    source = sources[raw["source"]] if raw["source"] else None
+    return ChangeEntry(to_date(raw["date"]), raw["kind"], raw["summary"], tuple(raw["jurisdictions"]), source)
 
 
 def case_order(case: Case) -> tuple[dt.date, str]:

@@ -218,8 +218,7 @@ def _located(path: str, event: yaml.Event, message: str) -> DataError:
 
 def load_yaml_text(text: str, display: str, first_line: int = 1) -> Located:
     """Load YAML text (e.g. front matter starting on `first_line` of its file)."""
-    padded = "\n" * (first_line - 1) + text  # keeps reported lines true to the file
-    node = _compose(display, padded)
+    node = _compose(display, "\n" * (first_line - 1) + text)  # the padding keeps reported lines true to the file
     if node is None:
         message = "there is nothing here but comments or blank lines."
         raise DataError([Problem(display, first_line, None, message, title="Empty")])
