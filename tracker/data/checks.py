@@ -17,6 +17,9 @@ from tracker.errors import Problem
 FIPS_LENGTH = {"state": 2, "county": 5, "city-county": 5, "city": 7}
 # Generous boxes around the 50 states and the territories; a point outside is a typo (often a lost minus sign).
 US_BOXES = ((17.5, 72.0, -180.0, -64.0), (13.0, 21.0, 144.0, 146.5), (-15.0, -10.0, -171.5, -168.0))
+# A text of spaces only (or of nothing, or of line breaks), between the line breaks Located.scan puts
+# around every text. A pattern that starts with a plain character is searched for at C speed.
+BLANK_TEXT = re.compile(r"\n[^\S\n]*\n")
 
 Finding = tuple[PathKey, str]  # where a rule found something, and what it says
 Check = Callable[[Located], Iterator[Finding]]
@@ -154,11 +157,6 @@ def scalars(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
             yield from scalars(item, path + (i,))
     else:
         yield path, value
-
-
-# A text of spaces only (or of nothing, or of line breaks), between the line breaks Located.scan puts
-# around every text. A pattern that starts with a plain character is searched for at C speed.
-BLANK_TEXT = re.compile(r"\n[^\S\n]*\n")
 
 
 def check_values(doc: Located) -> Iterator[Finding]:

@@ -11,6 +11,8 @@ MAX_BYTES = 100_000_000  # a national data set (20,000 records) is about 50 MB; 
 # Invisible characters that arrive by copy and paste (or an escape such as "\x00") and break pages and feeds.
 # Tab, line feed, carriage return and NEL (U+0085) are line breaks or spacing, so they are allowed.
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# CONTROLS' characters below 128, for the common case of a file in plain ASCII (a copy in C beats a search).
+ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def control_words(char: str) -> str:
@@ -32,10 +34,6 @@ def _decode(path: str, data: bytes) -> str:
         message = f"the file is not valid UTF-8 text (bad byte at position {e.start}); save it as UTF-8."
         raise DataError([Problem(path, line, None, message, title="Encoding")]) from e
     return text.removeprefix("\ufeff")  # a UTF-8 byte-order mark is harmless: some Windows editors add one
-
-
-# CONTROLS' characters below 128, for the common case of a file in plain ASCII (a copy in C beats a search).
-ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def _check_controls(path: str, data: bytes, text: str) -> None:
