@@ -96,11 +96,8 @@ def fit(geometry: dict[str, Any], width: float, height: float) -> Frame:
 
 
 def path_data(geometry: dict[str, Any], frame: Frame) -> str:
-    parts = []
-    for ring in rings(geometry):
-        coords = [frame.xy(lon, lat) for lon, lat in ring]
-        parts.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in coords) + "Z")
-    return "".join(parts)
+    projected = ([frame.xy(lon, lat) for lon, lat in ring] for ring in rings(geometry))
+    return "".join("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in ring) + "Z" for ring in projected)
 
 
 def locator_svg(j: Jurisdiction, outlines: Outlines, size: int = 220) -> str:

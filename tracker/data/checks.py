@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from tracker.data.schema import STATUSES
@@ -17,8 +17,12 @@ from tracker.errors import Problem
 FIPS_LENGTH = {"state": 2, "county": 5, "city-county": 5, "city": 7}
 # Generous boxes around the 50 states and the territories; a point outside is a typo (often a lost minus sign).
 US_BOXES = ((17.5, 72.0, -180.0, -64.0), (13.0, 21.0, 144.0, 146.5), (-15.0, -10.0, -171.5, -168.0))
+# A text of spaces only (or of nothing, or of line breaks), between the line breaks Located.scan puts
+# around every text. A pattern that starts with a plain character is searched for at C speed.
+BLANK_TEXT = re.compile(r"\n[^\S\n]*\n")
 
-Check = Callable[[Located], Iterator[tuple[PathKey, str]]]
+Finding = tuple[PathKey, str]  # where a rule found something, and what it says
+Check = Callable[[Located], Iterator[Finding]]
 
 
 def entries(record: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -41,48 +45,43 @@ def all_sources(doc: Located) -> Iterator[tuple[PathKey, dict[str, Any]]]:
             yield ("jurisdictions", i, "sources", j), source
 
 
-def check_unique_ids(doc: Located) -> Iterator[tuple[PathKey, str]]:
-    if _all_unique([r.get("id") for _, r in records(doc)]) and _all_unique([s.get("id") for _, s in all_sources(doc)]):
+def check_unique_ids(doc: Located) -> Iterator[Finding]:
+    if all_unique([r.get("id") for _, r in records(doc)]) and all_unique([s.get("id") for _, s in all_sources(doc)]):
         return  # the common case, found without a path for each record
+    yield from _repeated_ids(doc, [(("jurisdictions", i), r) for i, r in records(doc)], "jurisdiction id")
+    yield from _repeated_ids(doc, all_sources(doc), "source id")
+
+
+def _repeated_ids(doc: Located, items: Iterable[tuple[PathKey, dict[str, Any]]], what: str) -> Iterator[Finding]:
     seen: dict[str, PathKey] = {}
-    for i, record in records(doc):
-        yield from _once(doc, seen, ("jurisdictions", i), record.get("id"), "jurisdiction id")
-    seen = {}
-    for path, source in all_sources(doc):
-        yield from _once(doc, seen, path, source.get("id"), "source id")
+    for path, item in items:
+        ident = item.get("id")
+        if isinstance(ident, str) and ident in seen:
+            first = doc.line_col(seen[ident] + ("id",))[0]
+            yield path + ("id",), f'the {what} "{shorten(ident)}" is already used on line {first}; each must be unique.'
+        elif isinstance(ident, str):
+            seen[ident] = path
 
 
-def _once(
-    doc: Located, seen: dict[str, PathKey], path: PathKey, value: Any, what: str
-) -> Iterator[tuple[PathKey, str]]:
-    if not isinstance(value, str):
-        return
-    if value in seen:
-        first = doc.line_col(seen[value] + ("id",))[0]
-        yield path + ("id",), f'the {what} "{shorten(value)}" is already used on line {first}; each must be unique.'
-    else:
-        seen[value] = path
-
-
-def _all_unique(ids: list[Any]) -> bool:
+def all_unique(ids: list[Any]) -> bool:
     texts = [value for value in ids if isinstance(value, str)]
     return len(set(texts)) == len(texts)
 
 
-def check_references(doc: Located) -> Iterator[tuple[PathKey, str]]:
+def check_references(doc: Located) -> Iterator[Finding]:
     known = {s["id"] for _, s in all_sources(doc) if isinstance(s.get("id"), str)}
     # Anything but text (a list, say) is the schema's to report.
-    if {ref for _, record in records(doc) for _, ref in _citations(record) if isinstance(ref, str)} <= known:
+    if {ref for _, record in records(doc) for _, ref in citations(record) if isinstance(ref, str)} <= known:
         return  # the common case, found without a whole path for each citation
     for i, record in records(doc):
-        for where, ref in _citations(record):
+        for where, ref in citations(record):
             path = ("jurisdictions", i, *where)
             if isinstance(ref, str) and ref not in known:
                 message = f'{describe_field(path)} cites the source "{shorten(ref)}", but no source has that id. Add it under "sources" or fix the id.'
                 yield path, message
 
 
-def _citations(record: dict[str, Any]) -> Iterator[tuple[PathKey, Any]]:
+def citations(record: dict[str, Any]) -> Iterator[tuple[PathKey, Any]]:
     """Every source id a record cites, with its path within the record."""
     yield ("status_source",), record.get("status_source")
     for key in ("letters", "grants"):
@@ -94,7 +93,7 @@ def _citations(record: dict[str, Any]) -> Iterator[tuple[PathKey, Any]]:
             yield ("events", j, "sources", k), ref
 
 
-def check_dates(doc: Located) -> Iterator[tuple[PathKey, str]]:
+def check_dates(doc: Located) -> Iterator[Finding]:
     last = as_date(doc.value.get("last_updated")) if isinstance(doc.value, dict) else None
     for i, record in records(doc):
         for j, letter in entries(record, "letters"):
@@ -114,15 +113,13 @@ def _dated(i: int, record: dict[str, Any]) -> Iterator[tuple[PathKey, dt.date]]:
     base: PathKey = ("jurisdictions", i)
     for key in ("letters", "events"):
         for j, item in entries(record, key):
-            when = as_date(item.get("date"))
-            if when:
+            if when := as_date(item.get("date")):
                 yield base + (key, j, "date"), when
-    when = as_date(record.get("status_date"))
-    if when:
+    if when := as_date(record.get("status_date")):
         yield base + ("status_date",), when
 
 
-def check_places(doc: Located) -> Iterator[tuple[PathKey, str]]:
+def check_places(doc: Located) -> Iterator[Finding]:
     for i, record in records(doc):
         base: PathKey = ("jurisdictions", i)
         # Only text can be looked up: a list where a word belongs is the schema's to report, not a crash here.
@@ -162,12 +159,7 @@ def scalars(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
         yield path, value
 
 
-# A text of spaces only (or of nothing, or of line breaks), between the line breaks Located.scan puts
-# around every text. A pattern that starts with a plain character is searched for at C speed.
-BLANK_TEXT = re.compile(r"\n[^\S\n]*\n")
-
-
-def check_values(doc: Located) -> Iterator[tuple[PathKey, str]]:
+def check_values(doc: Located) -> Iterator[Finding]:
     """Values the schema lets through but a reader would see as blank or broken."""
     texts, nan = doc.scan()
     if not nan and BLANK_TEXT.search(texts) is None:
@@ -180,7 +172,7 @@ def check_values(doc: Located) -> Iterator[tuple[PathKey, str]]:
             yield path, message
 
 
-def check_grants_and_status(doc: Located) -> Iterator[tuple[PathKey, str]]:
+def check_grants_and_status(doc: Located) -> Iterator[Finding]:
     for i, record in records(doc):
         base: PathKey = ("jurisdictions", i)
         # The status is the outcome of the 2017–2021 letters: a record has one exactly when it has letters.

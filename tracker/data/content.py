@@ -55,6 +55,7 @@ RESERVED = {name: f'its own "{name}" section' for name in _published_names()} | 
 # Spellings of a Markdown file other than ".md": never published, so refused rather than silently skipped.
 OTHER_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4"}
+URL_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_ATTRS = {
     **nh3.ALLOWED_ATTRIBUTES,
     "a": {"href", "title"},
@@ -167,18 +168,13 @@ def render_markdown(body: str, base_url: str) -> str:
     # Root-relative links in content ("/data/") must follow the site when it lives under a sub-path.
     html = re.sub(r'href="/(?!/)', f'href="{base_url}', html)
     return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRS,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer"
     )
 
 
 def load_page(file: Path, base_url: str) -> Page:
     path = display_path(file)
-    text = read_text_file(file, path)
-    front, body = split_front_matter(path, text)
+    front, body = split_front_matter(path, read_text_file(file, path))
     doc = load_yaml_text(front, path, first_line=2)
     problems = check_front_matter(doc) + file_name_problems(file, path)
     if problems:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.data.checks import entries
+from tracker.data.checks import all_unique, citations, entries
 from tracker.data.yamlfile import Located
 
 Facts = tuple[Any, tuple[Any, ...], frozenset[str]]  # plain values: kept with marshal
@@ -18,14 +18,8 @@ def facts_of(record: Any) -> Facts | None:
     """None for what is not a record (the schema reports it)."""
     if not isinstance(record, dict):
         return None
-    cited = [record.get("status_source")] + [
-        x.get("source") for key in ("letters", "grants") for _, x in entries(record, key)
-    ]
-    for _, event in entries(record, "events"):
-        ids = event.get("sources")
-        cited += ids if isinstance(ids, list) else []
-    sources = tuple(s.get("id") for _, s in entries(record, "sources"))
-    return record.get("id"), sources, frozenset(ref for ref in cited if isinstance(ref, str))
+    cited = frozenset(ref for _, ref in citations(record) if isinstance(ref, str))
+    return record.get("id"), tuple(s.get("id") for _, s in entries(record, "sources")), cited
 
 
 def cross_clean(doc: Located, facts: list[Facts | None]) -> bool:
@@ -35,9 +29,4 @@ def cross_clean(doc: Located, facts: list[Facts | None]) -> bool:
     source_ids += [i for f in records for i in f[1]]
     known = {i for i in source_ids if isinstance(i, str)}
     cited = frozenset().union(*(f[2] for f in records))
-    return unique([f[0] for f in records]) and unique(source_ids) and cited <= known
-
-
-def unique(ids: list[Any]) -> bool:
-    texts = [value for value in ids if isinstance(value, str)]
-    return len(set(texts)) == len(texts)
+    return all_unique([f[0] for f in records]) and all_unique(source_ids) and cited <= known

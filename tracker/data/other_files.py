@@ -98,8 +98,7 @@ def references(doc: Located, name: str) -> Iterator[tuple[PathKey, str]]:
     """Every (path, source id) a file cites."""
     for path, item in items(doc, name):
         for field in ("sources", "filing_sources"):
-            refs = enumerate(item.get(field) or [])
-            yield from ((path + (field, k), ref) for k, ref in refs if isinstance(ref, str))
+            yield from ((path + (field, k), ref) for k, ref in enumerate(item.get(field) or []) if isinstance(ref, str))
         if isinstance(item.get("source"), str):
             yield path + ("source",), item["source"]
         for r, ruling in enumerate(item.get("rulings") or []):

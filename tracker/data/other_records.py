@@ -1,4 +1,7 @@
-"""The records of the other data files (waves, cases, lists, measures, changelog), made from their checked values."""
+"""The records of the other data files (waves, cases, lists, measures, changelog), made from their checked values.
+
+A wave's, ruling's, list's and measure's fields are named as in its file: the record is the file's values, with dates,
+sources and lists made into the record's types."""
 
 from __future__ import annotations
 
@@ -9,23 +12,17 @@ from tracker.model.records import Case, ChangeEntry, Ruling, Source, Wave, to_da
 from tracker.model.second_round import ListEntry, Measure, PublishedList
 
 
+def cited_sources(raw: dict[str, Any], sources: dict[str, Source]) -> tuple[Source, ...]:
+    return tuple(sources[s] for s in raw["sources"])
+
+
 def make_wave(raw: dict[str, Any], sources: dict[str, Source]) -> Wave:
-    return Wave(
-        raw["id"],
-        raw["name"],
-        to_date(raw["date"]),
-        raw["sender"],
-        raw["demand"],
-        to_date(raw["deadline"]),
-        raw["recipients"],
-        tuple(sources[s] for s in raw["sources"]),
-        raw["outcome"],
-    )
+    made = {"date": to_date(raw["date"]), "deadline": to_date(raw["deadline"]), "sources": cited_sources(raw, sources)}
+    return Wave(**(raw | made))
 
 
-def make_ruling(r: dict[str, Any], sources: dict[str, Source]) -> Ruling:
-    cited = tuple(sources[s] for s in r["sources"])
-    return Ruling(to_date(r["date"]), r["court"], r["kind"], r["holding"], r["citation"], r["for_jurisdiction"], cited)
+def make_ruling(raw: dict[str, Any], sources: dict[str, Source]) -> Ruling:
+    return Ruling(**(raw | {"date": to_date(raw["date"]), "sources": cited_sources(raw, sources)}))
 
 
 def make_case(raw: dict[str, Any], sources: dict[str, Source]) -> Case:
@@ -58,40 +55,20 @@ def make_case(raw: dict[str, Any], sources: dict[str, Source]) -> Case:
 
 
 def make_list(raw: dict[str, Any], sources: dict[str, Source]) -> PublishedList:
-    return PublishedList(
-        raw["id"],
-        raw["name"],
-        raw["publisher"],
-        to_date(raw["published"]),
-        raw["caveat"],
-        raw["note"],
-        tuple(sources[s] for s in raw["sources"]),
-        tuple(ListEntry(e["label"], e["category"], e["jurisdiction"]) for e in raw["entries"]),
-    )
+    entries = tuple(ListEntry(e["label"], e["category"], e["jurisdiction"]) for e in raw["entries"])
+    made = {"published": to_date(raw["published"]), "sources": cited_sources(raw, sources), "entries": entries}
+    return PublishedList(**(raw | made))
 
 
 def make_measure(raw: dict[str, Any], sources: dict[str, Source]) -> Measure:
-    return Measure(
-        raw["id"],
-        raw["kind"],
-        raw["name"],
-        to_date(raw["date"]),
-        to_date(raw["effective"]),
-        tuple(raw["programs"]),
-        raw["summary"],
-        raw["status_note"],
-        tuple(sources[s] for s in raw["sources"]),
-    )
+    dates = {"date": to_date(raw["date"]), "effective": to_date(raw["effective"])}
+    made = dates | {"programs": tuple(raw["programs"]), "sources": cited_sources(raw, sources)}
+    return Measure(**(raw | made))
 
 
 def make_change(raw: dict[str, Any], sources: dict[str, Source]) -> ChangeEntry:
-    return ChangeEntry(
-        to_date(raw["date"]),
-        raw["kind"],
-        raw["summary"],
-        tuple(raw["jurisdictions"]),
-        sources[raw["source"]] if raw["source"] else None,
-    )
+    source = sources[raw["source"]] if raw["source"] else None
+    return ChangeEntry(to_date(raw["date"]), raw["kind"], raw["summary"], tuple(raw["jurisdictions"]), source)
 
 
 def case_order(case: Case) -> tuple[dt.date, str]:

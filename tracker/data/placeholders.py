@@ -22,6 +22,9 @@ PLACEHOLDER_STATE = "KS"  # the state of that point, so the placeholder FIPS cod
 # A real date is needed to pass validation; this one is too early to be any fact the tracker records.
 PLACEHOLDER_DATE = "1900-01-01"
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
+# A cheap superset of what placeholder_message reports, tried on all the texts at once (see Located.scan);
+# each alternative starts with a plain character, so the search runs at C speed.
+MAYBE_PLACEHOLDER = re.compile(rf"{FILL}|example\.|\n(?:{FILL_ID}-|{PLACEHOLDER_DATE}\n|[0-9]{{2}}0+\n)")
 
 
 def hostname(url: str) -> str:
@@ -48,11 +51,6 @@ def placeholder_message(path: PathKey, value: Any) -> str | None:
             "put the real Census code."
         )
     return None
-
-
-# A cheap superset of what placeholder_message reports, tried on all the texts at once (see Located.scan);
-# each alternative starts with a plain character, so the search runs at C speed.
-MAYBE_PLACEHOLDER = re.compile(rf"{FILL}|example\.|\n(?:{FILL_ID}-|{PLACEHOLDER_DATE}\n|[0-9]{{2}}0+\n)")
 
 
 def placeholder_problems(doc: Located) -> list[Problem]:

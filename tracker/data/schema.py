@@ -35,6 +35,7 @@ CONFIDENCES = {
 EVENT_KINDS = ("letter", "response", "lawsuit", "ruling", "clearance", "funding", "statement", "listed", "other")
 
 SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
+ID = {"type": "string", "pattern": SLUG}
 DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 TEXT = {"type": "string", "minLength": 1}
 URL = {
@@ -74,11 +75,7 @@ SOURCE = record(
         "id": prop(
             "Short unique name for this source, used to cite it. Lowercase letters, digits, hyphens.",
             "wapo-2018-01-24",
-            {
-                "type": "string",
-                "pattern": SLUG,
-                "x-hint": "lowercase letters, digits and hyphens, like wapo-2018-01-24",
-            },
+            {**ID, "x-hint": "lowercase letters, digits and hyphens, like wapo-2018-01-24"},
         ),
         "url": prop("Web address of the source.", "https://www.justice.gov/opa/pr/example", URL),
         "title": prop(
@@ -92,7 +89,7 @@ SOURCE = record(
 )
 SOURCE["description"] = "A document a fact comes from."
 
-SOURCE_REF = {"type": "string", "pattern": SLUG, "x-hint": "the id of a source, like wapo-2018-01-24"}
+SOURCE_REF = {**ID, "x-hint": "the id of a source, like wapo-2018-01-24"}
 REFS = {"type": "array", "items": SOURCE_REF, "minItems": 1}
 
 LETTER = record(
@@ -168,7 +165,7 @@ JURISDICTION = record(
         "id": prop(
             "Stable slug used in web addresses; never change it once published.",
             "chicago-il",
-            {"type": "string", "pattern": SLUG, "x-hint": "lowercase letters, digits and hyphens, like chicago-il"},
+            {**ID, "x-hint": "lowercase letters, digits and hyphens, like chicago-il"},
         ),
         "name": prop("Short display name.", "Chicago", TEXT),
         "official_name": prop("Full official name.", "City of Chicago", TEXT),

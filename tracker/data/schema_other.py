@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tracker.data.schema import BATCHES, DATE, REFS, SLUG, SOURCE, SOURCE_REF, TEXT, YEAR, choice, prop, record
+from tracker.data.schema import BATCHES, DATE, ID, REFS, SOURCE, SOURCE_REF, TEXT, YEAR, choice, prop, record
 
 CASE_STATUSES = {
     "pending": "Still before a court.",
@@ -45,7 +45,6 @@ MEASURE_KINDS = {
 PROGRAMS = ("Byrne JAG", "VOCA", "VAWA", "FEMA/DHS", "all federal funds")
 LIST_CATEGORIES = ("state", "county", "city")
 CHANGE_KINDS = ("added", "updated", "correction")
-ID = {"type": "string", "pattern": SLUG}
 IDS = {"type": "array", "items": ID}  # ids of jurisdictions or measures
 SOURCES = prop(
     "Sources defined in this file (ids unique across all data files).", [], {"type": "array", "items": SOURCE}
@@ -110,7 +109,7 @@ CASE = record(
         "id": prop(
             "Slug used in the address /cases/<id>/.",
             "chicago-v-sessions-2017",
-            {"type": "string", "pattern": SLUG, "x-hint": "lowercase letters, digits and hyphens"},
+            {**ID, "x-hint": "lowercase letters, digits and hyphens"},
         ),
         "name": prop("Case name.", "City of Chicago v. Sessions", TEXT),
         "court": prop("Court where it was filed.", "U.S. District Court for the Northern District of Illinois", TEXT),

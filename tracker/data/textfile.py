@@ -11,6 +11,8 @@ MAX_BYTES = 100_000_000  # a national data set (20,000 records) is about 50 MB; 
 # Invisible characters that arrive by copy and paste (or an escape such as "\x00") and break pages and feeds.
 # Tab, line feed, carriage return and NEL (U+0085) are line breaks or spacing, so they are allowed.
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# CONTROLS' characters below 128, for the common case of a file in plain ASCII (a copy in C beats a search).
+ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def control_words(char: str) -> str:
@@ -34,15 +36,10 @@ def _decode(path: str, data: bytes) -> str:
     return text.removeprefix("\ufeff")  # a UTF-8 byte-order mark is harmless: some Windows editors add one
 
 
-# CONTROLS' characters below 128, for the common case of a file in plain ASCII (a copy in C beats a search).
-ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-
-
 def _check_controls(path: str, data: bytes, text: str) -> None:
     if data.isascii() and len(data.translate(None, ASCII_CONTROLS)) == len(data):
         return
-    found = CONTROLS.search(text)
-    if found:
+    if found := CONTROLS.search(text):
         line, col = line_col_at(text, found.start())
         message = f"{control_words(found.group())}, probably pasted by accident; delete it."
         raise DataError([Problem(path, line, col, message, title="Control character")])
@@ -60,9 +57,8 @@ def read_text_file(file: Path, display: str) -> str:
         too_big = file.is_file() and file.stat().st_size > MAX_BYTES
         data = b"" if too_big else read_at_most(file, MAX_BYTES + 1)
     except OSError as e:
-        raise DataError(
-            [Problem(display, None, None, f"cannot read the file: {e.strerror or e}.", title="Missing file")]
-        ) from e
+        message = f"cannot read the file: {e.strerror or e}."
+        raise DataError([Problem(display, None, None, message, title="Missing file")]) from e
     if too_big or len(data) > MAX_BYTES:
         size = f"{file.stat().st_size:,} bytes" if file.is_file() else "larger"
         message = f"the file is {size}, more than the {MAX_BYTES:,} allowed; is it the right file?"

@@ -16,16 +16,9 @@ from tracker.data.yamlfile import Located, PathKey
 from tracker.errors import Problem
 
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=FormatChecker())
-SINGULAR = {
-    "jurisdictions": "jurisdiction",
-    "letters": "letter",
-    "grants": "grant",
-    "events": "event",
-    "sources": "source",
-    "shared_sources": "shared source",
-    "entries": "entry",
-    "rulings": "ruling",
-}
+# The word for one item of a list, as in "grant 2".
+SINGULAR = {name: name[:-1] for name in ("jurisdictions", "letters", "grants", "events", "sources", "rulings")}
+SINGULAR |= {"shared_sources": "shared source", "entries": "entry"}
 # The top-level lists whose items the subject of a message already names ("Chicago (id: chicago-il)", "case x").
 NAMED_ITEMS = ("jurisdictions", "waves", "cases", "lists", "measures", "entries")
 TYPE_WORDS = {
@@ -48,8 +41,7 @@ def subject_of(doc: Located, path: PathKey) -> str | None:
     except (IndexError, KeyError, TypeError):
         return None
     if isinstance(record, dict) and isinstance(record.get("id"), str):
-        name = record.get("name")
-        ident = shorten(record["id"])
+        name, ident = record.get("name"), shorten(record["id"])
         return f"{shorten(name)} (id: {ident})" if isinstance(name, str) and name.strip() else f"id {ident}"
     return f"jurisdiction number {path[1] + 1}"
 
@@ -168,8 +160,7 @@ def unknown_key_problems(error: ValidationError, doc: Located) -> Iterator[Probl
     allowed = list(error.schema.get("properties", {}))
     for key in sorted(set(error.instance) - set(allowed)):
         line, col = doc.line_col(path + (key,), key=True)
-        where = describe_field(path)
-        message = f'{where}: unknown field "{key}".{did_you_mean(key, allowed)} Allowed fields: {", ".join(allowed)}.'
+        message = f'{describe_field(path)}: unknown field "{key}".{did_you_mean(key, allowed)} Allowed fields: {", ".join(allowed)}.'
         if not path[2:]:
             message = message.replace("this entry: ", "")
         yield Problem(doc.path, line, col, message, subject_of(doc, path), "Unknown field")

@@ -156,8 +156,7 @@ def _syntax_problem(path: str, e: yaml.MarkedYAMLError, text: str) -> Problem:
 def _yaml_problem(path: str, e: yaml.YAMLError, text: str) -> Problem:
     if isinstance(e, yaml.MarkedYAMLError) and e.problem_mark and "nesting depth" in str(e.problem):
         # libyaml's own limit, met while it scans ahead of the depth count in _checked_events: say it the same way.
-        mark = e.problem_mark
-        return Problem(path, mark.line + 1, mark.column + 1, TOO_DEEP, title="YAML problem")
+        return Problem(path, e.problem_mark.line + 1, e.problem_mark.column + 1, TOO_DEEP, title="YAML problem")
     if isinstance(e, yaml.MarkedYAMLError):
         return _syntax_problem(path, e, text)
     if isinstance(e, yaml.reader.ReaderError):  # a character YAML refuses, e.g. from load_yaml_text's callers
@@ -175,9 +174,7 @@ class _EventComposer(yaml.composer.Composer, yaml.resolver.Resolver):
         yaml.resolver.Resolver.__init__(self)
 
     def check_event(self, *choices: type) -> bool:
-        if self.next >= len(self.events):
-            return False
-        return not choices or isinstance(self.events[self.next], choices)
+        return self.next < len(self.events) and (not choices or isinstance(self.events[self.next], choices))
 
     def peek_event(self) -> yaml.Event:
         return self.events[self.next]
@@ -221,8 +218,7 @@ def _located(path: str, event: yaml.Event, message: str) -> DataError:
 
 def load_yaml_text(text: str, display: str, first_line: int = 1) -> Located:
     """Load YAML text (e.g. front matter starting on `first_line` of its file)."""
-    padded = "\n" * (first_line - 1) + text  # keeps reported lines true to the file
-    node = _compose(display, padded)
+    node = _compose(display, "\n" * (first_line - 1) + text)  # the padding keeps reported lines true to the file
     if node is None:
         message = "there is nothing here but comments or blank lines."
         raise DataError([Problem(display, first_line, None, message, title="Empty")])
