@@ -1,5 +1,4 @@
-"""Flat downloads of events, grants, waves, cases, lists and measures, and the CSV and JSON writers every download
-uses: the JSON is json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)."""
+"""Flat downloads (events, grants, waves, cases, lists, measures) and the CSV and JSON writers all downloads use."""
 
 from __future__ import annotations
 
@@ -36,10 +35,7 @@ def json_value(value: Any) -> Any:
 
 
 # Compact (browsers and tools pretty-print): at national scale indentation alone would add tens of MB.
-COMPACT = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=json_value)
-
-
-compact_json = COMPACT.encode
+compact_json = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=json_value).encode
 
 
 def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
