@@ -60,7 +60,8 @@ def symbol(status: str, size: int = 24) -> str:
     )
 
 
-def feature(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
+def feature(j: Jurisdiction, urls: Urls, extra: dict[str, Any]) -> dict[str, Any]:
+    """A jurisdiction's point for the map (data/jurisdictions.geojson), with `extra` properties."""
     return {
         "type": "Feature",
         "id": j.id,
@@ -75,6 +76,7 @@ def feature(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
             "fy2016": headline_text(j.headline_grant),
             "page": urls.link(urls.jurisdiction(j)),
             "batches": list(j.batches),
+            **extra,
         },
     }
 
@@ -91,12 +93,11 @@ def stable_ids(text: str) -> str:
 
 
 def outline_feature(j: Jurisdiction, outlines: Outlines) -> dict[str, Any]:
-    colour = STATUS_STYLE[j.status_key][0]
     return {
         "type": "Feature",
         "id": j.id,
         "geometry": outlines.jurisdictions[j.fips],
-        "properties": {"id": j.id, "status": j.status_key, "colour": colour},
+        "properties": {"id": j.id, "status": j.status_key, "colour": STATUS_STYLE[j.status_key][0]},
     }
 
 
@@ -105,11 +106,8 @@ def outline_style(feat: dict[str, Any]) -> dict[str, Any]:
     return {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.25}
 
 
-KeptMap = tuple[Path, str]  # the file a map is kept in, and the digest of the code
-
-
 def drawn_map(
-    jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: KeptMap | None = None
+    jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: tuple[Path, str] | None
 ) -> MapParts:
     """The map of every jurisdiction (outlines for states and counties, one keyboard-reachable symbol each).
 
