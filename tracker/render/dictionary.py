@@ -13,6 +13,7 @@ from tracker.data.schema_other import SCHEMAS, other_schema_json
 FILES = {"jurisdictions.yaml": SCHEMA, **{f"{name}.yaml": schema for name, schema in SCHEMAS.items()}}
 # JSON Schema's types in plain words; "number" and "null" are plain already.
 WORDS = {"string": "text", "integer": "whole number", "array": "list", "object": "fields", "boolean": "true/false"}
+TABLE_HEAD = ("| Field | Type | Required | Description | Example |", "|---|---|---|---|---|")
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,7 @@ def dictionary_markdown() -> str:
         "",
     ]
     for file, schema in FILES.items():
-        lines += [
-            f"## `data/{file}`",
-            "",
-            "| Field | Type | Required | Description | Example |",
-            "|---|---|---|---|---|",
-        ]
+        lines += [f"## `data/{file}`", "", *TABLE_HEAD]
         for f in walk(file, schema):
             cells = [f"`{f.path}`", f.kind, "yes" if f.required else "no", f.description, f"`{f.example}`"]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
