@@ -26,11 +26,8 @@ def element(parent: ET.Element | None, tag: str, text: str | None = None, **attr
 
 
 def xml_file(root: ET.Element, declared: str) -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="{declared}"?>\n'.encode()
-        + ET.tostring(root, encoding="utf-8", xml_declaration=False)
-        + b"\n"
-    )
+    declaration = f'<?xml version="1.0" encoding="{declared}"?>\n'.encode()
+    return declaration + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
 
 
 def atom_entry(link: str, title: str, updated: dt.date, summary: str, kind: str | None = None) -> ET.Element:
