@@ -1,5 +1,4 @@
-"""The pages of the second round (2025–2026): the overview, the published lists, the national measures and
-the jurisdictions targeted in both rounds."""
+"""Pages of the second round: the overview, the published lists and measures, and the jurisdictions targeted twice."""
 
 from __future__ import annotations
 
