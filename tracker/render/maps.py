@@ -8,7 +8,7 @@ import marshal
 import re
 from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tracker.build.cache import digest, replace_file
 from tracker.data.boundaries import CITY_KIND, Outlines
@@ -16,9 +16,6 @@ from tracker.data.schema import STATUSES
 from tracker.model.records import FIRST_TARGETED_2025, Jurisdiction
 from tracker.render.money import headline_text
 from tracker.render.urls import Urls
-
-if TYPE_CHECKING:
-    import folium
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -132,6 +129,7 @@ def drawn_map(
 
 
 def draw_map(areas: list[dict[str, Any]], bounds: list[list[float]], urls: Urls, tiles: bool) -> MapParts:
+    """Draw the map with folium, then render it into parts, numbering its ids consistently across all of them."""
     import folium  # here, not at the top: with pandas it costs half a second, and a kept map needs neither
     from folium.utilities import JsCode
 
@@ -151,11 +149,6 @@ def draw_map(areas: list[dict[str, Any]], bounds: list[list[float]], urls: Urls,
     # The symbols come from data/jurisdictions.geojson (the download), fetched by tracker.js: one cacheable
     # file instead of one JavaScript object per jurisdiction in every page that shows the map.
     m.fit_bounds(bounds, padding=(20, 20))
-    return map_parts(m)
-
-
-def map_parts(m: folium.Map) -> MapParts:
-    """Render the map into parts, numbering its ids consistently across all of them."""
     root = m.get_root()
     root.render()
     # Hand the map to tracker.js (base layer, filters, links to a jurisdiction).
