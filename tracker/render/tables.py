@@ -61,18 +61,8 @@ EVENT_COLUMNS += ("source_urls", "page_url")
 
 
 def event_row(i: TimelineItem, urls: Urls) -> Row:
-    return (
-        i.date.isoformat(),
-        i.kind,
-        i.summary,
-        i.jurisdiction.id if i.jurisdiction else "",
-        i.case.id if i.case else "",
-        i.wave.id if i.wave else "",
-        i.measure.id if i.measure else "",
-        i.listed.id if i.listed else "",
-        urls_of(i.sources),
-        urls.absolute(page_of(i)),
-    )
+    ids = [x.id if x else "" for x in (i.jurisdiction, i.case, i.wave, i.measure, i.listed)]
+    return (i.date.isoformat(), i.kind, i.summary, *ids, urls_of(i.sources), urls.absolute(page_of(i)))
 
 
 def page_of(item: TimelineItem) -> str:
