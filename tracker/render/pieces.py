@@ -89,13 +89,11 @@ def listings_value(listings: Listings) -> list[dict[str, str]]:
 
 def csv_row(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> tuple[Any, ...]:
     g = j.headline_grant
+    fy2016 = (g.amount, g.amount_min, g.confidence, g.source.url) if g else ("", "", "", "")  # None: an empty cell
     return (
         *(j.id, j.name, j.official_name, j.kind, j.state, j.fips, j.lat, j.lon, j.status),
         j.status_date.isoformat() if j.status_date else "",
-        "" if g is None or g.amount is None else g.amount,
-        "" if g is None or g.amount_min is None else g.amount_min,
-        g.confidence if g else "",
-        g.source.url if g else "",
+        *fy2016,
         " ".join(j.batches),
         " ".join(rounds),
         " ".join(f"{x.id}:{e.category}" for x, e in listings),
