@@ -114,12 +114,8 @@ class Jurisdiction:
     def batches(self) -> tuple[str, ...]:
         return tuple(sorted({letter.batch for letter in self.letters}))
 
-    def grants_for(self, year: int | None) -> tuple[Grant, ...]:
-        return tuple(g for g in self.grants if g.fiscal_year == year)
-
     @property
     def headline_grant(self) -> Grant | None:
-        """The most certain FY2016 figure, or None when none is recorded."""
         return self.headline_for(FOCUS_YEAR)
 
     def headline_for(self, year: int) -> Grant | None:
@@ -150,18 +146,14 @@ class MoneyTotal:
 
 def year_total(jurisdictions: tuple[Jurisdiction, ...], year: int) -> MoneyTotal:
     """Add each jurisdiction's most certain figure for the year, when it is one a sum may count."""
-    counted, excluded, unknown = [], [], []
-    for j in jurisdictions:
-        grant = j.headline_for(year)
-        bucket = unknown if grant is None else counted if grant.confidence in SUMMABLE else excluded
-        bucket.append(j)
-    heads = [j.headline_for(year) for j in counted]
+    heads = [(j, j.headline_for(year)) for j in jurisdictions]
+    summed = [(j, g) for j, g in heads if g and g.confidence in SUMMABLE]
     return MoneyTotal(
-        amount=sum(g.value for g in heads if g),
-        is_lower_bound=any(g.is_bound for g in heads if g),
-        counted=tuple(counted),
-        excluded=tuple(excluded),
-        unknown=tuple(unknown),
+        amount=sum(g.value for _, g in summed),
+        is_lower_bound=any(g.is_bound for _, g in summed),
+        counted=tuple(j for j, _ in summed),
+        excluded=tuple(j for j, g in heads if g and g.confidence not in SUMMABLE),
+        unknown=tuple(j for j, g in heads if g is None),
     )
 
 

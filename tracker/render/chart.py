@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from html import escape
 
-from tracker.model.records import Grant, Jurisdiction
+from tracker.model.records import SUMMABLE, Grant, Jurisdiction
 from tracker.render.money import grant_text
 
 WIDTH, LABEL, ROW, GAP = 720, 210, 26, 8
 BAR_AREA = WIDTH - LABEL - 215  # room on the right for the value label
 MAX_BARS = 40  # the largest figures; the table and the downloads hold every one
-HATCHED = ("approximate", "secondary", "joint")  # figures a total leaves out
 
 
 def bar(y: int, j: Jurisdiction, g: Grant, scale: float) -> str:
     length = max(2.0, g.value * scale)
-    kind = "bound" if g.is_bound else "hatched" if g.confidence in HATCHED else "solid"
+    # Hatched: a figure a total leaves out (rounded, shared or unconfirmed).
+    kind = "bound" if g.is_bound else "solid" if g.confidence in SUMMABLE else "hatched"
     label = escape(f"{grant_text(g)} ({g.confidence.replace('-', ' ')})")
     name = escape(j.display_name)
     half = (ROW - 6) / 2

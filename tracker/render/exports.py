@@ -26,11 +26,8 @@ def element(parent: ET.Element | None, tag: str, text: str | None = None, **attr
 
 
 def xml_file(root: ET.Element, declared: str) -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="{declared}"?>\n'.encode()
-        + ET.tostring(root, encoding="utf-8", xml_declaration=False)
-        + b"\n"
-    )
+    declaration = f'<?xml version="1.0" encoding="{declared}"?>\n'.encode()
+    return declaration + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
 
 
 def atom_entry(link: str, title: str, updated: dt.date, summary: str, kind: str | None = None) -> ET.Element:
@@ -129,10 +126,6 @@ def to_sitemap(site: Site, urls: Urls) -> bytes:
     return xml_file(urlset, "UTF-8")
 
 
-def to_robots(urls: Urls) -> bytes:
-    return f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap)}\n".encode()
-
-
 def render_exports(site: Site, urls: Urls, title: str, pieces: list[Pieces]) -> Iterator[Output]:
     """(output path, content, producer) for every non-HTML file, one at a time (a national file is tens of MB)."""
     yield from joined_downloads(site, urls, pieces)
@@ -141,4 +134,4 @@ def render_exports(site: Site, urls: Urls, title: str, pieces: list[Pieces]) -> 
             yield path, text.encode("utf-8"), "a schema"
     yield urls.feed, to_feed(site, urls, title), "the feed"
     yield urls.sitemap, to_sitemap(site, urls), "the sitemap"
-    yield urls.robots, to_robots(urls), "robots.txt"
+    yield urls.robots, f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap)}\n".encode(), "robots.txt"

@@ -8,7 +8,7 @@ import marshal
 import re
 from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tracker.build.cache import digest, replace_file
 from tracker.data.boundaries import CITY_KIND, Outlines
@@ -16,9 +16,6 @@ from tracker.data.schema import STATUSES
 from tracker.model.records import FIRST_TARGETED_2025, Jurisdiction
 from tracker.render.money import headline_text
 from tracker.render.urls import Urls
-
-if TYPE_CHECKING:
-    import folium
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -60,7 +57,8 @@ def symbol(status: str, size: int = 24) -> str:
     )
 
 
-def feature(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
+def feature(j: Jurisdiction, urls: Urls, extra: dict[str, Any]) -> dict[str, Any]:
+    """A jurisdiction's point for the map (data/jurisdictions.geojson), with `extra` properties."""
     return {
         "type": "Feature",
         "id": j.id,
@@ -75,6 +73,7 @@ def feature(j: Jurisdiction, urls: Urls) -> dict[str, Any]:
             "fy2016": headline_text(j.headline_grant),
             "page": urls.link(urls.jurisdiction(j)),
             "batches": list(j.batches),
+            **extra,
         },
     }
 
@@ -91,12 +90,11 @@ def stable_ids(text: str) -> str:
 
 
 def outline_feature(j: Jurisdiction, outlines: Outlines) -> dict[str, Any]:
-    colour = STATUS_STYLE[j.status_key][0]
     return {
         "type": "Feature",
         "id": j.id,
         "geometry": outlines.jurisdictions[j.fips],
-        "properties": {"id": j.id, "status": j.status_key, "colour": colour},
+        "properties": {"id": j.id, "status": j.status_key, "colour": STATUS_STYLE[j.status_key][0]},
     }
 
 
@@ -105,11 +103,8 @@ def outline_style(feat: dict[str, Any]) -> dict[str, Any]:
     return {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.25}
 
 
-KeptMap = tuple[Path, str]  # the file a map is kept in, and the digest of the code
-
-
 def drawn_map(
-    jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: KeptMap | None = None
+    jurisdictions: tuple[Jurisdiction, ...], urls: Urls, tiles: bool, outlines: Outlines, kept: tuple[Path, str] | None
 ) -> MapParts:
     """The map of every jurisdiction (outlines for states and counties, one keyboard-reachable symbol each).
 
@@ -134,6 +129,7 @@ def drawn_map(
 
 
 def draw_map(areas: list[dict[str, Any]], bounds: list[list[float]], urls: Urls, tiles: bool) -> MapParts:
+    """Draw the map with folium, then render it into parts, numbering its ids consistently across all of them."""
     import folium  # here, not at the top: with pandas it costs half a second, and a kept map needs neither
     from folium.utilities import JsCode
 
@@ -153,11 +149,6 @@ def draw_map(areas: list[dict[str, Any]], bounds: list[list[float]], urls: Urls,
     # The symbols come from data/jurisdictions.geojson (the download), fetched by tracker.js: one cacheable
     # file instead of one JavaScript object per jurisdiction in every page that shows the map.
     m.fit_bounds(bounds, padding=(20, 20))
-    return map_parts(m)
-
-
-def map_parts(m: folium.Map) -> MapParts:
-    """Render the map into parts, numbering its ids consistently across all of them."""
     root = m.get_root()
     root.render()
     # Hand the map to tracker.js (base layer, filters, links to a jurisdiction).

@@ -53,25 +53,23 @@ class Pieces(NamedTuple):
 
 def make_pieces(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> Pieces:
     grants = [grant_row(j, g) for g in sorted(j.grants, key=lambda g: g.fiscal_year or 0)]
+    # The JSON object and the GeoJSON feature add the record's page, rounds and list entries to its own fields.
+    extra = {"url": urls.absolute(urls.jurisdiction(j)), "rounds": rounds, "lists": listings_value(listings)}
     return Pieces(
-        utf8(record_json(j, urls, rounds, listings)),
-        utf8(csv_lines([csv_row(j, urls, rounds, listings)])),
-        utf8(feature_json(j, urls, rounds, listings)),
+        compact_json({**json_value(j), **extra}).encode(),
+        csv_lines([csv_row(j, urls, rounds, listings)]).encode(),
+        compact_json(feature(j, urls, extra)).encode(),
         event_rows(jurisdiction_items(j), urls),
-        utf8(csv_lines(grants)),
-        utf8("".join(o + "," for o in json_rows(GRANT_COLUMNS, grants))),
+        csv_lines(grants).encode(),
+        "".join(o + "," for o in json_rows(GRANT_COLUMNS, grants)).encode(),
     )
-
-
-def utf8(text: str) -> bytes:
-    return text.encode("utf-8")
 
 
 def event_rows(items: list[TimelineItem], urls: Urls) -> tuple[EventRow, ...]:
     rows = [event_row(i, urls) for i in items]
     places = [f"{i.date.isoformat()}\0{i.kind}\0{i.summary}" for i in items]
-    lines = [utf8(csv_lines([row])) for row in rows]
-    return tuple(zip(places, lines, map(utf8, json_rows(EVENT_COLUMNS, rows)), strict=True))
+    lines = [csv_lines([row]).encode() for row in rows]
+    return tuple(zip(places, lines, map(str.encode, json_rows(EVENT_COLUMNS, rows)), strict=True))
 
 
 def all_pieces(site: Site, urls: Urls, memo: Memo) -> list[Pieces]:
@@ -89,35 +87,19 @@ def listings_value(listings: Listings) -> list[dict[str, str]]:
     return [{"list": x.id, "label": e.label, "category": e.category} for x, e in listings]
 
 
-def record_json(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> str:
-    """One jurisdiction: every field of its record, its page's address, its rounds and its list entries."""
-    url = urls.absolute(urls.jurisdiction(j))
-    return compact_json({**json_value(j), "url": url, "rounds": rounds, "lists": listings_value(listings)})
-
-
 def csv_row(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> tuple[Any, ...]:
     g = j.headline_grant
+    fy2016 = (g.amount, g.amount_min, g.confidence, g.source.url) if g else ("", "", "", "")  # None: an empty cell
     return (
         *(j.id, j.name, j.official_name, j.kind, j.state, j.fips, j.lat, j.lon, j.status),
         j.status_date.isoformat() if j.status_date else "",
-        "" if g is None or g.amount is None else g.amount,
-        "" if g is None or g.amount_min is None else g.amount_min,
-        g.confidence if g else "",
-        g.source.url if g else "",
+        *fy2016,
         " ".join(j.batches),
         " ".join(rounds),
         " ".join(f"{x.id}:{e.category}" for x, e in listings),
         len(j.events),
         urls.absolute(urls.jurisdiction(j)),
     )
-
-
-def feature_json(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> str:
-    feat = feature(j, urls)
-    feat["properties"]["url"] = urls.absolute(urls.jurisdiction(j))
-    feat["properties"]["rounds"] = list(rounds)
-    feat["properties"]["lists"] = listings_value(listings)
-    return compact_json(feat)
 
 
 def document_json(fields: dict[str, str]) -> bytes:
@@ -145,22 +127,18 @@ def events_table(site: Site, urls: Urls, pieces: list[Pieces]) -> Iterator[Outpu
     rows = [(at, (0, n, k), line, obj) for n, p in enumerate(pieces) for k, (at, line, obj) in enumerate(p.events)]
     rows += [(at, (1, k), line, obj) for k, (at, line, obj) in enumerate(event_rows(site.other_items, urls))]
     rows.sort(key=lambda r: (r[0], r[1]))
-    yield from table_files(
-        "events", EVENT_COLUMNS, b"".join([r[2] for r in rows]), b",".join([r[3] for r in rows]), urls
-    )
+    lines, objects = b"".join([r[2] for r in rows]), b",".join([r[3] for r in rows])
+    yield from table_files("events", EVENT_COLUMNS, lines, objects, urls)
 
 
 def joined_downloads(site: Site, urls: Urls, pieces: list[Pieces]) -> Iterator[Output]:
     """The national downloads: the jurisdictions as JSON, CSV and GeoJSON, and the events and grants tables."""
     yield urls.json, jurisdictions_json(site, pieces), "the JSON export"
-    yield urls.csv, utf8(csv_lines([CSV_COLUMNS])) + b"".join([p.csv for p in pieces]), "the CSV export"
+    yield urls.csv, csv_lines([CSV_COLUMNS]).encode() + b"".join([p.csv for p in pieces]), "the CSV export"
     # Compact: the map loads this file, so every byte counts on a phone.
     features = "[" + b",".join([p.feature for p in pieces]).decode() + "]"
-    yield (
-        urls.geojson,
-        document_json({"type": string_json("FeatureCollection"), "features": features}),
-        "the GeoJSON export",
-    )
+    geojson = document_json({"type": string_json("FeatureCollection"), "features": features})
+    yield urls.geojson, geojson, "the GeoJSON export"
     yield from events_table(site, urls, pieces)
     objects = b"".join([p.grant_objects for p in pieces])[:-1]  # less the last comma
     yield from table_files("grants", GRANT_COLUMNS, b"".join([p.grant_lines for p in pieces]), objects, urls)

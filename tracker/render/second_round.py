@@ -1,5 +1,4 @@
-"""The pages of the second round (2025–2026): the overview, the published lists, the national measures and
-the jurisdictions targeted in both rounds."""
+"""Pages of the second round: the overview, the published lists and measures, and the jurisdictions targeted twice."""
 
 from __future__ import annotations
 
@@ -18,10 +17,8 @@ TWICE = "The jurisdictions of the Justice Department's letters of 24 January 201
 def second_round_sheets(site: Site) -> list[Sheet]:
     """The overview and the "targeted twice" view, then one page per published list and per national measure."""
     sheets = [
-        Sheet(
-            "second_round.html", Urls.second_round, "The second round, 2025–2026", OVERVIEW, "the second-round page", {}
-        ),
-        Sheet("targeted_twice.html", Urls.targeted_twice, "Targeted twice", TWICE, "the targeted-twice page", {}),
+        Sheet("second_round.html", Urls.second_round, "The second round, 2025–2026", OVERVIEW, "the second-round page"),
+        Sheet("targeted_twice.html", Urls.targeted_twice, "Targeted twice", TWICE, "the targeted-twice page"),
     ]
     for x in site.lists:
         about = f"The {len(x.entries)} entries of the {x.name.lower()} as published on {x.published.isoformat()}."

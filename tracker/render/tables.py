@@ -1,5 +1,4 @@
-"""Flat downloads of events, grants, waves, cases, lists and measures, and the CSV and JSON writers every download
-uses: the JSON is json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)."""
+"""Flat downloads (events, grants, waves, cases, lists, measures) and the CSV and JSON writers all downloads use."""
 
 from __future__ import annotations
 
@@ -36,10 +35,7 @@ def json_value(value: Any) -> Any:
 
 
 # Compact (browsers and tools pretty-print): at national scale indentation alone would add tens of MB.
-COMPACT = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=json_value)
-
-
-compact_json = COMPACT.encode
+compact_json = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=json_value).encode
 
 
 def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
@@ -65,18 +61,8 @@ EVENT_COLUMNS += ("source_urls", "page_url")
 
 
 def event_row(i: TimelineItem, urls: Urls) -> Row:
-    return (
-        i.date.isoformat(),
-        i.kind,
-        i.summary,
-        i.jurisdiction.id if i.jurisdiction else "",
-        i.case.id if i.case else "",
-        i.wave.id if i.wave else "",
-        i.measure.id if i.measure else "",
-        i.listed.id if i.listed else "",
-        urls_of(i.sources),
-        urls.absolute(page_of(i)),
-    )
+    ids = [x.id if x else "" for x in (i.jurisdiction, i.case, i.wave, i.measure, i.listed)]
+    return (i.date.isoformat(), i.kind, i.summary, *ids, urls_of(i.sources), urls.absolute(page_of(i)))
 
 
 def page_of(item: TimelineItem) -> str:

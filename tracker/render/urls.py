@@ -66,7 +66,6 @@ class Urls:
 
     @staticmethod
     def table(name: str, extension: str) -> str:
-        """A flat download: data/events.csv, data/grants.json..."""
         return f"data/{name}.{extension}"
 
     @staticmethod
