@@ -19,7 +19,6 @@ from tracker.model.records import (
     Letter,
     MoneyTotal,
     Page,
-    Ruling,
     Source,
     Wave,
     round_of,
@@ -41,9 +40,6 @@ class TimelineItem:
     wave: Wave | None = None
     measure: Measure | None = None
     listed: PublishedList | None = None
-
-
-TIMELINE_ORDER = attrgetter("date", "kind", "summary")  # a timeline entry's place: date, then kind, then text
 
 
 @dataclass(frozen=True)
@@ -181,13 +177,17 @@ class Site:
     def timeline(self) -> tuple[TimelineItem, ...]:
         """Every dated event of jurisdictions, waves and cases, oldest first."""
         items = [item for j in self.jurisdictions for item in jurisdiction_items(j)]
-        return tuple(sorted(items + self.other_items, key=TIMELINE_ORDER))
+        return tuple(sorted(items + self.other_items, key=attrgetter("date", "kind", "summary")))
 
     @cached_property
     def other_items(self) -> list[TimelineItem]:
         """The timeline's entries of waves, rulings, measures and lists, in this order (the sort keeps it on ties)."""
         items = [TimelineItem(w.date, "letter", f"{w.name}: {w.demand}", w.sources, wave=w) for w in self.waves]
-        items += [ruling_item(c, r) for c in self.cases for r in c.rulings]
+        items += [
+            TimelineItem(r.date, "ruling", f"{c.name} ({r.court}): {r.holding}", r.sources, case=c)
+            for c in self.cases
+            for r in c.rulings
+        ]
         items += [
             TimelineItem(m.date, "measure", f"{m.name}: {m.summary}", m.sources, measure=m)
             for m in self.measures
@@ -218,10 +218,6 @@ class Site:
     def nav_pages(self) -> tuple[Page, ...]:
         return tuple(sorted((p for p in self.pages if p.nav is not None), key=lambda p: (p.nav, p.slug)))
 
-    @cached_property
-    def status_counts(self) -> tuple[tuple[str, int], ...]:
-        return self.status_counts_of(self.jurisdictions)
-
     @staticmethod
     def status_counts_of(jurisdictions: tuple[Jurisdiction, ...]) -> tuple[tuple[str, int], ...]:
         return tuple((s, sum(1 for j in jurisdictions if j.status == s)) for s in STATUSES)
@@ -234,12 +230,6 @@ class Site:
 
 def jurisdiction_items(j: Jurisdiction) -> list[TimelineItem]:
     return [TimelineItem(e.date, e.kind, e.summary, e.sources, jurisdiction=j) for e in j.events]
-
-
-def ruling_item(case: Case, ruling: Ruling) -> TimelineItem:
-    return TimelineItem(
-        ruling.date, "ruling", f"{case.name} ({ruling.court}): {ruling.holding}", ruling.sources, case=case
-    )
 
 
 def list_item(x: PublishedList) -> TimelineItem:
