@@ -43,17 +43,11 @@ class TimelineItem:
 
 
 @dataclass(frozen=True)
-class YearTotal:
-    year: int
-    total: MoneyTotal
-
-
-@dataclass(frozen=True)
 class Ledger:
     """Every grant figure, and per-year totals over the jurisdictions of the January 2018 letters."""
 
     rows: tuple[tuple[Jurisdiction, Grant], ...]  # by jurisdiction name, then year
-    totals: tuple[YearTotal, ...]
+    totals: tuple[tuple[int, MoneyTotal], ...]  # (fiscal year, its total), by year
     scope: tuple[Jurisdiction, ...]
     without: tuple[Jurisdiction, ...]  # no figure of any year
 
@@ -200,7 +194,7 @@ class Site:
         rows = tuple((j, g) for j in self.jurisdictions for g in sorted(j.grants, key=lambda g: g.fiscal_year or 0))
         years = sorted({g.fiscal_year for _, g in rows if g.fiscal_year})
         scope = self.targeted_january_2018
-        totals = tuple(YearTotal(y, year_total(scope, y)) for y in years)
+        totals = tuple((y, year_total(scope, y)) for y in years)
         return Ledger(rows, totals, scope, tuple(j for j in self.jurisdictions if not j.grants))
 
     @cached_property
