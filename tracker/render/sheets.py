@@ -59,7 +59,6 @@ def map_sheets(site: Site, map_parts: MapParts) -> list[Sheet]:
 
 def section_sheets(site: Site) -> list[Sheet]:
     """The pages about the whole story: letters, lawsuits, money, timeline, updates; then the reference pages."""
-    kinds = sorted({i.kind for i in site.timeline})
     return [
         Sheet(
             "letters.html",
@@ -83,7 +82,7 @@ def section_sheets(site: Site) -> list[Sheet]:
             "Timeline",
             "Every dated event, with its source.",
             "the timeline",
-            {"kinds": kinds, "item_jurisdictions": item_jurisdictions},
+            {"kinds": sorted({i.kind for i in site.timeline}), "item_jurisdictions": item_jurisdictions},
         ),
         Sheet(
             "updates.html",
@@ -189,11 +188,7 @@ def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
 
 
 def plan_sheets(
-    site: Site,
-    config: SiteConfig,
-    urls: Urls,
-    outlines: Outlines,
-    kept_map: tuple[Path, str] | None = None,
+    site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, kept_map: tuple[Path, str] | None = None
 ) -> list[Sheet]:
     """Every HTML page to make, in a fixed order (kept_map: see maps.drawn_map)."""
     drawn = drawn_map(site.jurisdictions, urls, config.tiles, outlines, kept_map)
