@@ -147,23 +147,18 @@ def make_jurisdiction(raw: dict[str, Any], known: Sources) -> Jurisdiction:
     def cite(ref: str) -> Source:
         return cited.setdefault(ref, known[ref])
 
-    status_source = cite(raw["status_source"]) if raw["status_source"] else None
-    letters = tuple(make_letter(x, cite) for x in raw["letters"])
-    grants = tuple(make_grant(g, cite) for g in raw["grants"])
-    events = tuple(sorted((make_event(e, cite) for e in raw["events"]), key=lambda e: e.date))
-    for source_id in own:  # listed but not cited: still shown, after the cited ones
-        cited.setdefault(source_id, own[source_id])
+    # The sources come in the order first cited: the arguments are evaluated in the order written.
     return Jurisdiction(
         **{name: raw[name] for name in AS_THEY_ARE},
         lat=float(raw["lat"]),
         lon=float(raw["lon"]),
         status_date=to_date(raw["status_date"]),
-        status_source=status_source,
+        status_source=cite(raw["status_source"]) if raw["status_source"] else None,
         status_note=raw.get("status_note"),
-        letters=letters,
-        grants=grants,
-        events=events,
-        sources=tuple(cited.values()),
+        letters=tuple(make_letter(x, cite) for x in raw["letters"]),
+        grants=tuple(make_grant(g, cite) for g in raw["grants"]),
+        events=tuple(sorted((make_event(e, cite) for e in raw["events"]), key=lambda e: e.date)),
+        sources=tuple((cited | own).values()),  # listed but not cited: still shown, after the cited ones
     )
 
 
