@@ -36,14 +36,12 @@ class Recall:
     @classmethod
     def read(cls, file: Path, code: str) -> Recall:
         """What the last build with this code read (nothing, when the file is missing, damaged or stale)."""
-        try:
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
             payload = read_sealed(file)
             if payload is not None:
                 saved, items, clean, facts = marshal.loads(payload)
                 if saved == code:
                     return cls(KeptItems(items), clean, facts=facts)
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
         return cls()
 
     def write(self, file: Path, code: str) -> None:
