@@ -204,8 +204,7 @@ class Sources(dict[str, Source]):
         self.raw = raw
 
     def __missing__(self, ref: str) -> Source:
-        source = self[ref] = make_source(self.raw[ref])
-        return source
+        return self.setdefault(ref, make_source(self.raw[ref]))
 
     def own(self, raw: dict[str, Any]) -> Source:
         """A source a record lists, made from its own values (no search of the whole file for it)."""

@@ -44,15 +44,9 @@ def map_sheets(site: Site, map_parts: MapParts) -> list[Sheet]:
         f"The {len(site.targeted_january_2018)} jurisdictions the US Justice Department pressed on 24 January 2018 "
         "over 8 U.S.C. 1373 and Byrne JAG grants: letters, money at stake, lawsuits and outcomes, with sources."
     )
+    options = filter_options(site)
     return [
-        Sheet(
-            "index.html",
-            Urls.home,
-            None,
-            about,
-            "the home page",
-            {"map": map_parts, "filter_options": filter_options(site)},
-        ),
+        Sheet("index.html", Urls.home, None, about, "the home page", {"map": map_parts, "filter_options": options}),
         Sheet("embed.html", Urls.embed_map, "Map", about, "the embeddable map", {"map": map_parts}),
     ]
 
