@@ -17,13 +17,11 @@ INDICATORS = "&*!@`"
 COMPLEX_KEY = re.compile(r"\n[ -]*\?\s")
 # rapidyaml writes a plain "-.5" as -0.5 (to YAML 1.1 it is text), and "inf" or "nan" as .inf or .nan.
 REWRITTEN_NUMBER = re.compile(r"[-+]\.[0-9]")
+FIRST_MARKS = ("-", ".", "%", "?", "{", "[")  # at the start of a file: markers, directives, keys; top-level flow
 
 
 def needs_sure_reader(text: str) -> bool:
     return first_content(text) in FIRST_MARKS or line_marks(text)
-
-
-FIRST_MARKS = ("-", ".", "%", "?", "{", "[")  # at the start of a file: markers, directives, keys; top-level flow
 
 
 def line_marks(text: str) -> bool:

@@ -117,9 +117,7 @@ class Site:
 
     @cached_property
     def listed_ids(self) -> frozenset[str]:
-        """Jurisdictions on the latest published list."""
-        latest = self.latest_list
-        return frozenset(e.jurisdiction_id for e in latest.entries) if latest else frozenset()
+        return frozenset(e.jurisdiction_id for e in self.latest_list.entries) if self.latest_list else frozenset()
 
     def rounds(self, j: Jurisdiction) -> tuple[str, ...]:
         """ "2017" when pressed in 2017–2021, "2025" when in the second round; both for those targeted twice."""
@@ -153,8 +151,7 @@ class Site:
     @cached_property
     def targeted_twice(self) -> tuple[tuple[Jurisdiction, tuple[ListEntry, ...]], ...]:
         """The jurisdictions of the January 2018 letters, each with its entries on the latest list (if any)."""
-        latest = self.latest_list
-        entries = latest.entries if latest else ()
+        entries = self.latest_list.entries if self.latest_list else ()
         return tuple((j, tuple(e for e in entries if e.jurisdiction_id == j.id)) for j in self.targeted_january_2018)
 
     @cached_property
