@@ -9,6 +9,7 @@ the same bytes as a cold one; tests/test_cache.py checks this edit by edit.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -134,12 +135,10 @@ class Cache:
         cache = cls(out_dir, code)
         if not enabled:  # a cold build (--no-cache)
             return cache
-        try:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):  # none usable: cold
             saved = json.loads(kept(out_dir, "json").read_text(encoding="utf-8"))
             if saved.get("format") == FORMAT and saved.get("code") == code:
                 cache.old, cache.old_search = saved["files"], saved.get("search")
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass  # no usable cache: a cold build
         return cache
 
     def matches(self, out_dir: Path) -> bool:
@@ -177,12 +176,10 @@ class Cache:
     def save(self) -> None:
         """Record this build, once its site is in place (a failed build keeps the old records and site)."""
         target = kept(self.out_dir, "json")
-        try:
+        with contextlib.suppress(OSError):  # the site is built; without records the next build is simply a cold one
             target.parent.mkdir(parents=True, exist_ok=True)
             data = {"format": FORMAT, "code": self.code, "search": self.search, "files": self.new}
             replace_file(target, json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
-        except OSError:
-            pass  # the site is built; without records the next build is simply a cold one
 
 
 def replace_file(target: Path, *pieces: bytes) -> None:

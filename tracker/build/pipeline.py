@@ -63,7 +63,7 @@ def load_site(config: SiteConfig, recall: Recall | None = None) -> Site:
     if problems:
         raise DataError(problems)
     pages = tuple(sorted(pages, key=lambda p: p.slug))
-    return Site(jurisdictions, pages, last_updated, shared, fingerprints=fingerprints, **vars(records))
+    return Site(jurisdictions, pages, last_updated, fingerprints=fingerprints, **vars(records))
 
 
 def boundaries_dir(config: SiteConfig) -> Path:

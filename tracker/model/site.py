@@ -64,7 +64,6 @@ class Site:
     jurisdictions: tuple[Jurisdiction, ...]  # by name
     pages: tuple[Page, ...]  # by slug
     last_updated: dt.date
-    shared_sources: tuple[Source, ...] = field(default=())
     waves: tuple[Wave, ...] = field(default=())  # by date
     cases: tuple[Case, ...] = field(default=())  # by date filed
     changelog: tuple[ChangeEntry, ...] = field(default=())  # newest first
