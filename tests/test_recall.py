@@ -175,3 +175,29 @@ def test_a_half_written_file_read_cleanly_is_neither_published_nor_kept(
     monkeypatch.setattr(fastyaml, "_load_items", lambda items, texts: parsed.append(len(items)) or iter(()))
     assert load_jurisdictions(file, recall).jurisdictions == whole.jurisdictions
     assert parsed == [0], "the next read parses no record again"
+
+
+def test_a_file_found_empty_mid_save_is_read_again_not_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor saving in place empties the file, then writes it: a read that finds it empty waits a moment, and
+    when the file changed meanwhile says so (the preview reads it again) instead of showing the tab an error."""
+    from tracker.data import jurisdictions
+
+    file = tmp_path / "jurisdictions.yaml"
+    file.write_text("", encoding="utf-8")
+    waits: list[float] = []
+
+    def the_save_lands(seconds: float) -> None:
+        waits.append(seconds)
+        file.write_text(GOOD, encoding="utf-8")
+
+    monkeypatch.setattr(jurisdictions.time, "sleep", the_save_lands)
+    with pytest.raises(jurisdictions.FileChanged):
+        load_jurisdictions(file, Recall())
+    assert waits == [jurisdictions.MID_SAVE_SECONDS]
+    file.write_text("", encoding="utf-8")
+    monkeypatch.setattr(jurisdictions.time, "sleep", lambda seconds: None)  # an empty file that stays empty
+    with pytest.raises(DataError) as caught:
+        load_jurisdictions(file, Recall())
+    assert not isinstance(caught.value, jurisdictions.FileChanged) and "the file is empty" in str(caught.value)

@@ -34,15 +34,8 @@ from tracker.render.tables import render_tables
 from tracker.render.urls import Urls
 
 log = logging.getLogger(__name__)
-LEAFLET_FILES = (
-    "leaflet.js",
-    "leaflet.css",
-    "images/layers.png",
-    "images/layers-2x.png",
-    "images/marker-icon.png",
-    "images/marker-icon-2x.png",
-    "images/marker-shadow.png",
-)
+LEAFLET_IMAGES = ("layers", "layers-2x", "marker-icon", "marker-icon-2x", "marker-shadow")
+LEAFLET_FILES = ("leaflet.js", "leaflet.css", *(f"images/{name}.png" for name in LEAFLET_IMAGES))
 
 
 def load_site(config: SiteConfig, recall: Recall | None = None) -> Site:

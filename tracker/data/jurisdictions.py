@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -20,6 +21,7 @@ from tracker.errors import DataError, Problem
 from tracker.model.records import Event, Grant, Jurisdiction, Letter, Source, to_date
 
 T = TypeVar("T")
+MID_SAVE_SECONDS = 0.05  # an editor that saves in place empties the file, then writes it: within this, locally
 
 
 def display_path(file: Path) -> str:
@@ -48,6 +50,8 @@ def read_checked(file: Path, recall: Recall | None, make: Callable[[Located, tup
     try:
         text = read_yaml_file(file, display)
     except DataError:  # emptied (an editor saving in place) and written again meanwhile?
+        if _stamp(file) == before:
+            time.sleep(MID_SAVE_SECONDS)  # or about to be: a preview would show the tab an error for a moment
         if _stamp(file) != before:
             raise FileChanged(display) from None
         raise
