@@ -22,6 +22,9 @@ from tracker.model.records import Event, Grant, Jurisdiction, Letter, Source, to
 
 T = TypeVar("T")
 MID_SAVE_SECONDS = 0.05  # an editor that saves in place empties the file, then writes it: within this, locally
+# A save of tens of MB can stall for a moment halfway (the disk busy writing a build); what was read meanwhile is a
+# mistake to the fast reader, and the sure reader would spend seconds on it: a stall lasts up to this per byte read.
+STALL_SECONDS_PER_BYTE = 12e-9  # 0.3 s at 25 MB (10,000 records), measured up to 0.37 s with a build beside
 
 
 def display_path(file: Path) -> str:
@@ -50,14 +53,13 @@ def read_checked(file: Path, recall: Recall | None, make: Callable[[Located, tup
     try:
         text = read_yaml_file(file, display)
     except DataError:  # emptied (an editor saving in place) and written again meanwhile?
-        if _stamp(file) == before:
-            time.sleep(MID_SAVE_SECONDS)  # or about to be: a preview would show the tab an error for a moment
-        if _stamp(file) != before:
-            raise FileChanged(display) from None
+        _unless_saving(file, before, MID_SAVE_SECONDS)  # a preview would show the tab an error for a moment
         raise
-    found = read_fast(text, None if recall is None else recall.items)
-    if _stamp(file) != before:  # saved again meanwhile: what was read may be half a file, which the next read
-        raise FileChanged(display)  # replaces anyway (and the sure reader would take 20 s at 10,000 records)
+    # Saved again meanwhile (before the parse or during it): what was read may be half a file, which the next read
+    # replaces anyway (and the sure reader would take 20 s at 10,000 records).
+    found = read_fast(text, None if recall is None else recall.items) if _stamp(file) == before else None
+    if _stamp(file) != before:
+        raise FileChanged(display)
     if found is not None and recall is not None and found.kept is not None:
         recall.items = found.kept
     if found is not None:
@@ -68,6 +70,7 @@ def read_checked(file: Path, recall: Recall | None, make: Callable[[Located, tup
             if recall is not None and split is not None:
                 recall.clean = (item_key(split.rest), frozenset(split.keys))
             return made
+    _unless_saving(file, before, len(text) * STALL_SECONDS_PER_BYTE)  # half a save, or a mistake to report?
     if recall is not None:
         recall.clean = (b"", frozenset())
     doc = load_yaml_text(text, display)
@@ -83,6 +86,14 @@ class FileChanged(DataError):
     def __init__(self, display: str) -> None:
         message = "the file changed while it was being read (saved again meanwhile?); build again."
         super().__init__([Problem(display, None, None, message, title="File changed")])
+
+
+def _unless_saving(file: Path, before: tuple[int, int] | None, seconds: float) -> None:
+    """FileChanged if the file changes within `seconds` (or did already): it was read while being saved."""
+    if _stamp(file) == before:
+        time.sleep(seconds)
+    if _stamp(file) != before:
+        raise FileChanged(display_path(file)) from None
 
 
 def _stamp(file: Path) -> tuple[int, int] | None:
