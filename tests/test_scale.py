@@ -60,3 +60,15 @@ def test_the_feed_holds_only_the_newest_entries(large_site: Path) -> None:
 
     feed = feedparser.parse((large_site / "feed.xml").read_bytes())
     assert not feed.bozo and len(feed.entries) == FEED_ENTRIES
+
+
+def test_the_timeline_lists_the_story_and_offers_only_what_it_lists(large_site: Path) -> None:
+    """Each record's events are on its page: the timeline's kind filter offers only kinds it shows, and its jump
+    to the second round, if any, lands on an entry it shows."""
+    page = BeautifulSoup((large_site / "timeline/index.html").read_text(encoding="utf-8"), "html.parser")
+    entries = page.select("ol.full-timeline > li")
+    assert entries and not page.select("ol.full-timeline a[href*='/jurisdictions/']")
+    offered = {o["value"] for o in page.select("select[name=kind] option") if o["value"]}
+    assert offered == {li["data-kind"] for li in entries}
+    jump = page.select_one("a[href$='-start']")  # none in the synthetic data
+    assert jump is None or page.select_one(f"li{jump['href']}") in entries

@@ -26,6 +26,8 @@ from tracker.model.records import (
 )
 from tracker.model.second_round import ListEntry, Measure, PublishedList
 
+TIMELINE_ORDER = attrgetter("date", "kind", "summary")
+
 
 @dataclass(frozen=True)
 class TimelineItem:
@@ -153,21 +155,21 @@ class Site:
         entries = self.latest_list.entries if self.latest_list else ()
         return tuple((j, tuple(e for e in entries if e.jurisdiction_id == j.id)) for j in self.targeted_january_2018)
 
-    @cached_property
-    def second_round_start(self) -> TimelineItem | None:
-        """The first timeline entry of the second round, where the timeline's jump link lands."""
-        return next((i for i in self.timeline if round_of(i.date) == "2025"), None)
-
     def made_once(self) -> None:
         """Make now the derived values that several pages use: render workers forked after this share them
         instead of each making its own (0.4 s at 10,000 records)."""
-        self.timeline, self.ledger  # noqa: B018 - cached properties, read for their making
+        self.ledger  # noqa: B018 - a cached property, read for its making
 
     @cached_property
     def timeline(self) -> tuple[TimelineItem, ...]:
-        """Every dated event of jurisdictions, waves and cases, oldest first."""
+        """Every dated event of jurisdictions, waves and cases, oldest first (ties in this order: the sort is stable)."""
         items = [item for j in self.jurisdictions for item in jurisdiction_items(j)]
-        return tuple(sorted(items + self.other_items, key=attrgetter("date", "kind", "summary")))
+        return tuple(sorted(items + list(self.story_timeline), key=TIMELINE_ORDER))
+
+    @cached_property
+    def story_timeline(self) -> tuple[TimelineItem, ...]:
+        """The timeline without the records' own events: what a national site's timeline page lists."""
+        return tuple(sorted(self.other_items, key=TIMELINE_ORDER))
 
     @cached_property
     def other_items(self) -> list[TimelineItem]:
