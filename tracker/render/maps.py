@@ -59,23 +59,11 @@ def symbol(status: str, size: int = 24) -> str:
 
 def feature(j: Jurisdiction, urls: Urls, extra: dict[str, Any]) -> dict[str, Any]:
     """A jurisdiction's point for the map (data/jurisdictions.geojson), with `extra` properties."""
-    return {
-        "type": "Feature",
-        "id": j.id,
-        "geometry": {"type": "Point", "coordinates": [round(j.lon, 4), round(j.lat, 4)]},
-        "properties": {
-            "id": j.id,
-            "name": j.display_name,
-            "kind": j.kind,
-            "state": j.state,
-            "status": j.status_key,
-            "status_label": j.status_label,
-            "fy2016": headline_text(j.headline_grant),
-            "page": urls.link(urls.jurisdiction(j)),
-            "batches": list(j.batches),
-            **extra,
-        },
-    }
+    point = {"type": "Point", "coordinates": [round(j.lon, 4), round(j.lat, 4)]}
+    properties = {"id": j.id, "name": j.display_name, "kind": j.kind, "state": j.state, "status": j.status_key}
+    properties |= {"status_label": j.status_label, "fy2016": headline_text(j.headline_grant)}
+    properties |= {"page": urls.link(urls.jurisdiction(j)), "batches": list(j.batches), **extra}
+    return {"type": "Feature", "id": j.id, "geometry": point, "properties": properties}
 
 
 def symbols_json() -> str:
@@ -90,12 +78,8 @@ def stable_ids(text: str) -> str:
 
 
 def outline_feature(j: Jurisdiction, outlines: Outlines) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        "id": j.id,
-        "geometry": outlines.jurisdictions[j.fips],
-        "properties": {"id": j.id, "status": j.status_key, "colour": STATUS_STYLE[j.status_key][0]},
-    }
+    properties = {"id": j.id, "status": j.status_key, "colour": STATUS_STYLE[j.status_key][0]}
+    return {"type": "Feature", "id": j.id, "geometry": outlines.jurisdictions[j.fips], "properties": properties}
 
 
 def outline_style(feat: dict[str, Any]) -> dict[str, Any]:
@@ -139,13 +123,9 @@ def draw_map(areas: list[dict[str, Any]], bounds: list[list[float]], urls: Urls,
     if tiles:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(m)
     # Outlines show geography only; the symbols on top carry the names, popups and keyboard access.
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": areas},
-        name="Outlines",
-        style_function=outline_style,
-        interactive=False,
-        on_each_feature=JsCode("window.trackerOutline"),
-    ).add_to(m)
+    geo = {"type": "FeatureCollection", "features": areas}
+    js = JsCode("window.trackerOutline")
+    folium.GeoJson(geo, name="Outlines", style_function=outline_style, interactive=False, on_each_feature=js).add_to(m)
     # The symbols come from data/jurisdictions.geojson (the download), fetched by tracker.js: one cacheable
     # file instead of one JavaScript object per jurisdiction in every page that shows the map.
     m.fit_bounds(bounds, padding=(20, 20))
