@@ -90,16 +90,10 @@ def listings_value(listings: Listings) -> list[dict[str, str]]:
 def csv_row(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: Listings) -> tuple[Any, ...]:
     g = j.headline_grant
     fy2016 = (g.amount, g.amount_min, g.confidence, g.source.url) if g else ("", "", "", "")  # None: an empty cell
-    return (
-        *(j.id, j.name, j.official_name, j.kind, j.state, j.fips, j.lat, j.lon, j.status),
-        j.status_date.isoformat() if j.status_date else "",
-        *fy2016,
-        " ".join(j.batches),
-        " ".join(rounds),
-        " ".join(f"{x.id}:{e.category}" for x, e in listings),
-        len(j.events),
-        urls.absolute(urls.jurisdiction(j)),
-    )
+    day = j.status_date.isoformat() if j.status_date else ""
+    row = (j.id, j.name, j.official_name, j.kind, j.state, j.fips, j.lat, j.lon, j.status, day, *fy2016)
+    lists = " ".join(f"{x.id}:{e.category}" for x, e in listings)
+    return (*row, " ".join(j.batches), " ".join(rounds), lists, len(j.events), urls.absolute(urls.jurisdiction(j)))
 
 
 def document_json(fields: dict[str, str]) -> bytes:

@@ -81,19 +81,9 @@ GRANT_COLUMNS += ("note", "source_url", "source_publisher", "source_date")
 
 
 def grant_row(j: Jurisdiction, g: Grant) -> Row:
-    return (
-        j.id,
-        j.display_name,
-        g.program,
-        g.fiscal_year if g.fiscal_year is not None else "",
-        "" if g.amount is None else g.amount,
-        "" if g.amount_min is None else g.amount_min,
-        g.confidence,
-        g.note or "",
-        g.source.url,
-        g.source.publisher,
-        g.source.date.isoformat() if g.source.date else "",
-    )
+    """None, like "", is an empty CSV cell and a JSON null."""
+    row = (j.id, j.display_name, g.program, g.fiscal_year, g.amount, g.amount_min, g.confidence, g.note, g.source.url)
+    return (*row, g.source.publisher, g.source.date.isoformat() if g.source.date else "")
 
 
 def urls_of(sources: Iterable[Any]) -> str:
