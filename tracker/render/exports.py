@@ -105,17 +105,14 @@ def last_changes(site: Site) -> dict[str, dt.date]:
 
 
 def to_sitemap(site: Site, urls: Urls) -> bytes:
+    last, changed = site.last_updated, last_changes(site)
     sections = (urls.home, urls.letters, urls.cases, urls.grants, urls.timeline, urls.updates, urls.search)
-    sections += (urls.data_index, urls.dictionary)
-    changed = last_changes(site)
+    rows = [(path, last) for path in (*sections, urls.data_index, urls.dictionary)]
+    rows += [(urls.jurisdiction(j), changed.get(j.id, last)) for j in site.jurisdictions]
+    rows += [(urls.case(c), last) for c in site.cases] + [(urls.second_round, last), (urls.targeted_twice, last)]
+    rows += [(urls.published_list(x), last) for x in site.lists] + [(urls.measure(m), last) for m in site.measures]
     states = sorted({j.state for j in site.jurisdictions})  # the codes of site.by_state, without grouping 10,000 rows
-    rows = [(path, site.last_updated) for path in sections]
-    rows += [(urls.jurisdiction(j), changed.get(j.id, site.last_updated)) for j in site.jurisdictions]
-    rows += [(urls.case(c), site.last_updated) for c in site.cases]
-    rows += [(urls.second_round, site.last_updated), (urls.targeted_twice, site.last_updated)]
-    rows += [(urls.published_list(x), site.last_updated) for x in site.lists]
-    rows += [(urls.measure(m), site.last_updated) for m in site.measures]
-    rows += [(urls.states, site.last_updated)] + [(urls.state(code), site.last_updated) for code in states]
+    rows += [(urls.states, last)] + [(urls.state(code), last) for code in states]
     rows += [(urls.page(p), p.updated) for p in site.pages]
     urlset = element(None, "urlset", "\n", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     for path, day in rows:
@@ -129,9 +126,7 @@ def to_sitemap(site: Site, urls: Urls) -> bytes:
 def render_exports(site: Site, urls: Urls, title: str, pieces: list[Pieces]) -> Iterator[Output]:
     """(output path, content, producer) for every non-HTML file, one at a time (a national file is tens of MB)."""
     yield from joined_downloads(site, urls, pieces)
-    for path, text in generated_files().items():
-        if path.startswith("schema/"):
-            yield path, text.encode("utf-8"), "a schema"
+    yield from ((p, t.encode("utf-8"), "a schema") for p, t in generated_files().items() if p.startswith("schema/"))
     yield urls.feed, to_feed(site, urls, title), "the feed"
     yield urls.sitemap, to_sitemap(site, urls), "the sitemap"
     yield urls.robots, f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(urls.sitemap)}\n".encode(), "robots.txt"
