@@ -52,14 +52,8 @@ def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -
         lstrip_blocks=True,
         auto_reload=False,  # a new environment per build: no need to check the files at every lookup
     )
-    env.filters.update(
-        date=long_date,
-        dollars=dollars,
-        grant=grant_text,
-        headline=headline_text,
-        total=total_text,
-        kind=KIND_WORDS.__getitem__,
-    )
+    env.filters.update(date=long_date, dollars=dollars, grant=grant_text, headline=headline_text, total=total_text)
+    env.filters["kind"] = KIND_WORDS.__getitem__
     env.globals.update(template_globals())
     return env
 
@@ -99,14 +93,11 @@ def content_security_policy(inline_scripts: list[str], tiles: bool, wasm: bool =
     Hashes come from the scripts the build meant to inline, never from scanning the output:
     a payload that slipped into the HTML must not be allowed to run.
     """
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
-        for body in inline_scripts
-    )
+    digests = [base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() for body in inline_scripts]
+    scripts = " ".join(["'self'", *([WASM] if wasm else []), *[f"'sha256-{d}'" for d in digests]])
     images = "'self' data:" + (" https://tile.openstreetmap.org" if tiles else "")
     return (
-        f"default-src 'self'; script-src 'self'{' ' + WASM if wasm else ''} {hashes}".rstrip()
-        + f"; img-src {images}; style-src 'self'; "
+        f"default-src 'self'; script-src {scripts}; img-src {images}; style-src 'self'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'"
     )
 
