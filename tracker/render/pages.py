@@ -28,6 +28,8 @@ from tracker.render.sheets import HOME_TABLE_LIMIT, KIND_WORDS, RESULT_WORDS, pl
 from tracker.render.urls import Urls
 
 T = TypeVar("T")
+SECTIONS = ((Urls.second_round, "2025–26"), (Urls.letters, "Letters"), (Urls.cases, "Lawsuits"), (Urls.grants, "Money"))
+SECTIONS += ((Urls.timeline, "Timeline"),)  # (path, label) of the navigation's links
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,7 @@ def template_globals() -> dict[str, Any]:
         batch_short=batch_short,
         symbols=symbols_json(),
         home_table_limit=HOME_TABLE_LIMIT,
-        sections=(
-            (Urls.second_round, "2025–26"),
-            (Urls.letters, "Letters"),
-            (Urls.cases, "Lawsuits"),
-            (Urls.grants, "Money"),
-            (Urls.timeline, "Timeline"),
-        ),
+        sections=SECTIONS,
         CSP_SLOT=CSP_SLOT,
         NOT_RECORDED=NOT_RECORDED,
         STATUSES=STATUSES,
