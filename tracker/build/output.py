@@ -132,14 +132,12 @@ class Staging:
             raise
         discard(old, len(files))
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
-        if error is None:
+    def __exit__(self, kind: type[BaseException] | None, e: BaseException | None, _: object) -> None:
+        if e is None:
             return
         shutil.rmtree(self.root, ignore_errors=True)  # includes Ctrl-C: the half-written site goes
-        if isinstance(error, OSError):
-            raise BuildError(
-                f"could not write the site: {error.strerror or error}; the previous site was kept."
-            ) from error
+        if isinstance(e, OSError):
+            raise BuildError(f"could not write the site: {e.strerror or e}; the previous site was kept.") from e
 
 
 class Update(Staging):
@@ -225,8 +223,7 @@ class Update(Staging):
         target = self.out_dir / path
         if target.exists():
             self._set_aside(path, undo)
-        missing = [d for d in reversed(target.parents) if not d.exists()]
-        for folder in missing:
+        for folder in [d for d in reversed(target.parents) if not d.exists()]:
             undo.append((folder, None))
             folder.mkdir()
         undo.append((target, self.root / path))
