@@ -21,10 +21,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         nargs="?",
         default="build",
         choices=["build", "check", "serve", "schema", "new"],
-        help="build (default): write the site; check: validate only, write nothing; "
-        "serve: build, serve on 127.0.0.1 and rebuild on change; schema: rewrite schema/jurisdictions.schema.json; "
-        "new jurisdiction | new event ID | new case: print an entry to paste into the data file, the fields to "
-        "fill marked",
+        help="build (default): write the site; check: validate only, write nothing; serve: build, serve on "
+        "127.0.0.1 and rebuild on change; schema: rewrite schema/jurisdictions.schema.json; new jurisdiction | new "
+        "event ID | new case: print an entry to paste into the data file, the fields to fill marked",
     )
     parser.add_argument("what", nargs="?", help="for new: jurisdiction, event or case")
     parser.add_argument("target", nargs="?", help="for new event: the id of the jurisdiction")
@@ -86,8 +85,7 @@ def run(args: argparse.Namespace) -> None:
         print("Rewrote the JSON Schemas in schema/ and docs/data-dictionary.md.")
         return
     if args.command == "serve":
-        server.serve(args)
-        return
+        return server.serve(args)
     config = make_config(
         data_dir=args.data,
         content_dir=args.content,
@@ -111,11 +109,8 @@ def built_message(config: SiteConfig) -> str:
     """Where the site is, and how to look at it: its links start with the published path, so a double-clicked
     index.html finds no stylesheet; the preview serves it as a reader would see it."""
     out = os.path.relpath(config.out_dir) if config.out_dir.is_absolute() else str(config.out_dir)
-    lines = [f"Built the site in {out}/ for {config.site_url}"]
-    if config.base_url != "/":
-        lines.append(
-            f"Its links start with {config.base_url}, so opening {out}/index.html directly shows a broken page."
-        )
+    broken = f"Its links start with {config.base_url}, so opening {out}/index.html directly shows a broken page."
+    lines = [f"Built the site in {out}/ for {config.site_url}", *([broken] if config.base_url != "/" else [])]
     lines.append("To look at it: make serve (or .venv/bin/python build.py serve), then open http://127.0.0.1:8000/")
     return "\n".join(lines)
 
