@@ -136,9 +136,7 @@ class ScaffoldError(Exception):
 
 def read_data(file: Path) -> Located:
     """The data file's values, unvalidated (scaffolds are made mid-edit); no values when there is no file yet."""
-    if not file.exists():
-        return Located(value=None, path=display_path(file))
-    return load_yaml(file, display_path(file))
+    return load_yaml(file, display_path(file)) if file.exists() else Located(value=None, path=display_path(file))
 
 
 def new_source_id(doc: Located) -> str:
