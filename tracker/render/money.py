@@ -13,8 +13,7 @@ NOT_RECORDED = "not yet recorded"
 def dollars(amount: int) -> str:
     """$71,811 for exact figures; $2 million or $4.3 million for round ones, as sources write them."""
     if amount >= 1_000_000 and amount % 100_000 == 0:
-        millions = f"{amount / 1_000_000:.1f}".removesuffix(".0")
-        return f"${millions} million"
+        return f"${amount / 1_000_000:.1f}".removesuffix(".0") + " million"
     return f"${amount:,}"
 
 
