@@ -95,17 +95,12 @@ def hash_text(text: str) -> int:
     return value
 
 
-def last_changes(site: Site) -> dict[str, dt.date]:
-    """Site.last_updated_for for every jurisdiction with a logged change, in one pass over the changelog."""
-    latest: dict[str, dt.date] = {}
+def to_sitemap(site: Site, urls: Urls) -> bytes:
+    changed: dict[str, dt.date] = {}  # Site.last_updated_for of every jurisdiction, in one pass over the changelog
     for c in site.changelog:
         for jid in c.jurisdiction_ids:
-            latest[jid] = max(latest.get(jid, c.date), c.date)
-    return latest
-
-
-def to_sitemap(site: Site, urls: Urls) -> bytes:
-    last, changed = site.last_updated, last_changes(site)
+            changed[jid] = max(changed.get(jid, c.date), c.date)
+    last = site.last_updated
     sections = (urls.home, urls.letters, urls.cases, urls.grants, urls.timeline, urls.updates, urls.search)
     rows = [(path, last) for path in (*sections, urls.data_index, urls.dictionary)]
     rows += [(urls.jurisdiction(j), changed.get(j.id, last)) for j in site.jurisdictions]
