@@ -16,7 +16,8 @@ from tracker.errors import DataError, TrackerError
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the Sanctuary Grants Tracker site.")
-    parser.add_argument(
+    add = parser.add_argument
+    add(
         "command",
         nargs="?",
         default="build",
@@ -25,38 +26,29 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "127.0.0.1 and rebuild on change; schema: rewrite schema/jurisdictions.schema.json; new jurisdiction | new "
         "event ID | new case: print an entry to paste into the data file, the fields to fill marked",
     )
-    parser.add_argument("what", nargs="?", help="for new: jurisdiction, event or case")
-    parser.add_argument("target", nargs="?", help="for new event: the id of the jurisdiction")
-    parser.add_argument("--out", type=Path, help="output folder (default: site/)")
-    parser.add_argument(
-        "--base-url", help='path prefix of every link, e.g. "/tracker/" (default: the path of --site-url)'
-    )
-    parser.add_argument("--site-url", help="absolute address the site is published at (default: from site.json)")
-    parser.add_argument("--data", type=Path, help="data folder (default: data/)")
-    parser.add_argument("--content", type=Path, help="content folder (default: content/)")
-    parser.add_argument("--no-tiles", action="store_true", help="draw the map without OpenStreetMap tiles")
-    parser.add_argument(
-        "--no-cache", action="store_true", help="render every page again instead of reusing unchanged ones"
-    )
-    parser.add_argument("--port", type=int, default=8000, help="port for serve (default: 8000)")
-    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
-    add_new_options(parser.add_argument_group("new", "values to prefill in the printed entry"))
+    add("what", nargs="?", help="for new: jurisdiction, event or case")
+    add("target", nargs="?", help="for new event: the id of the jurisdiction")
+    add("--out", type=Path, help="output folder (default: site/)")
+    add("--base-url", help='path prefix of every link, e.g. "/tracker/" (default: the path of --site-url)')
+    add("--site-url", help="absolute address the site is published at (default: from site.json)")
+    add("--data", type=Path, help="data folder (default: data/)")
+    add("--content", type=Path, help="content folder (default: content/)")
+    add("--no-tiles", action="store_true", help="draw the map without OpenStreetMap tiles")
+    add("--no-cache", action="store_true", help="render every page again instead of reusing unchanged ones")
+    add("--port", type=int, default=8000, help="port for serve (default: 8000)")
+    add("--debug", action="store_true", help="show Python tracebacks")
+    add = parser.add_argument_group("new", "values to prefill in the printed entry").add_argument
+    add("--id", help="new jurisdiction: its id (default: from --name and --state)")
+    add("--name", help="new jurisdiction: its short display name")
+    add("--state", help="new jurisdiction: its two-letter USPS state code")
+    add("--kind", help="new jurisdiction: state, county, city or city-county; new event: its kind")
+    add("--date", help="new event: its date, YYYY-MM-DD")
+    add("--round", help="new jurisdiction: 2017 (default, with a letter) or 2025 (first targeted in 2025, no letter)")
+    add("--role", help="new case: the federal government's role, defendant (default) or plaintiff")
     args = parser.parse_args(argv)
     if args.command != "new" and args.what is not None:
         parser.error(f'unexpected "{args.what}" after "{args.command}"')
     return args
-
-
-def add_new_options(new: argparse._ArgumentGroup) -> None:
-    new.add_argument("--id", help="new jurisdiction: its id (default: from --name and --state)")
-    new.add_argument("--name", help="new jurisdiction: its short display name")
-    new.add_argument("--state", help="new jurisdiction: its two-letter USPS state code")
-    new.add_argument("--kind", help="new jurisdiction: state, county, city or city-county; new event: its kind")
-    new.add_argument("--date", help="new event: its date, YYYY-MM-DD")
-    new.add_argument(
-        "--round", help="new jurisdiction: 2017 (default, with a letter) or 2025 (first targeted in 2025, no letter)"
-    )
-    new.add_argument("--role", help="new case: the federal government's role, defendant (default) or plaintiff")
 
 
 def report(error: TrackerError) -> None:
