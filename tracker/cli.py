@@ -37,14 +37,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add("--no-cache", action="store_true", help="render every page again instead of reusing unchanged ones")
     add("--port", type=int, default=8000, help="port for serve (default: 8000)")
     add("--debug", action="store_true", help="show Python tracebacks")
-    add = parser.add_argument_group("new", "values to prefill in the printed entry").add_argument
-    add("--id", help="new jurisdiction: its id (default: from --name and --state)")
-    add("--name", help="new jurisdiction: its short display name")
-    add("--state", help="new jurisdiction: its two-letter USPS state code")
-    add("--kind", help="new jurisdiction: state, county, city or city-county; new event: its kind")
-    add("--date", help="new event: its date, YYYY-MM-DD")
-    add("--round", help="new jurisdiction: 2017 (default, with a letter) or 2025 (first targeted in 2025, no letter)")
-    add("--role", help="new case: the federal government's role, defendant (default) or plaintiff")
+    new = parser.add_argument_group("new", "values to prefill in the printed entry").add_argument
+    new("--id", help="new jurisdiction: its id (default: from --name and --state)")
+    new("--name", help="new jurisdiction: its short display name")
+    new("--state", help="new jurisdiction: its two-letter USPS state code")
+    new("--kind", help="new jurisdiction: state, county, city or city-county; new event: its kind")
+    new("--date", help="new event: its date, YYYY-MM-DD")
+    new("--round", help="new jurisdiction: 2017 (default, with a letter) or 2025 (first targeted in 2025, no letter)")
+    new("--role", help="new case: the federal government's role, defendant (default) or plaintiff")
     args = parser.parse_args(argv)
     if args.command != "new" and args.what is not None:
         parser.error(f'unexpected "{args.what}" after "{args.command}"')
