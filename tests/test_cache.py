@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, TINY, tree_bytes
+from tracker import keep
 from tracker.build import cache, incremental, pipeline
 from tracker.build.progress import Progress
 from tracker.config import SiteConfig, make_config
@@ -333,16 +334,16 @@ def test_the_download_pieces_kept_for_the_next_build_are_used_only_when_intact(d
     code = cache.code_digest(site.templates_dir, site.static_dir)
     kept = {}
     for file in sorted(folder.iterdir()):
-        saved_code, values = pickle.loads(cache.read_sealed(file))
+        saved_code, values = pickle.loads(keep.read_sealed(file))
         assert saved_code == code and all(key[0] == file.name for key in values)
         kept.update(values)
     assert len(kept) == len(load_jurisdictions(site.data_file).jurisdictions)
     # Chicago's record stays as it is, but the CSV line kept for it says otherwise.
     key, chicago = next((k, v) for k, v in kept.items() if v.csv.startswith(b"chicago-il,"))
     file = folder / key[0]
-    values = pickle.loads(cache.read_sealed(file))[1]
+    values = pickle.loads(keep.read_sealed(file))[1]
     values[key] = chicago._replace(csv=chicago.csv.replace(b"chicago-il,", b"not-from-the-file,"))
-    cache.write_sealed(file, pickle.dumps((code if damage != "another version of the code" else "other", values)))
+    keep.write_sealed(file, pickle.dumps((code if damage != "another version of the code" else "other", values)))
     blob = file.read_bytes()
     if damage == "a flipped byte":
         file.write_bytes(blob[:-7] + bytes([blob[-7] ^ 1]) + blob[-6:])

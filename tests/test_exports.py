@@ -81,8 +81,8 @@ def test_robots_points_at_the_sitemap(real_site: Path) -> None:
 def test_json_written_in_batches_is_the_document_json_dumps_writes(real_site: Path, monkeypatch) -> None:
     """The national file is made a few records at a time; joined, the pieces are exactly one json.dumps."""
     from tracker.build import pipeline as build
-    from tracker.build.memo import Memo
     from tracker.config import make_config
+    from tracker.keep import Memo
     from tracker.render import pieces as joins
     from tracker.render.tables import json_value
     from tracker.render.urls import Urls

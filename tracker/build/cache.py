@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
-import pickle
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,36 +20,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from tracker.keep import digest, replace_file
+
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent.parent  # tracker/: all the code a page may depend on
 # Libraries whose version can change the bytes of a page, or what the data reads as and whether it is valid.
 LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "nh3", "folium", "branca", "XStatic-Leaflet", "PyYAML", "rapidyaml")
 LIBRARIES += ("jsonschema", "jsonschema-rs", "pagefind")
 Record = list[Any]  # [key, size, mtime_ns, inode, search part digest or None]
-
-
-def digest(*parts: Any, stand_ins: dict[int, str] | None = None) -> str:
-    """A hash of values that pickle the same way whenever they are equal (no sets, no memory addresses).
-
-    The pickler keeps no memo (`fast`): with one, equal values that share objects differently (a record read afresh
-    and the same record unmarshalled) pickled differently. `stand_ins` maps objects (by id) to a hash of what they
-    were made from, hashed in their place.
-    """
-    buffer = io.BytesIO()
-    pickler = _StandInPickler(buffer, stand_ins) if stand_ins else pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # our values are trees: no object contains itself
-    pickler.dump(parts)
-    return hashlib.sha256(buffer.getbuffer()).hexdigest()
-
-
-class _StandInPickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO, stand_ins: dict[int, str]) -> None:
-        super().__init__(file, protocol=5)
-        self.stand_ins = stand_ins
-
-    def reducer_override(self, obj: Any) -> Any:
-        stand_in = self.stand_ins.get(id(obj))
-        return NotImplemented if stand_in is None else (str, (stand_in,))
 
 
 def tree_files(folder: Path) -> list[Path]:
@@ -84,7 +60,7 @@ def kept(out_dir: Path, name: str) -> Path:
     """Where a build keeps something for the next: beside the site, not in it (nothing there is for publishing).
 
     The names: "json" the pages' records (this manifest), "recall" the data's records as read (data.Recall),
-    "pieces" each record's pieces of the downloads (build/memo.py), "map" the home page's map as last drawn
+    "pieces" each record's pieces of the downloads (keep.Memo), "map" the home page's map as last drawn
     (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s), "templates" Jinja's bytecode cache, "parts" the search indexer's
     input (incremental.search_parts).
     """
@@ -168,28 +144,3 @@ class Cache:
             target.parent.mkdir(parents=True, exist_ok=True)
             data = {"format": FORMAT, "code": self.code, "search": self.search, "files": self.new}
             replace_file(target, json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"))
-
-
-def replace_file(target: Path, *pieces: bytes) -> None:
-    """Write the pieces to `target` all at once: a reader sees the old file or the whole new one, never half."""
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as out:
-            for piece in pieces:  # tens of MB need no copy just to join them
-                out.write(piece)
-        temporary.replace(target)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def write_sealed(target: Path, payload: bytes) -> None:
-    """replace_file, with the payload's hash ahead of it (read_sealed)."""
-    replace_file(target, hashlib.sha256(payload).digest(), payload)
-
-
-def read_sealed(file: Path) -> memoryview | None:
-    """A write_sealed file's payload, or None when it is damaged: a cut-off or altered file must not become data
-    or code. OSError when it cannot be read. A view, not a copy: the pieces of a national site are 90 MB."""
-    blob = memoryview(file.read_bytes())
-    return blob[32:] if hashlib.sha256(blob[32:]).digest() == blob[:32] else None

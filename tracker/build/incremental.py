@@ -18,11 +18,12 @@ from pathlib import Path
 
 import jinja2
 
-from tracker.build.cache import Cache, digest, files_under, kept
+from tracker.build.cache import Cache, files_under, kept
 from tracker.build.output import Staging, Update, discard
 from tracker.build.progress import Progress
 from tracker.config import SiteConfig
 from tracker.data.boundaries import Outlines
+from tracker.keep import digest
 from tracker.model.site import Site
 from tracker.render.pages import Contexts, contexts, in_workers, render_sheet
 from tracker.render.search import BUNDLE, index_folder, part_of

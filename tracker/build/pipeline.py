@@ -14,7 +14,6 @@ import xstatic.pkg.leaflet as leaflet
 from tracker.build.beside import beside
 from tracker.build.incremental import make_search, page_job, search_parts, write_pages
 from tracker.build.kept import Kept
-from tracker.build.memo import Memo
 from tracker.build.output import Output, Staging, check_paths, copy_tree_files
 from tracker.build.progress import Progress
 from tracker.config import ROOT, SiteConfig
@@ -24,6 +23,7 @@ from tracker.data.jurisdictions import FileChanged, load_jurisdictions
 from tracker.data.other_files import Records, load_records
 from tracker.data.recall import Recall
 from tracker.errors import DataError
+from tracker.keep import Memo
 from tracker.model.site import Site
 from tracker.render import pages as render
 from tracker.render.exports import render_exports

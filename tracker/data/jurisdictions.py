@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from tracker.build.cache import digest
 from tracker.data.checks import CHECKS, RECORD_CHECKS, Check, rule_problems
 from tracker.data.facts import Facts, cross_clean, facts_of
 from tracker.data.fastyaml import Fast, read_fast
@@ -18,6 +17,7 @@ from tracker.data.split import item_key
 from tracker.data.validate import schema_problems
 from tracker.data.yamlfile import Located, load_yaml_text, read_yaml_file
 from tracker.errors import DataError, Problem
+from tracker.keep import digest
 from tracker.model.records import Event, Grant, Jurisdiction, Letter, Source, to_date
 
 T = TypeVar("T")
@@ -247,7 +247,7 @@ def fingerprint(
 ) -> str:
     """A hash of a record and of every source it cites: the values its Jurisdiction is made from.
 
-    Hashing these plain values is far cheaper than hashing the built Jurisdiction (tracker/build/cache.py). `key`, the
+    Hashing these plain values is far cheaper than hashing the built Jurisdiction (tracker/keep.py). `key`, the
     hash of the record's text, stands for the record's own values, its own sources included: the fast reader reads a
     text as the same values whatever the rest of the file. Then only the sources it cites from elsewhere are hashed.
     """

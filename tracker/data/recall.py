@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker.build.cache import read_sealed, write_sealed
 from tracker.data.facts import Facts, facts_of
 from tracker.data.fastyaml import KeptItems
+from tracker.keep import read_sealed, write_sealed
 from tracker.model.records import Jurisdiction
 
 

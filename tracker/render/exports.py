@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 from operator import itemgetter
 from xml.etree import ElementTree as ET
 
-from tracker.build.output import Output
 from tracker.model.records import ChangeEntry, Event, Jurisdiction, Page
 from tracker.model.site import Site
 from tracker.render.dictionary import generated_files
 from tracker.render.pieces import Pieces, joined_downloads
+from tracker.render.tables import Output
 from tracker.render.urls import Urls
 
 FEED_ENTRIES = 500  # the newest; feed readers poll for what is new, the timeline and downloads hold the rest

@@ -10,9 +10,9 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
-from tracker.build.cache import digest, replace_file
 from tracker.data.boundaries import CITY_KIND, Outlines
 from tracker.data.schema import STATUSES
+from tracker.keep import digest, replace_file
 from tracker.model.records import FIRST_TARGETED_2025, Jurisdiction
 from tracker.render.money import headline_text
 from tracker.render.urls import Urls

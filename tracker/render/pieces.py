@@ -2,7 +2,7 @@
 
 A record's pieces (its JSON object, CSV line and GeoJSON feature, its rows of the events and grants tables) are made
 from the record and the few site-wide facts named in their key: its rounds, its list entries, the site's addresses.
-Kept from one build to the next by that key (tracker/build/memo.py), only an edited record's pieces are made again,
+Kept from one build to the next by that key (tracker/keep.py: Memo), only an edited record's pieces are made again,
 and each national download is a join and a write.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from json.encoder import encode_basestring as string_json
 from typing import Any, NamedTuple
 
-from tracker.build.memo import Memo
+from tracker.keep import Memo
 from tracker.model.records import Jurisdiction
 from tracker.model.second_round import ListEntry, PublishedList
 from tracker.model.site import Site, TimelineItem, jurisdiction_items
