@@ -1,7 +1,7 @@
 """The records of the other data files (waves, cases, lists, measures, changelog), made from their checked values.
 
-A wave's, ruling's, list's and measure's fields are named as in its file: the record is the file's values, with dates,
-sources and lists made into the record's types."""
+A record's fields are named as in its file (but a case's "jurisdictions" and "challenges" are its jurisdiction_ids and
+measure_ids): the record is the file's values, with dates, sources and lists made into the record's types."""
 
 from __future__ import annotations
 
@@ -30,28 +30,10 @@ def make_case(raw: dict[str, Any], sources: dict[str, Source]) -> Case:
     filing = tuple(sources[s] for s in raw.get("filing_sources", []))  # optional in the schema
     cited = {s.id: s for s in filing} | {s.id: s for r in rulings for s in r.sources}
     cited.update({s["id"]: sources[s["id"]] for s in raw["sources"]})
-    return Case(
-        id=raw["id"],
-        name=raw["name"],
-        court=raw["court"],
-        docket=raw["docket"],
-        filed=to_date(raw["filed"]),
-        plaintiffs=raw["plaintiffs"],
-        defendants=raw["defendants"],
-        jurisdiction_ids=tuple(raw["jurisdictions"]),
-        fiscal_years=tuple(raw["fiscal_years"]),
-        status=raw["status"],
-        status_note=raw["status_note"],
-        summary=raw["summary"],
-        filing_sources=filing,
-        rulings=rulings,
-        sources=tuple(cited.values()),
-        note=raw.get("note"),
-        government_role=raw["government_role"],
-        result=raw["result"],
-        result_note=raw["result_note"],
-        measure_ids=tuple(raw["challenges"]),
-    )
+    fields = {k: v for k, v in raw.items() if k not in ("jurisdictions", "challenges")}  # renamed in a Case
+    ids = {"jurisdiction_ids": tuple(raw["jurisdictions"]), "measure_ids": tuple(raw["challenges"])}
+    made = {"filed": to_date(raw["filed"]), "fiscal_years": tuple(raw["fiscal_years"]), "filing_sources": filing}
+    return Case(**(fields | ids | made | {"rulings": rulings, "sources": tuple(cited.values())}))
 
 
 def make_list(raw: dict[str, Any], sources: dict[str, Source]) -> PublishedList:
