@@ -133,7 +133,15 @@ class _Converter:
         return BIDI_CONTROLS.sub("", node.value)
 
 
-def _syntax_problem(path: str, e: yaml.MarkedYAMLError, text: str) -> Problem:
+def _yaml_problem(path: str, e: yaml.YAMLError, text: str) -> Problem:
+    if isinstance(e, yaml.reader.ReaderError):  # a character YAML refuses, e.g. from load_yaml_text's callers
+        line, col = line_col_at(text, e.position)
+        return Problem(path, line, col, f"{control_words(chr(e.character))}; delete it.", title="YAML syntax error")
+    if not isinstance(e, yaml.MarkedYAMLError):
+        return Problem(path, None, None, f"the YAML cannot be read: {e}", title="YAML syntax error")
+    if e.problem_mark and "nesting depth" in str(e.problem):
+        # libyaml's own limit, met while it scans ahead of the depth count in _checked_events: say it the same way.
+        return Problem(path, e.problem_mark.line + 1, e.problem_mark.column + 1, TOO_DEEP, title="YAML problem")
     mark = e.problem_mark or e.context_mark
     message = f"the YAML cannot be read: {e.problem}"
     if e.context:
@@ -151,18 +159,6 @@ def _syntax_problem(path: str, e: yaml.MarkedYAMLError, text: str) -> Problem:
         message += ". This line contains a tab character: YAML allows only spaces for indentation"
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
     return Problem(path, line, col, message + ".", title="YAML syntax error")
-
-
-def _yaml_problem(path: str, e: yaml.YAMLError, text: str) -> Problem:
-    if isinstance(e, yaml.MarkedYAMLError) and e.problem_mark and "nesting depth" in str(e.problem):
-        # libyaml's own limit, met while it scans ahead of the depth count in _checked_events: say it the same way.
-        return Problem(path, e.problem_mark.line + 1, e.problem_mark.column + 1, TOO_DEEP, title="YAML problem")
-    if isinstance(e, yaml.MarkedYAMLError):
-        return _syntax_problem(path, e, text)
-    if isinstance(e, yaml.reader.ReaderError):  # a character YAML refuses, e.g. from load_yaml_text's callers
-        line, col = line_col_at(text, e.position)
-        return Problem(path, line, col, f"{control_words(chr(e.character))}; delete it.", title="YAML syntax error")
-    return Problem(path, None, None, f"the YAML cannot be read: {e}", title="YAML syntax error")
 
 
 class _EventComposer(yaml.composer.Composer, yaml.resolver.Resolver):
@@ -184,18 +180,9 @@ class _EventComposer(yaml.composer.Composer, yaml.resolver.Resolver):
         return self.events[self.next - 1]
 
 
-def _compose(path: str, text: str) -> yaml.Node | None:
-    """Parse into events, refusing aliases and deep nesting before any tree is built, then build the tree.
-
-    An alias bomb is cheap to write and costly to expand; deep nesting exhausts recursion.
-    """
-    try:
-        return _EventComposer(_checked_events(path, text)).get_single_node()
-    except yaml.YAMLError as e:
-        raise DataError([_yaml_problem(path, e, text)]) from e
-
-
 def _checked_events(path: str, text: str) -> list[yaml.Event]:
+    """Parse into events, refusing aliases (an alias bomb is cheap to write and costly to expand) and deep nesting
+    (it exhausts recursion) before any tree is built."""
     depth = 0
     events: list[yaml.Event] = []
     for event in yaml.parse(text, Loader=Loader):
@@ -218,7 +205,11 @@ def _located(path: str, event: yaml.Event, message: str) -> DataError:
 
 def load_yaml_text(text: str, display: str, first_line: int = 1) -> Located:
     """Load YAML text (e.g. front matter starting on `first_line` of its file)."""
-    node = _compose(display, "\n" * (first_line - 1) + text)  # the padding keeps reported lines true to the file
+    text = "\n" * (first_line - 1) + text  # the padding keeps reported lines true to the file
+    try:
+        node = _EventComposer(_checked_events(display, text)).get_single_node()
+    except yaml.YAMLError as e:
+        raise DataError([_yaml_problem(display, e, text)]) from e
     if node is None:
         message = "there is nothing here but comments or blank lines."
         raise DataError([Problem(display, first_line, None, message, title="Empty")])
