@@ -100,14 +100,11 @@ class Plain:
         node = self.tree.root_id()
         for step in path:
             if isinstance(step, int):
-                node = self.child_list(node)[step]
+                if node not in self.children:
+                    self.children[node] = list(ryml.children(self.tree, node))
+                node = self.children[node][step]
             else:
                 node = self.tree.find_child(node, step.encode("utf-8"))
             if node == ryml.NONE:
                 raise GiveUp
         return node
-
-    def child_list(self, node: int) -> list[int]:
-        if node not in self.children:
-            self.children[node] = list(ryml.children(self.tree, node))
-        return self.children[node]

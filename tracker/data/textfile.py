@@ -25,8 +25,7 @@ def line_col_at(text: str, index: int) -> tuple[int, int]:
 
 def _decode(path: str, data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        message = "the file is saved as UTF-16; save it as UTF-8."
-        raise DataError([Problem(path, 1, None, message, title="Encoding")])
+        raise DataError([Problem(path, 1, None, "the file is saved as UTF-16; save it as UTF-8.", title="Encoding")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -45,17 +44,15 @@ def _check_controls(path: str, data: bytes, text: str) -> None:
         raise DataError([Problem(path, line, col, message, title="Control character")])
 
 
-def read_at_most(file: Path, limit: int) -> bytes:
-    with file.open("rb") as handle:
-        return handle.read(limit)
-
-
 def read_text_file(file: Path, display: str) -> str:
     """Read a UTF-8 input file, refusing huge files, other encodings and invisible control characters."""
     try:
         # A huge file is refused by its size alone; reading stops at the limit even for a pipe.
         too_big = file.is_file() and file.stat().st_size > MAX_BYTES
-        data = b"" if too_big else read_at_most(file, MAX_BYTES + 1)
+        data = b""
+        if not too_big:
+            with file.open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
     except OSError as e:
         message = f"cannot read the file: {e.strerror or e}."
         raise DataError([Problem(display, None, None, message, title="Missing file")]) from e
