@@ -43,8 +43,7 @@ def read_collection(file: Path) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=4)  # the preview reads the outlines after every save; they rarely change
 def _read_collection(file: Path, stamp: tuple[int, ...]) -> dict[str, Any]:
-    features = json.loads(file.read_text(encoding="utf-8"))["features"]
-    return {f["id"]: f["geometry"] for f in features}
+    return {f["id"]: f["geometry"] for f in json.loads(file.read_text(encoding="utf-8"))["features"]}
 
 
 def load_outlines(boundaries_dir: Path, jurisdictions: tuple[Jurisdiction, ...]) -> Outlines:
@@ -66,8 +65,7 @@ def load_outlines(boundaries_dir: Path, jurisdictions: tuple[Jurisdiction, ...])
 
 
 def rings(geometry: dict[str, Any]) -> Iterator[Ring]:
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    for polygon in polygons:
+    for polygon in geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]:
         yield from polygon
 
 

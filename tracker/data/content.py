@@ -134,8 +134,7 @@ def _check_dates(doc: Located) -> list[Problem]:
     if date is None or updated is None or updated >= date:
         return []
     line, col = doc.line_col(("updated",))
-    message = f'"updated" ({updated}) is before "date" ({date}); is one of them mistyped?'
-    return [_front(doc.path, line, message, col)]
+    return [_front(doc.path, line, f'"updated" ({updated}) is before "date" ({date}); is one of them mistyped?', col)]
 
 
 def _typed(value: Any, kind: type) -> Any:

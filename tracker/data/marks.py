@@ -48,8 +48,7 @@ def _starts_a_value_with_an_indicator(text: str) -> bool:
     for char in INDICATORS:
         at = text.find(char)
         while at != -1:
-            line_start = text.rfind("\n", 0, at) + 1
-            before = text[line_start:at].rstrip(" ")
+            before = text[text.rfind("\n", 0, at) + 1 : at].rstrip(" ")
             if not before or before[-1] in ":-[{,":
                 return True
             at = text.find(char, at + 1)

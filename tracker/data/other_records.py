@@ -44,8 +44,7 @@ def make_list(raw: dict[str, Any], sources: dict[str, Source]) -> PublishedList:
 
 def make_measure(raw: dict[str, Any], sources: dict[str, Source]) -> Measure:
     dates = {"date": to_date(raw["date"]), "effective": to_date(raw["effective"])}
-    made = dates | {"programs": tuple(raw["programs"]), "sources": cited_sources(raw, sources)}
-    return Measure(**(raw | made))
+    return Measure(**(raw | dates | {"programs": tuple(raw["programs"]), "sources": cited_sources(raw, sources)}))
 
 
 def make_change(raw: dict[str, Any], sources: dict[str, Source]) -> ChangeEntry:
@@ -55,5 +54,4 @@ def make_change(raw: dict[str, Any], sources: dict[str, Source]) -> ChangeEntry:
 
 def case_order(case: Case) -> tuple[dt.date, str]:
     """By date filed; a case with no filing date recorded goes by its first ruling, else last."""
-    first = case.rulings[0].date if case.rulings else dt.date.max
-    return (case.filed or first, case.name)
+    return (case.filed or (case.rulings[0].date if case.rulings else dt.date.max), case.name)

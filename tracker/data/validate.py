@@ -50,8 +50,7 @@ def describe_field(path: PathKey) -> str:
     """Say which field a path names, in words: 'grant 2: "amount"'."""
     words: list[str] = []
     # Inside a jurisdiction, case or list the subject already names it; the list itself is named like any field.
-    inside = len(path) >= 2 and path[0] in NAMED_ITEMS and isinstance(path[1], int)
-    items = list(path[2:]) if inside else list(path)
+    items = list(path[2:]) if len(path) >= 2 and path[0] in NAMED_ITEMS and isinstance(path[1], int) else list(path)
     for i, part in enumerate(items):
         if isinstance(part, int) and i > 0 and isinstance(items[i - 1], str):
             words[-1] = f"{SINGULAR.get(str(items[i - 1]), str(items[i - 1]))} {part + 1}"
