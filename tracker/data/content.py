@@ -178,18 +178,9 @@ def load_page(file: Path, base_url: str) -> Page:
     problems = check_front_matter(doc) + file_name_problems(file, path)
     if problems:
         raise DataError(problems)
-    meta = {k: _typed(v, FRONT_MATTER[k][1]) for k, v in doc.value.items()}
-    return Page(
-        slug=file.stem,
-        title=meta["title"],
-        summary=meta["summary"],
-        date=meta["date"],
-        updated=meta.get("updated") or meta["date"],
-        nav=meta.get("nav"),
-        nav_title=meta.get("nav_title") or meta["title"],
-        html=render_markdown(body, base_url),
-        source_path=path,
-    )
+    meta = {"nav": None} | {k: _typed(v, FRONT_MATTER[k][1]) for k, v in doc.value.items()}  # named as in Page
+    meta |= {"updated": meta.get("updated") or meta["date"], "nav_title": meta.get("nav_title") or meta["title"]}
+    return Page(slug=file.stem, **meta, html=render_markdown(body, base_url), source_path=path)
 
 
 def misnamed_page(file: Path, content_dir: Path) -> Problem:
