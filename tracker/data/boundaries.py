@@ -48,9 +48,7 @@ def _read_collection(file: Path, stamp: tuple[int, ...]) -> dict[str, Any]:
 
 def load_outlines(boundaries_dir: Path, jurisdictions: tuple[Jurisdiction, ...]) -> Outlines:
     """Read the committed outlines; a jurisdiction without one is an error that says how to add it."""
-    outlines = Outlines(
-        read_collection(boundaries_dir / "states.geojson"), read_collection(boundaries_dir / "jurisdictions.geojson")
-    )
+    outlines = Outlines(*(read_collection(boundaries_dir / f"{name}.geojson") for name in ("states", "jurisdictions")))
     problems = []
     for j in jurisdictions:
         if j.kind != CITY_KIND and j.fips not in outlines.jurisdictions:

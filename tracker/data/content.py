@@ -175,8 +175,7 @@ def load_page(file: Path, base_url: str) -> Page:
     path = display_path(file)
     front, body = split_front_matter(path, read_text_file(file, path))
     doc = load_yaml_text(front, path, first_line=2)
-    problems = check_front_matter(doc) + file_name_problems(file, path)
-    if problems:
+    if problems := check_front_matter(doc) + file_name_problems(file, path):
         raise DataError(problems)
     meta = {"nav": None} | {k: _typed(v, FRONT_MATTER[k][1]) for k, v in doc.value.items()}  # named as in Page
     meta |= {"updated": meta.get("updated") or meta["date"], "nav_title": meta.get("nav_title") or meta["title"]}

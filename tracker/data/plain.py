@@ -72,8 +72,7 @@ class Plain:
         found, nan, stack = [], False, [(value, ())]
         while stack:
             container, path = stack.pop()
-            items = container.items() if type(container) is dict else enumerate(container)
-            for key, item in items:
+            for key, item in container.items() if type(container) is dict else enumerate(container):
                 kind = type(item)
                 if kind is str and (item[:1] in _RESOLVERS) and (tag := _resolve(item)) not in ("str", "timestamp"):
                     item = container[key] = self.meaning(path + (key,), tag, item)  # now e.g. a number

@@ -127,8 +127,7 @@ class _Converter:
                 return CONSTRUCTOR.yaml_constructors[node.tag](CONSTRUCTOR, node)
             except (ValueError, yaml.YAMLError):
                 return node.value  # e.g. an int of more than 4,300 digits: the validator says it is not a number
-        control = CONTROLS.search(node.value)
-        if control:  # only reachable through escapes in quotes: the file itself was checked when read
+        if control := CONTROLS.search(node.value):  # only through escapes in quotes: the file was checked when read
             self.problem(node, f"{control_words(control.group())}; remove it (look for a backslash escape).")
         return BIDI_CONTROLS.sub("", node.value)
 
