@@ -142,9 +142,7 @@ def _yaml_problem(path: str, e: yaml.YAMLError, text: str) -> Problem:
         # libyaml's own limit, met while it scans ahead of the depth count in _checked_events: say it the same way.
         return Problem(path, e.problem_mark.line + 1, e.problem_mark.column + 1, TOO_DEEP, title="YAML problem")
     mark = e.problem_mark or e.context_mark
-    message = f"the YAML cannot be read: {e.problem}"
-    if e.context:
-        message += f" ({e.context})"
+    message = f"the YAML cannot be read: {e.problem}" + (f" ({e.context})" if e.context else "")
     opened = e.context_mark
     if e.problem_mark and opened and e.problem_mark.index >= len(text.rstrip()) and opened.line < mark.line:
         # The file ran out inside an unclosed quote or bracket: the line that opened it is the one to fix.
