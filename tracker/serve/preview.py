@@ -71,6 +71,7 @@ class Preview:
         self.stop = threading.Event()
         self.changed = threading.Condition()  # notified after every new version, and when a read wants building
         self.pending: tuple[int, Loaded, bool] | None = None  # the latest read to build: version, read, reload again
+        self.reading, self.last_read = False, 0.0  # whether a save is being read; when the last read began or ended
         self.watcher = threading.Thread(target=self.watch, name="preview-watcher", daemon=True)
         self.builder = threading.Thread(target=self.build_each, name="preview-builder", daemon=True)
         self.child: Any = None  # the build process, while one runs (under self.changed)
@@ -192,6 +193,7 @@ class Preview:
         changed, self.unread = changed | self.unread, set()  # with those of a read given up (FileChanged)
         # Files the pages link to (static/) are served as built: the tabs reload again once they are.
         again = any(self.config.static_dir in path.parents for path in changed)
+        self.mark_reading(True)
         try:
             with self.quiet:  # after any read in progress, so that it can't keep the old environment
                 if any(self.config.templates_dir in path.parents for path in changed):
@@ -200,6 +202,8 @@ class Preview:
         except FileChanged:  # saved again while read: the next event reads it again, with these changes
             self.unread = changed
             return
+        finally:
+            self.mark_reading(False)
         with self.changed:
             self.pending = None if loaded is None else (self.builds, loaded, again)
             self.changed.notify_all()
@@ -213,16 +217,21 @@ class Preview:
             except Exception as e:  # the build could not even start (no memory, no file handles): say why
                 self.failed(problems_of(e))
 
+    def mark_reading(self, reading: bool) -> None:
+        with self.changed:
+            self.reading, self.last_read = reading, time.monotonic()
+            self.changed.notify_all()
+
     def next_read(self) -> tuple[int, Loaded, bool] | None:
-        """The latest read once no newer one came for BUILD_AFTER_SECONDS; None when the preview closes. A build
+        """The latest read once no save was read for BUILD_AFTER_SECONDS; None when the preview closes. A build
         beside the next save's read slows it (at 10,000 records its search indexing doubled some reads)."""
         with self.changed:
             while not self.stop.is_set():
-                latest = self.pending
-                wait = None if latest is None else BUILD_AFTER_SECONDS
-                if not self.changed.wait_for(lambda x=latest: self.pending is not x or self.stop.is_set(), wait):
-                    self.pending = None
-                    return latest
+                wait = BUILD_AFTER_SECONDS - (time.monotonic() - self.last_read)
+                if self.pending is not None and not self.reading and wait <= 0:
+                    pending, self.pending = self.pending, None
+                    return pending
+                self.changed.wait(None if self.pending is None or self.reading else wait)
         return None
 
     def newer_than(self, version: str, timeout: float) -> BuildState:
