@@ -285,7 +285,7 @@ def test_a_read_given_up_because_the_file_changed_keeps_the_build_waiting_and_it
     to static/ seen with the given-up read still makes the tabs reload once the site is built."""
     from tracker.config import make_config
     from tracker.data.jurisdictions import FileChanged
-    from tracker.serve.preview import Preview
+    from tracker.serve.preview import READ_AGAIN, Preview
 
     config = make_config(out_dir=tmp_path / "site")
     preview = Preview(config, out=io.StringIO())
@@ -299,7 +299,7 @@ def test_a_read_given_up_because_the_file_changed_keeps_the_build_waiting_and_it
 
     monkeypatch.setattr(preview, "read", read_while_saving)
     preview.look({config.static_dir / "site.css"})
-    assert preview.pending == waiting and reads == ["given up"]
+    assert preview.pending == waiting and reads == ["given up"] * (READ_AGAIN + 1)  # read again at once, then waits
     monkeypatch.setattr(preview, "read", lambda: ("site", "outlines"))
     preview.look({config.data_dir / "jurisdictions.yaml"})
     assert preview.pending == (preview.builds, ("site", "outlines"), True)  # the static change still counts
@@ -311,7 +311,9 @@ def test_saves_in_a_quick_run_are_built_once_after_the_last(tmp_path: Path, monk
     from tracker.config import make_config
     from tracker.serve.preview import BUILD_AFTER_SECONDS, Preview
 
-    config = make_config(out_dir=tmp_path / "site")
+    config = make_config(data_dir=tmp_path / "data", out_dir=tmp_path / "site")
+    config.data_dir.mkdir()
+    config.data_file.write_text("saved\n", encoding="utf-8")
     preview = Preview(config, out=io.StringIO())
     built: list[object] = []
     builder = threading.Thread(target=lambda: [built.append(preview.next_read()) for _ in range(2)])
@@ -319,7 +321,8 @@ def test_saves_in_a_quick_run_are_built_once_after_the_last(tmp_path: Path, monk
     started = time.monotonic()
     for version in range(3):  # saves much less than BUILD_AFTER_SECONDS apart
         monkeypatch.setattr(preview, "read", lambda v=version: time.sleep(BUILD_AFTER_SECONDS / 20) or (v, "outlines"))
-        preview.look({config.data_dir / "jurisdictions.yaml"})
+        edit(config.data_file, f"saved {version}\n")
+        preview.look({config.data_file})
     while not built and time.monotonic() - started < 10 * BUILD_AFTER_SECONDS:
         time.sleep(0.01)
     assert built == [(0, (2, "outlines"), False)]
@@ -327,3 +330,34 @@ def test_saves_in_a_quick_run_are_built_once_after_the_last(tmp_path: Path, monk
     preview.close()
     builder.join(timeout=5)
     assert built[1:] == [None] and preview.pending is None
+
+
+def test_a_save_caught_half_done_is_read_again_at_once_and_its_late_events_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rest of a save can reach the watcher a third of a second late: a read that finds the file changing is
+    made again at once, and the events that come after for the file as read do not read or reload it again."""
+    from tracker.config import make_config
+    from tracker.data.jurisdictions import FileChanged
+    from tracker.serve.preview import Preview
+
+    config = make_config(data_dir=tmp_path / "data", out_dir=tmp_path / "site")
+    config.data_dir.mkdir()
+    config.data_file.write_text("saved\n", encoding="utf-8")
+    preview = Preview(config, out=io.StringIO())
+    reads: list[str] = []
+
+    def read_mid_save() -> tuple[str, str]:
+        reads.append("read")
+        if len(reads) < 3:
+            raise FileChanged("data/jurisdictions.yaml")
+        return ("site", "outlines")
+
+    monkeypatch.setattr(preview, "read", read_mid_save)
+    preview.look({config.data_file})
+    assert len(reads) == 3 and preview.pending == (0, ("site", "outlines"), False) and not preview.unread
+    preview.look({config.data_file})  # the save's late events
+    assert len(reads) == 3
+    edit(config.data_file, "saved again\n")
+    preview.look({config.data_file})
+    assert len(reads) == 4

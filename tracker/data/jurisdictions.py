@@ -49,7 +49,7 @@ def read_checked(file: Path, recall: Recall | None, make: Callable[[Located, tup
     are not parsed again.
     """
     display = display_path(file)
-    before = _stamp(file)
+    before = file_stamp(file)
     try:
         text = read_yaml_file(file, display)
     except DataError:  # emptied (an editor saving in place) and written again meanwhile?
@@ -57,8 +57,8 @@ def read_checked(file: Path, recall: Recall | None, make: Callable[[Located, tup
         raise
     # Saved again meanwhile (before the parse or during it): what was read may be half a file, which the next read
     # replaces anyway (and the sure reader would take 20 s at 10,000 records).
-    found = read_fast(text, None if recall is None else recall.items) if _stamp(file) == before else None
-    if _stamp(file) != before:
+    found = read_fast(text, None if recall is None else recall.items) if file_stamp(file) == before else None
+    if file_stamp(file) != before:
         raise FileChanged(display)
     if found is not None and recall is not None and found.kept is not None:
         recall.items = found.kept
@@ -90,13 +90,13 @@ class FileChanged(DataError):
 
 def _unless_saving(file: Path, before: tuple[int, int] | None, seconds: float) -> None:
     """FileChanged if the file changes within `seconds` (or did already): it was read while being saved."""
-    if _stamp(file) == before:
+    if file_stamp(file) == before:
         time.sleep(seconds)
-    if _stamp(file) != before:
+    if file_stamp(file) != before:
         raise FileChanged(display_path(file)) from None
 
 
-def _stamp(file: Path) -> tuple[int, int] | None:
+def file_stamp(file: Path) -> tuple[int, int] | None:
     try:
         stat = file.stat()
     except OSError:

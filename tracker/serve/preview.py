@@ -28,7 +28,7 @@ from tracker.build import pipeline
 from tracker.build.progress import Progress
 from tracker.config import SiteConfig
 from tracker.data.boundaries import Outlines
-from tracker.data.jurisdictions import FileChanged
+from tracker.data.jurisdictions import FileChanged, file_stamp
 from tracker.data.recall import Recall
 from tracker.errors import BuildError, DataError
 from tracker.model.site import Site
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 SETTLE_MS = 10  # a save is read once no event came for this long: one read of a half-written file costs more
 DEBOUNCE_MS = 1600  # a burst of events (a checkout, say) is read at the latest after this long
 STOP_MS = 100  # how often the watcher looks whether the preview is closing
+READ_AGAIN = 3  # a save caught half done is read again at once this many times, then at its next event
 BUILD_AFTER_SECONDS = 1.0  # saves in a quick run are built once, after the last: an editor's pause
 HOLD_SECONDS = 25.0  # a tab's question "anything newer than my version?" waits this long for a rebuild
 
@@ -71,6 +72,7 @@ class Preview:
         self.stop = threading.Event()
         self.changed = threading.Condition()  # notified after every new version, and when a read wants building
         self.pending: tuple[int, Loaded, bool] | None = None  # the latest read to build: version, read, reload again
+        self.read_stamp: tuple[int, int] | None = None  # size and time of the data file the last read read
         self.reading, self.last_read = False, 0.0  # whether a save is being read; when the last read began or ended
         self.watcher = threading.Thread(target=self.watch, name="preview-watcher", daemon=True)
         self.builder = threading.Thread(target=self.build_each, name="preview-builder", daemon=True)
@@ -102,6 +104,21 @@ class Preview:
             return None
         finally:
             gc.enable()
+
+    def read_whole(self, data: Path) -> Loaded | None:
+        """Read; a save caught half done is read again at once, a few times: the events of its rest reached the
+        watcher 20 to 370 ms later (at 10,000 records). The stamp of what was read lets look() skip those events."""
+        for attempt in range(READ_AGAIN, -1, -1):
+            seen = file_stamp(data)
+            try:
+                loaded = self.read()
+            except FileChanged:
+                if attempt:
+                    continue
+                raise
+            self.read_stamp = seen
+            return loaded
+        raise AssertionError("unreachable")
 
     def first_read(self) -> Loaded | None:
         """The read at start: a file changed meanwhile is read again at once (the watcher already runs)."""
@@ -191,6 +208,9 @@ class Preview:
     def look(self, changed: set[Path]) -> None:
         """Read the inputs again, and hand the read to the builder."""
         changed, self.unread = changed | self.unread, set()  # with those of a read given up (FileChanged)
+        data = self.config.data_file.resolve()
+        if {path.resolve() for path in changed} == {data} and file_stamp(data) == self.read_stamp:
+            return  # the late events of a save already read (read_whole)
         # Files the pages link to (static/) are served as built: the tabs reload again once they are.
         again = any(self.config.static_dir in path.parents for path in changed)
         self.mark_reading(True)
@@ -198,8 +218,8 @@ class Preview:
             with self.quiet:  # after any read in progress, so that it can't keep the old environment
                 if any(self.config.templates_dir in path.parents for path in changed):
                     self.env = None
-                loaded = self.read()
-        except FileChanged:  # saved again while read: the next event reads it again, with these changes
+                loaded = self.read_whole(data)
+        except FileChanged:  # still being saved: the next event reads it again, with these changes
             self.unread = changed
             return
         finally:
