@@ -72,3 +72,12 @@ def test_the_timeline_lists_the_story_and_offers_only_what_it_lists(large_site: 
     assert offered == {li["data-kind"] for li in entries}
     jump = page.select_one("a[href$='-start']")  # none in the synthetic data
     assert jump is None or page.select_one(f"li{jump['href']}") in entries
+
+
+def test_counts_of_jurisdictions_read_with_thousands_separators(tmp_path: Path) -> None:
+    from tracker.config import make_config
+    from tracker.render.pages import make_env
+
+    assert make_env(make_config(out_dir=tmp_path)).from_string("{{ 10000|count }} and {{ 39|count }}").render() == (
+        "10,000 and 39"
+    )

@@ -55,6 +55,7 @@ def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -
         auto_reload=False,  # a new environment per build: no need to check the files at every lookup
     )
     env.filters.update(date=long_date, dollars=dollars, grant=grant_text, headline=headline_text, total=total_text)
+    env.filters["count"] = "{:,}".format  # "10,000 jurisdictions"
     env.filters["kind"] = KIND_WORDS.__getitem__
     env.globals.update(template_globals())
     return env
