@@ -13,8 +13,6 @@ import dataclasses
 import gc
 import logging
 import multiprocessing
-import os
-import signal
 import sys
 import threading
 import time
@@ -25,15 +23,14 @@ import jinja2
 import watchfiles
 
 from tracker.build import pipeline
-from tracker.build.progress import Progress
 from tracker.config import SiteConfig
 from tracker.data.boundaries import Outlines
 from tracker.data.jurisdictions import FileChanged, file_stamp
 from tracker.data.recall import Recall
-from tracker.errors import BuildError, DataError
 from tracker.model.site import Site
 from tracker.render.pages import contexts, make_env
 from tracker.render.urls import Urls
+from tracker.serve.background import build_in_process, interrupt, not_rebuilt, problems_of
 from tracker.serve.live import Live
 
 log = logging.getLogger(__name__)
@@ -165,7 +162,7 @@ class Preview:
         reader, writer = context.Pipe(duplex=False)
         with reader, writer:
             with self.quiet:  # no read, page or message half done in another thread is copied into the child
-                child = context.Process(target=_build, args=(self.config, loaded, writer))
+                child = context.Process(target=build_in_process, args=(self.config, loaded, writer))
                 child.start()
             with self.changed:  # either close() sees this child, or this sees that the preview is closing
                 self.child, stopping = child, self.stop.is_set()
@@ -271,43 +268,3 @@ class Preview:
         for thread in (self.watcher, self.builder):
             if thread.is_alive():
                 thread.join()
-
-
-def interrupt(child: Any) -> None:
-    """Ctrl-C for a build process: it removes its staging folder and ends."""
-    with contextlib.suppress(OSError, ValueError):  # it may have ended just now
-        os.kill(child.pid, signal.SIGINT)
-
-
-def problems_of(error: BaseException) -> tuple[str, ...]:
-    """What the browser and the terminal show for a failed read or build."""
-    if isinstance(error, DataError):
-        return tuple(str(p) for p in error.problems)
-    log.debug("build failed", exc_info=error)
-    return (str(error) if isinstance(error, BuildError) else f"{type(error).__name__}: {error}",)
-
-
-def not_rebuilt(problems: tuple[str, ...]) -> str:
-    return "Not rebuilt; the browser shows these problems until they are fixed:" + "".join(f"\n  {p}" for p in problems)
-
-
-def _build(config: SiteConfig, loaded: Loaded, writer: Any) -> None:
-    problems: tuple[str, ...] | None = ()
-    signal.signal(signal.SIGINT, _interrupt_once)
-    gc.enable()
-    with contextlib.suppress(OSError):
-        os.nice(10)  # the next save's read, and the pages the tabs ask for, come first
-    try:
-        pipeline.build(config, Progress(env={}), loaded=loaded)  # CI's stage lines are not for previews
-    except KeyboardInterrupt:
-        problems = None  # Ctrl-C: the preview is ending
-    except Exception as e:
-        problems = problems_of(e)
-    writer.send(problems)
-    writer.close()
-
-
-def _interrupt_once(signum: int, frame: Any) -> None:
-    """Ctrl-C reaches a build twice (from the terminal and from close()): the second must not cut its clean-up."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    raise KeyboardInterrupt
