@@ -25,8 +25,20 @@ from tracker.keep import digest, replace_file
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent.parent  # tracker/: all the code a page may depend on
 # Libraries whose version can change the bytes of a page, or what the data reads as and whether it is valid.
-LIBRARIES = ("Jinja2", "MarkupSafe", "Markdown", "nh3", "folium", "branca", "XStatic-Leaflet", "PyYAML", "rapidyaml")
-LIBRARIES += ("jsonschema", "jsonschema-rs", "pagefind")
+LIBRARIES = (
+    "Jinja2",
+    "MarkupSafe",
+    "Markdown",
+    "nh3",
+    "folium",
+    "branca",
+    "XStatic-Leaflet",
+    "PyYAML",
+    "rapidyaml",
+    "jsonschema",
+    "jsonschema-rs",
+    "pagefind",
+)
 Record = list[Any]  # [key, size, mtime_ns, inode, search part digest or None]
 
 

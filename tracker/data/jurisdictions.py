@@ -57,7 +57,9 @@ def read_checked(file: Path, recall: Recall | None, make: Callable[[Located, tup
         raise
     # Saved again meanwhile (before the parse or during it): what was read may be half a file, which the next read
     # replaces anyway (and the sure reader would take 20 s at 10,000 records).
-    found = read_fast(text, None if recall is None else recall.items) if file_stamp(file) == before else None
+    if file_stamp(file) != before:
+        raise FileChanged(display)
+    found = read_fast(text, None if recall is None else recall.items)
     if file_stamp(file) != before:
         raise FileChanged(display)
     if found is not None and recall is not None and found.kept is not None:

@@ -28,8 +28,13 @@ from tracker.render.sheets import HOME_TABLE_LIMIT, KIND_WORDS, RESULT_WORDS, pl
 from tracker.render.urls import Urls
 
 T = TypeVar("T")
-SECTIONS = ((Urls.second_round, "2025–26"), (Urls.letters, "Letters"), (Urls.cases, "Lawsuits"), (Urls.grants, "Money"))
-SECTIONS += ((Urls.timeline, "Timeline"),)  # (path, label) of the navigation's links
+SECTIONS = (  # (path, label) of the navigation's links
+    (Urls.second_round, "2025–26"),
+    (Urls.letters, "Letters"),
+    (Urls.cases, "Lawsuits"),
+    (Urls.grants, "Money"),
+    (Urls.timeline, "Timeline"),
+)
 
 
 @dataclass(frozen=True)

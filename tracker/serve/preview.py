@@ -87,35 +87,31 @@ class Preview:
 
     def read(self) -> Loaded | None:
         """Read and check every input and publish its pages; on a problem, publish the problems instead."""
+        seen = file_stamp(self.config.data_file)  # what was read, if the read ends (look() skips its late events)
         # Reading makes a million objects and frees most: collecting cycles among them meanwhile only costs time.
         gc.disable()
         try:
             site = pipeline.load_site(self.config, self.recall)
             outlines = pipeline.load_outlines(pipeline.boundaries_dir(self.config), site.jurisdictions)
             self.publish((), self.live(site, outlines))
-            return site, outlines
+            loaded: Loaded | None = (site, outlines)
         except FileChanged:
             raise  # the caller decides: the watcher reads it again at the next event
         except Exception as e:  # a code error while editing must not end the preview either
             self.failed(problems_of(e))
-            return None
+            loaded = None
         finally:
             gc.enable()
+        self.read_stamp = seen
+        return loaded
 
-    def read_whole(self, data: Path) -> Loaded | None:
+    def read_whole(self) -> Loaded | None:
         """Read; a save caught half done is read again at once, a few times: the events of its rest reached the
-        watcher 20 to 370 ms later (at 10,000 records). The stamp of what was read lets look() skip those events."""
-        for attempt in range(READ_AGAIN, -1, -1):
-            seen = file_stamp(data)
-            try:
-                loaded = self.read()
-            except FileChanged:
-                if attempt:
-                    continue
-                raise
-            self.read_stamp = seen
-            return loaded
-        raise AssertionError("unreachable")
+        watcher 20 to 370 ms later (at 10,000 records)."""
+        for _ in range(READ_AGAIN):
+            with contextlib.suppress(FileChanged):
+                return self.read()
+        return self.read()
 
     def first_read(self) -> Loaded | None:
         """The read at start: a file changed meanwhile is read again at once (the watcher already runs)."""
@@ -215,7 +211,7 @@ class Preview:
             with self.quiet:  # after any read in progress, so that it can't keep the old environment
                 if any(self.config.templates_dir in path.parents for path in changed):
                     self.env = None
-                loaded = self.read_whole(data)
+                loaded = self.read_whole()
         except FileChanged:  # still being saved: the next event reads it again, with these changes
             self.unread = changed
             return
