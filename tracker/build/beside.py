@@ -1,4 +1,5 @@
-"""One piece of work in a second process while the build goes on: the downloads, beside the pages.
+"""Work in a second process while the build goes on: the downloads beside the pages, the site's files looked at
+beside the reading of the data.
 
 The process is forked once the data is read, so it starts with the build's values in its memory: nothing is
 pickled but its result. Errors come back as the build's own (a DataError or BuildError raised there is raised here).
@@ -23,6 +24,15 @@ def beside(func: Callable[..., T], *args: Any) -> Iterator[Future[T]]:
     fork = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=fork, initializer=_remember, initargs=((func, args),)) as pool:
         yield pool.submit(_run)
+
+
+def started(func: Callable[..., T], *args: Any) -> Future[T]:
+    """func(*args) in a forked process started now, while this one goes on (func and args are pickled to it)."""
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        return pool.submit(func, *args)
+    finally:
+        pool.shutdown(wait=False)  # the process ends once it has done this
 
 
 def _remember(work: tuple[Callable[..., Any], tuple[Any, ...]]) -> None:

@@ -94,6 +94,11 @@ def files_under(root: str, prefix: str = "") -> Iterator[str]:
                 yield prefix + entry.name
 
 
+def stats_under(root: str) -> dict[str, list[int]]:
+    """Each file under `root`, named as files_under names it, with its size, time and inode (a Record's [1:4])."""
+    return {path: list(stat_of(f"{root}/{path}")) for path in files_under(root)}
+
+
 @dataclass
 class Cache:
     """The previous build's records, and this build's as they are made."""
@@ -105,6 +110,7 @@ class Cache:
     new: dict[str, Record] = field(default_factory=dict)
     search: str | None = None
     placed: list[str] = field(default_factory=list)
+    on_disk: dict[str, list[int]] = field(default_factory=dict)  # the site's files as found (stats_under)
 
     @classmethod
     def open(cls, out_dir: Path, code: str, enabled: bool = True) -> Cache:
@@ -117,24 +123,17 @@ class Cache:
                 cache.old, cache.old_search = saved["files"], saved.get("search")
         return cache
 
-    def matches(self, out_dir: Path) -> bool:
-        """Whether out_dir holds exactly the files the previous build recorded: then it can be updated in place."""
-        if not self.old or not out_dir.is_dir():
-            return False
-        try:
-            return set(files_under(str(out_dir))) == self.old.keys()
-        except OSError:  # a folder that cannot be read or vanished meanwhile: build a whole new site
-            return False
+    def matches(self, on_disk: dict[str, list[int]] | None) -> bool:
+        """Whether the site holds exactly the files the previous build recorded (`on_disk`: stats_under the site,
+        None when it cannot be read): then it can be updated in place."""
+        self.on_disk = on_disk or {}
+        return bool(self.old) and self.on_disk.keys() == self.old.keys()
 
     def unchanged(self, path: str, key: str) -> bool:
-        """Whether the site's file for `path` was made from `key` and is still the very file written then."""
+        """Whether the site's file for `path` was made from `key` and is still the very file written then (changed
+        or replaced since, it is made again)."""
         record = self.old.get(path)
-        if not record or record[0] != key:
-            return False
-        try:
-            if list(stat_of(f"{self.out_dir}/{path}")) != record[1:4]:  # a string: pathlib is slow at 20,000
-                return False  # changed or replaced since it was written: make it again
-        except OSError:
+        if not record or record[0] != key or self.on_disk.get(path) != record[1:4]:
             return False
         self.new[path] = record
         return True
