@@ -235,6 +235,13 @@ class RawSources(dict[str, dict[str, Any]]):
     def __init__(self, shared: list[dict[str, Any]], records: list[dict[str, Any]]) -> None:
         super().__init__((s["id"], s) for s in shared)
         self.records: list[dict[str, Any]] | None = records
+        self.hashes: dict[str, str] = {}
+
+    def hashed(self, ref: str) -> str:
+        """The digest of a source's values, made once: most records cite the same few shared sources."""
+        if ref not in self.hashes:
+            self.hashes[ref] = digest(self[ref])
+        return self.hashes[ref]
 
     def __missing__(self, ref: str) -> dict[str, Any]:
         if self.records is None:
@@ -245,7 +252,7 @@ class RawSources(dict[str, dict[str, Any]]):
 
 
 def fingerprint(
-    raw: dict[str, Any], raw_sources: dict[str, dict[str, Any]], key: bytes | None = None, facts: Facts | None = None
+    raw: dict[str, Any], raw_sources: RawSources, key: bytes | None = None, facts: Facts | None = None
 ) -> str:
     """A hash of a record and of every source it cites: the values its Jurisdiction is made from.
 
@@ -257,4 +264,4 @@ def fingerprint(
     if key is None:
         return digest(raw, [raw_sources[ref] for ref in sorted(cited | set(own))])
     outside = sorted(cited - set(own))
-    return digest(key, [raw_sources[ref] for ref in outside]) if outside else key.hex()
+    return digest(key, [raw_sources.hashed(ref) for ref in outside]) if outside else key.hex()

@@ -92,7 +92,16 @@ class Site:
         return tuple((code, tuple(groups[code])) for code in sorted(groups))
 
     def members(self, wave: Wave) -> tuple[Jurisdiction, ...]:
-        return tuple(j for j in self.jurisdictions if wave.id in j.batches)
+        return self.by_batch.get(wave.id, ())
+
+    @cached_property
+    def by_batch(self) -> dict[str, tuple[Jurisdiction, ...]]:
+        """The jurisdictions sent a letter of each batch, by name (one pass, not one per wave)."""
+        groups: dict[str, list[Jurisdiction]] = {}
+        for j in self.jurisdictions:
+            for batch in j.batches:
+                groups.setdefault(batch, []).append(j)
+        return {batch: tuple(members) for batch, members in groups.items()}
 
     def cases_for(self, j: Jurisdiction) -> tuple[Case, ...]:
         return tuple(c for c in self.cases if j.id in c.jurisdiction_ids)
@@ -155,6 +164,11 @@ class Site:
         entries = self.latest_list.entries if self.latest_list else ()
         return tuple((j, tuple(e for e in entries if e.jurisdiction_id == j.id)) for j in self.targeted_january_2018)
 
+    @cached_property
+    def listed_again(self) -> tuple[tuple[Jurisdiction, tuple[ListEntry, ...]], ...]:
+        """Those of targeted_twice that are on the latest list."""
+        return tuple(pair for pair in self.targeted_twice if pair[1])
+
     def made_once(self) -> None:
         """Make now the derived values that several pages use: render workers forked after this share them
         instead of each making its own."""
@@ -212,7 +226,8 @@ class Site:
 
     @staticmethod
     def status_counts_of(jurisdictions: tuple[Jurisdiction, ...]) -> tuple[tuple[str, int], ...]:
-        return tuple((s, sum(1 for j in jurisdictions if j.status == s)) for s in STATUSES)
+        counts = Counter(j.status for j in jurisdictions)
+        return tuple((s, counts[s]) for s in STATUSES)
 
     @cached_property
     def second_round_only_count(self) -> int:
