@@ -62,7 +62,7 @@ def _write_part(parts: Path, path: str, html: bytes) -> str | None:
 def write_pages(sheets: list[Sheet], job: PageJob, cache: Cache, progress: Progress) -> list[str]:
     """Every page into job.staging, except unchanged ones when updating; return all their files in order."""
     common = job.contexts.common
-    base = digest(cache.code, common.config, common.urls, job.contexts.cached.site)
+    base = digest(cache.code, common.config, common.urls, job.contexts.cached.site, common.outlines.digest)
     site = common.site
     # A jurisdiction is keyed by the hash of the values it was made from, not by pickling all its parts.
     stand_ins = {id(j): site.fingerprints[j.id] for j in site.jurisdictions if j.id in site.fingerprints}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import math
@@ -23,6 +24,7 @@ CITY_KIND = "city"  # cities are points; every other kind is drawn by its outlin
 class Outlines:
     states: dict[str, Any]  # FIPS -> GeoJSON geometry, every state (the base layer)
     jurisdictions: dict[str, Any]  # FIPS -> geometry, for states, counties and city-counties we track
+    digest: str = ""  # of the files they were read from: the key of every page drawn from them (build/incremental.py)
     # Each state's projection and path, drawn once: a national data set has thousands of pages per state.
     drawn: dict[tuple[str, int], tuple[Frame, str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -33,7 +35,8 @@ class Outlines:
         return self.drawn.get((fips, size))
 
 
-def read_collection(file: Path) -> dict[str, Any]:
+def read_collection(file: Path) -> tuple[dict[str, Any], str]:
+    """The geometries by id, and a hash of the file."""
     try:
         status = file.stat()
         return _read_collection(file, (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino))
@@ -42,13 +45,17 @@ def read_collection(file: Path) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=4)  # the preview reads the outlines after every save; they rarely change
-def _read_collection(file: Path, stamp: tuple[int, ...]) -> dict[str, Any]:
-    return {f["id"]: f["geometry"] for f in json.loads(file.read_text(encoding="utf-8"))["features"]}
+def _read_collection(file: Path, stamp: tuple[int, ...]) -> tuple[dict[str, Any], str]:
+    blob = file.read_bytes()
+    return {f["id"]: f["geometry"] for f in json.loads(blob)["features"]}, hashlib.sha256(blob).hexdigest()
 
 
 def load_outlines(boundaries_dir: Path, jurisdictions: tuple[Jurisdiction, ...]) -> Outlines:
     """Read the committed outlines; a jurisdiction without one is an error that says how to add it."""
-    outlines = Outlines(*(read_collection(boundaries_dir / f"{name}.geojson") for name in ("states", "jurisdictions")))
+    (states, one), (areas, other) = (
+        read_collection(boundaries_dir / f"{name}.geojson") for name in ("states", "jurisdictions")
+    )
+    outlines = Outlines(states, areas, one + other)
     problems = []
     for j in jurisdictions:
         if j.kind != CITY_KIND and j.fips not in outlines.jurisdictions:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, TypeVar
 import jinja2
 
 from tracker.config import SiteConfig
-from tracker.data.boundaries import Outlines
+from tracker.data.boundaries import Outlines, locator_svg
 from tracker.data.schema import BATCHES, CONFIDENCES, STATUSES
 from tracker.data.schema_other import GOVERNMENT_ROLES, MEASURE_KINDS
 from tracker.errors import BuildError
@@ -70,6 +70,7 @@ def template_globals() -> dict[str, Any]:
     """The names every template may use besides its page's own values (none of them comes from the data)."""
     return dict(
         batch_short=batch_short,
+        locator_svg=locator_svg,  # drawn as the page is made: 24 MB of drawings at 10,000 records, most not needed
         symbols=symbols_json(),
         home_table_limit=HOME_TABLE_LIMIT,
         sections=SECTIONS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracker.config import SiteConfig
-from tracker.data.boundaries import Outlines, locator_svg
+from tracker.data.boundaries import Outlines
 from tracker.model.records import Jurisdiction, round_of
 from tracker.model.site import Site, TimelineItem
 from tracker.render.chart import fy2016_chart
@@ -132,7 +132,7 @@ def reference_sheets(site: Site) -> list[Sheet]:
     ]
 
 
-def jurisdiction_sheet(site: Site, outlines: Outlines, j: Jurisdiction) -> Sheet:
+def jurisdiction_sheet(site: Site, j: Jurisdiction) -> Sheet:
     return Sheet(
         "jurisdiction.html",
         Urls.jurisdiction(j),
@@ -141,7 +141,6 @@ def jurisdiction_sheet(site: Site, outlines: Outlines, j: Jurisdiction) -> Sheet
         f"jurisdiction {j.id}",
         {
             "j": j,
-            "locator": locator_svg(j, outlines),
             "cases": site.cases_for(j),
             "updated": site.last_updated_for(j),
             "listings": site.listings(j),
@@ -150,8 +149,8 @@ def jurisdiction_sheet(site: Site, outlines: Outlines, j: Jurisdiction) -> Sheet
     )
 
 
-def record_sheets(site: Site, outlines: Outlines) -> list[Sheet]:
-    sheets = [jurisdiction_sheet(site, outlines, j) for j in site.jurisdictions]
+def record_sheets(site: Site) -> list[Sheet]:
+    sheets = [jurisdiction_sheet(site, j) for j in site.jurisdictions]
     sheets += [
         Sheet(
             "case.html",
@@ -191,4 +190,4 @@ def plan_sheets(
 ) -> list[Sheet]:
     """Every HTML page to make, in a fixed order (kept_map: see maps.drawn_map)."""
     drawn = drawn_map(site.jurisdictions, urls, config.tiles, outlines, kept_map)
-    return map_sheets(site, drawn) + section_sheets(site) + second_round_sheets(site) + record_sheets(site, outlines)
+    return map_sheets(site, drawn) + section_sheets(site) + second_round_sheets(site) + record_sheets(site)

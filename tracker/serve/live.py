@@ -30,5 +30,5 @@ class Live:
     def page(self, file: str) -> bytes | None:
         c = self.contexts.common
         record = self.records.get(file)
-        sheet = jurisdiction_sheet(c.site, c.outlines, record) if record else self.sheets.get(file)
+        sheet = jurisdiction_sheet(c.site, record) if record else self.sheets.get(file)
         return None if sheet is None else render_sheet(self.env, self.contexts, sheet)[1]
