@@ -9,8 +9,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jsonschema import Draft202012Validator, FormatChecker
-
 from tracker.data.jurisdictions import display_path, make_source
 from tracker.data.other_records import case_order, make_case, make_change, make_list, make_measure, make_wave
 from tracker.data.placeholders import placeholder_problems
@@ -22,7 +20,6 @@ from tracker.model.records import Case, ChangeEntry, Jurisdiction, Source, Wave
 from tracker.model.second_round import Measure, PublishedList
 
 T = TypeVar("T")
-VALIDATORS = {name: Draft202012Validator(schema, format_checker=FormatChecker()) for name, schema in SCHEMAS.items()}
 LIST_KEY = {"waves": "waves", "cases": "cases", "lists": "lists", "measures": "measures", "changelog": "entries"}
 
 
@@ -60,7 +57,7 @@ def read(data_dir: Path, name: str) -> Located | None:
     if not file.exists():
         return None  # optional: alternate trees (tests, benchmarks) may leave these out
     doc = load_yaml(file, display_path(file))
-    problems = [named(doc, name, p) for p in schema_problems(doc, VALIDATORS[name])]
+    problems = [named(doc, name, p) for p in schema_problems(doc, SCHEMAS[name])]
     # A case printed by `build.py new case` and pasted unfilled: valid in form, never to be published.
     problems += [named(doc, name, p) for p in placeholder_problems(doc) if not problems]
     if problems:

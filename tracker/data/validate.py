@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-
-from tracker.data.fastcheck import quick_valid
+from tracker.data.fastcheck import explaining, quick_valid
 from tracker.data.schema import SCHEMA
 from tracker.data.yamlfile import Located, PathKey
 from tracker.errors import Problem
 
-VALIDATOR = Draft202012Validator(SCHEMA, format_checker=FormatChecker())
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
 # The word for one item of a list, as in "grant 2".
 SINGULAR = {name: name[:-1] for name in ("jurisdictions", "letters", "grants", "events", "sources", "rulings")}
 SINGULAR |= {"shared_sources": "shared source", "entries": "entry"}
@@ -193,12 +192,12 @@ def problem_at(doc: Located, path: PathKey, message: str, title: str = "Invalid 
     return Problem(doc.path, line, col, message, subject_of(doc, path), title)
 
 
-def schema_problems(doc: Located, validator: Draft202012Validator = VALIDATOR) -> list[Problem]:
+def schema_problems(doc: Located, schema: dict[str, Any] = SCHEMA) -> list[Problem]:
     """Check the document against the schema; one plain message per finding."""
-    if quick_valid(validator.schema, doc.value):
+    if quick_valid(schema, doc.value):
         return []  # the usual case: a compiled validator says so in milliseconds
     problems: list[Problem] = []
-    errors = sorted(validator.iter_errors(doc.value), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(explaining(schema).iter_errors(doc.value), key=lambda e: [str(p) for p in e.absolute_path])
     misspelt = {  # the unknown keys (not every key of their object: "id" must not hide a missing "kind")
         (tuple(e.absolute_path), k)
         for e in errors
