@@ -69,7 +69,6 @@ def run(args: argparse.Namespace) -> None:
         raise SystemExit(scaffold_command.new(args))
     from tracker.build import pipeline  # imported late so --help stays fast
     from tracker.render import dictionary
-    from tracker.serve import server
 
     if args.command == "schema":
         for path, text in dictionary.generated_files().items():
@@ -77,6 +76,8 @@ def run(args: argparse.Namespace) -> None:
         print("Rewrote the JSON Schemas in schema/ and docs/data-dictionary.md.")
         return
     if args.command == "serve":
+        from tracker.serve import server  # a build needs none of the preview
+
         return server.serve(args)
     config = make_config(
         data_dir=args.data,
