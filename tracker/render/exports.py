@@ -27,7 +27,7 @@ def element(parent: ET.Element | None, tag: str, text: str | None = None, **attr
 
 def xml_file(root: ET.Element, declared: str) -> bytes:
     declaration = f'<?xml version="1.0" encoding="{declared}"?>\n'.encode()
-    return declaration + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    return declaration + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"  # one encode, not one per tag
 
 
 def atom_entry(link: str, title: str, updated: dt.date, summary: str, kind: str | None = None) -> ET.Element:

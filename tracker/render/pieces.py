@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from json.encoder import encode_basestring as string_json
 from typing import Any, NamedTuple
 
-from tracker.keep import Memo
+from tracker.keep import Memo, digest
 from tracker.model.records import Jurisdiction
 from tracker.model.second_round import ListEntry, PublishedList
 from tracker.model.site import Site, TimelineItem, jurisdiction_items
@@ -74,11 +74,11 @@ def event_rows(items: list[TimelineItem], urls: Urls) -> tuple[EventRow, ...]:
 
 def all_pieces(site: Site, urls: Urls, memo: Memo) -> list[Pieces]:
     """Every jurisdiction's pieces, in the site's order: those of unchanged records as the memo kept them."""
-    pieces = []
+    pieces, addresses = [], digest(urls)  # hashed once, not with each of 10,000 keys
     for j in site.jurisdictions:
         rounds, listings = site.round_ids[j.id], site.listings(j)
         # The record stands for itself by its fingerprint (the hash of the values it is made from).
-        key = memo.key("pieces", site.fingerprints.get(j.id) or j, urls, rounds, listings_value(listings))
+        key = memo.key("pieces", site.fingerprints.get(j.id) or j, addresses, rounds, listings_value(listings))
         pieces.append(memo.get(key, make_pieces, j, urls, rounds, listings))
     return pieces
 
