@@ -104,7 +104,16 @@ class Site:
         return {batch: tuple(members) for batch, members in groups.items()}
 
     def cases_for(self, j: Jurisdiction) -> tuple[Case, ...]:
-        return tuple(c for c in self.cases if j.id in c.jurisdiction_ids)
+        return self.cases_by_jurisdiction.get(j.id, ())
+
+    @cached_property
+    def cases_by_jurisdiction(self) -> dict[str, tuple[Case, ...]]:
+        """Each jurisdiction's cases, in the site's order: one pass over the cases, not one per record."""
+        found: dict[str, list[Case]] = {}
+        for c in self.cases:
+            for jid in dict.fromkeys(c.jurisdiction_ids):  # a case naming a jurisdiction twice lists it once
+                found.setdefault(jid, []).append(c)
+        return {jid: tuple(cases) for jid, cases in found.items()}
 
     def jurisdictions_of(self, case: Case) -> tuple[Jurisdiction, ...]:
         return tuple(j for j in self.jurisdictions if j.id in case.jurisdiction_ids)
@@ -119,7 +128,15 @@ class Site:
 
     def listings(self, j: Jurisdiction) -> tuple[tuple[PublishedList, ListEntry], ...]:
         """Every entry of a published list that means this jurisdiction (San Francisco has two on one list)."""
-        return tuple((x, e) for x in self.lists for e in x.entries if e.jurisdiction_id == j.id)
+        return self.listings_by_jurisdiction.get(j.id, ())
+
+    @cached_property
+    def listings_by_jurisdiction(self) -> dict[str, tuple[tuple[PublishedList, ListEntry], ...]]:
+        found: dict[str, list[tuple[PublishedList, ListEntry]]] = {}
+        for x in self.lists:
+            for e in x.entries:
+                found.setdefault(e.jurisdiction_id, []).append((x, e))
+        return {jid: tuple(entries) for jid, entries in found.items()}
 
     @cached_property
     def latest_list(self) -> PublishedList | None:
