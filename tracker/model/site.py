@@ -116,7 +116,13 @@ class Site:
         return {jid: tuple(cases) for jid, cases in found.items()}
 
     def jurisdictions_of(self, case: Case) -> tuple[Jurisdiction, ...]:
-        return tuple(j for j in self.jurisdictions if j.id in case.jurisdiction_ids)
+        """In the site's order (by name), each once."""
+        found = sorted({self.position[jid] for jid in case.jurisdiction_ids if jid in self.position})
+        return tuple(self.jurisdictions[n] for n in found)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        return {j.id: n for n, j in enumerate(self.jurisdictions)}
 
     def last_updated_for(self, j: Jurisdiction) -> dt.date:
         """The date of the latest logged change to this jurisdiction, else of the data file."""
