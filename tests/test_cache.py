@@ -302,6 +302,15 @@ def test_parts_of_removed_pages_go_when_the_code_changed_too(built: Path) -> Non
     same_as_cold(tree, site)
 
 
+def test_the_search_input_that_older_builds_kept_is_removed(built: Path) -> None:
+    legacy = cache.kept((built / "site").resolve(), "search")
+    (legacy / "jurisdictions" / "chicago-il").mkdir(parents=True)
+    (legacy / "jurisdictions" / "chicago-il" / "index.html").write_bytes(b"<main>old part</main>")
+    build(config_for(built, "site"))
+    assert not legacy.exists()
+    assert cache.kept((built / "site").resolve(), "parts").is_dir()  # the input kept now stays
+
+
 @pytest.mark.parametrize("damage", ["none", "a flipped byte", "another version of the code", "a cut-off file"])
 def test_the_records_kept_for_the_next_build_are_used_only_when_intact(damage: str, built: Path) -> None:
     """The next build reads only edited records anew; a kept record whose file is damaged or stale never counts."""

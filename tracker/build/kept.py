@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import shutil
 from pathlib import Path
 
 import jinja2
@@ -55,6 +56,8 @@ class Kept:
         self.pages.save()
         if self.records is not None:
             self.records.write(self.records_file, self.code)
+        # Where builds before 5 December 2026 kept the search index's input (now "parts"): tens of MB left behind.
+        shutil.rmtree(kept(self.out_dir.resolve(), "search"), ignore_errors=True)
 
 
 class Compiled(jinja2.FileSystemBytecodeCache):
