@@ -9,6 +9,8 @@ import os
 import pickle
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ import pytest
 from tests.conftest import ROOT, TINY, tree_bytes
 from tracker import keep
 from tracker.build import cache, incremental, pipeline
+from tracker.build import kept as kept_module
 from tracker.build.progress import Progress
 from tracker.config import SiteConfig, make_config
 from tracker.data.jurisdictions import Recall, load_jurisdictions
@@ -300,6 +303,21 @@ def test_parts_of_removed_pages_go_when_the_code_changed_too(built: Path) -> Non
     (tree / "content" / "about.md").unlink()
     build(site)
     same_as_cold(tree, site)
+
+
+def test_a_walk_of_the_site_that_fails_means_a_whole_new_site(
+    built: Path, rendered: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def died(func: Callable, *args: object) -> Future:  # as when the walk's process is killed (out of memory)
+        future: Future = Future()
+        future.set_exception(BrokenProcessPool("the walk's process died"))
+        return future
+
+    monkeypatch.setattr(kept_module, "started", died)
+    site = config_for(built, "site")
+    build(site)
+    assert OTHER in rendered, "nothing is trusted of a site that was not looked at"
+    same_as_cold(built, site)
 
 
 def test_the_search_input_that_older_builds_kept_is_removed(built: Path) -> None:

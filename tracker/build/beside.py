@@ -1,8 +1,9 @@
-"""Work in a second process while the build goes on: the downloads beside the pages, the site's files looked at
-beside the reading of the data.
+"""Work in a second process while the build goes on: the downloads beside the pages (beside), and the site's files
+walked while the data is read (started).
 
-The process is forked once the data is read, so it starts with the build's values in its memory: nothing is
+`beside` forks once the data is read, so its process starts with the build's values in its memory: nothing is
 pickled but its result. Errors come back as the build's own (a DataError or BuildError raised there is raised here).
+`started` forks at once, while the process is small, and pickles the function and its arguments.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Rebuild only what changed: each page's key is a hash of everything its HTML is made from.
 
 A page is left as it is in the previous site only when its key is the one recorded when that file was
-written, and the file on disk is still the very file written then (same size, time and inode). The key covers the
-generator's own code, the templates and static files, the libraries that shape the HTML, the settings and
-addresses, what the layout shows of the whole site, and the page's own values. So a cached build writes
+written, and the file on disk, as found when the build started, is still the very file written then (same size,
+time and inode). The key covers the generator's own code, the templates and static files, the libraries that shape
+the HTML, the settings and addresses, the outlines the locator maps are drawn from, what the layout shows of the
+whole site, and the page's own values. So a cached build writes
 the same bytes as a cold one; tests/test_cache.py checks this edit by edit.
 """
 
@@ -96,7 +97,13 @@ def files_under(root: str, prefix: str = "") -> Iterator[str]:
 
 def stats_under(root: str) -> dict[str, list[int]]:
     """Each file under `root`, named as files_under names it, with its size, time and inode (a Record's [1:4])."""
-    return {path: list(stat_of(f"{root}/{path}")) for path in files_under(root)}
+    found: dict[str, list[int]] = {}
+    for path in files_under(root):
+        try:
+            found[path] = list(stat_of(f"{root}/{path}"))
+        except OSError:  # gone since listed, or a link to nothing: that page is made again
+            found[path] = []
+    return found
 
 
 @dataclass
@@ -125,13 +132,13 @@ class Cache:
 
     def matches(self, on_disk: dict[str, list[int]] | None) -> bool:
         """Whether the site holds exactly the files the previous build recorded (`on_disk`: stats_under the site,
-        None when it cannot be read): then it can be updated in place."""
+        None when it cannot be read): then it can be updated in place, and `unchanged` compares with `on_disk`."""
         self.on_disk = on_disk or {}
         return bool(self.old) and self.on_disk.keys() == self.old.keys()
 
     def unchanged(self, path: str, key: str) -> bool:
-        """Whether the site's file for `path` was made from `key` and is still the very file written then (changed
-        or replaced since, it is made again)."""
+        """Whether the site's file for `path` was made from `key` and is still, as found when this build started, the
+        very file written then (changed or replaced since, it is made again)."""
         record = self.old.get(path)
         if not record or record[0] != key or self.on_disk.get(path) != record[1:4]:
             return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import shutil
+from concurrent.futures import Future
 from pathlib import Path
 
 import jinja2
@@ -21,7 +22,8 @@ class Kept:
     the records as read (Recall), each record's pieces of the downloads (Memo, read and kept by the process that
     makes the downloads), the pages' keys and the files they were written to (Cache), the map as drawn and the
     templates as compiled. The pages' records are saved only once the new site is in place, as they describe it;
-    the rest is kept by a hash of what it was made from, so it is right whatever the site holds. With `enabled`
+    the rest is kept by a hash of what it was made from, so it is right whatever the site holds. The site's files as
+    found when the build starts (stats_under) say whether it is still exactly the last build's. With `enabled`
     False (a cold build) nothing is read or kept.
     """
 
@@ -35,8 +37,12 @@ class Kept:
         self.pieces = kept(out, "pieces") if enabled else None  # read and kept where the downloads are made (Memo)
         self.map = (kept(out, "map"), self.code) if enabled else None
         self.templates = Compiled(kept(out, "templates")) if enabled else None
-        # The site's files and their stats, looked at on the other core while the data is read (0.17 s at 10,000).
-        self.on_disk = started(stats_under, str(out)) if enabled else None
+        # The site's files and their stats, walked on the other core while the data is read (0.17 s at 10,000
+        # records), when there is a last build to compare with and the data is yet to be read.
+        self.walk: Future[dict[str, list[int]]] | None = None
+        if enabled and records and kept(out, "json").is_file():
+            with contextlib.suppress(OSError):  # no process to spare: walked when needed
+                self.walk = started(stats_under, str(out))
 
     @functools.cached_property
     def pages(self) -> Cache:
@@ -45,9 +51,11 @@ class Kept:
 
     def target(self) -> Staging:
         """The site updated in place when it holds exactly the files last built, else a whole new one swapped in."""
+        if not self.pages.old:
+            return Staging(self.out_dir)
         try:
-            on_disk = self.on_disk.result() if self.on_disk else None
-        except OSError:  # no site yet, or one that cannot be read: a whole new one
+            on_disk = self.walk.result() if self.walk else stats_under(str(self.out_dir.resolve()))
+        except Exception:  # unreadable, or the walk's process died: a whole new site is always right
             on_disk = None
         return Update(self.out_dir) if self.pages.matches(on_disk) else Staging(self.out_dir)
 

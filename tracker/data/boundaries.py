@@ -24,8 +24,8 @@ CITY_KIND = "city"  # cities are points; every other kind is drawn by its outlin
 class Outlines:
     states: dict[str, Any]  # FIPS -> GeoJSON geometry, every state (the base layer)
     jurisdictions: dict[str, Any]  # FIPS -> geometry, for states, counties and city-counties we track
-    digest: str = ""  # of the files they were read from: the key of every page drawn from them (build/incremental.py)
-    # Each state's projection and path, drawn once: a national data set has thousands of pages per state.
+    digest: str  # of the files they were read from: in every cached page's key (build/incremental.py)
+    # Each state's projection and path, drawn once per process: a national data set has thousands of pages per state.
     drawn: dict[tuple[str, int], tuple[Frame, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def state_drawing(self, fips: str, size: int) -> tuple[Frame, str] | None:
@@ -52,10 +52,10 @@ def _read_collection(file: Path, stamp: tuple[int, ...]) -> tuple[dict[str, Any]
 
 def load_outlines(boundaries_dir: Path, jurisdictions: tuple[Jurisdiction, ...]) -> Outlines:
     """Read the committed outlines; a jurisdiction without one is an error that says how to add it."""
-    (states, one), (areas, other) = (
+    (states, states_hash), (areas, areas_hash) = (
         read_collection(boundaries_dir / f"{name}.geojson") for name in ("states", "jurisdictions")
     )
-    outlines = Outlines(states, areas, one + other)
+    outlines = Outlines(states, areas, states_hash + areas_hash)
     problems = []
     for j in jurisdictions:
         if j.kind != CITY_KIND and j.fips not in outlines.jurisdictions:
