@@ -86,8 +86,7 @@ SOURCE = record(
         "publisher": prop("Who published it.", "U.S. Department of Justice", TEXT),
         "date": prop("Publication date (YYYY-MM-DD), or null when unknown.", "2018-01-24", DATE, nullable=True),
     }
-)
-SOURCE["description"] = "A document a fact comes from."
+) | {"description": "A document a fact comes from."}
 
 SOURCE_REF = {**ID, "x-hint": "the id of a source, like wapo-2018-01-24"}
 REFS = {"type": "array", "items": SOURCE_REF, "minItems": 1}
@@ -101,8 +100,7 @@ LETTER = record(
         "note": prop("Optional one-line note.", "Addressed to the police superintendent.", TEXT),
     },
     optional=("note",),
-)
-LETTER["description"] = "A letter from the Justice Department to this jurisdiction."
+) | {"description": "A letter from the Justice Department to this jurisdiction."}
 
 EXAMPLE_LETTER = {"date": "2018-01-24", "batch": "2018-01", "deadline": "2018-02-23", "source": "wapo-2018-01-24"}
 # An illustration of the shape only: "Example City" is not a real jurisdiction.
@@ -143,8 +141,7 @@ GRANT = record(
         "source": prop("Id of the source for this figure.", "clarion-2017-11-15", SOURCE_REF),
     },
     optional=("note",),
-)
-GRANT["description"] = "A grant figure, exactly as a source states it."
+) | {"description": "A grant figure, exactly as a source states it."}
 
 EVENT = record(
     {
@@ -157,8 +154,7 @@ EVENT = record(
         ),
         "sources": prop("Ids of the sources for this event (at least one).", ["clearinghouse-16080"], REFS),
     }
-)
-EVENT["description"] = "A dated event in this jurisdiction's story."
+) | {"description": "A dated event in this jurisdiction's story."}
 
 JURISDICTION = record(
     {
@@ -218,8 +214,7 @@ JURISDICTION = record(
         "sources": prop("Sources cited by this jurisdiction's facts.", [], {"type": "array", "items": SOURCE}),
     },
     optional=("status_note",),
-)
-JURISDICTION["description"] = "A city, county or state the Justice Department targeted."
+) | {"description": "A city, county or state the Justice Department targeted."}
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -81,8 +81,7 @@ WAVE = record(
         "sources": prop("Ids of the sources (at least one).", ["doj-2017-04-21"], REFS),
         "outcome": prop("What became of the wave, or null.", "Two were cleared by August 2017.", TEXT, nullable=True),
     }
-)
-WAVE["description"] = "One wave of letters."
+) | {"description": "One wave of letters."}
 
 RULING = record(
     {
@@ -101,8 +100,7 @@ RULING = record(
         ),
         "sources": prop("Ids of the sources (at least one).", ["casetext-2017-09-15"], REFS),
     }
-)
-RULING["description"] = "A court ruling in the case."
+) | {"description": "A court ruling in the case."}
 
 CASE = record(
     {
@@ -136,8 +134,7 @@ CASE = record(
         "challenges": prop("Ids of the national measures (measures.yaml) the case is about.", ["eo-14159"], IDS),
     },
     optional=("filing_sources", "note"),
-)
-CASE["description"] = "A lawsuit over the grant conditions or the sanctuary measures."
+) | {"description": "A lawsuit over the grant conditions or the sanctuary measures."}
 
 ENTRY = record(
     {
@@ -145,8 +142,7 @@ ENTRY = record(
         "category": choice("The list's own category for it", "county", LIST_CATEGORIES),
         "jurisdiction": prop("Id of the one jurisdiction record it means.", "san-francisco-ca", ID),
     }
-)
-ENTRY["description"] = "One entry of a published list, as published."
+) | {"description": "One entry of a published list, as published."}
 
 PUBLISHED_LIST = record(
     {
@@ -159,10 +155,7 @@ PUBLISHED_LIST = record(
         "sources": prop("Ids of the sources (at least one).", ["doj-2025-08-05"], REFS),
         "entries": prop("The entries, as published, in the published order.", [], {"type": "array", "items": ENTRY}),
     }
-)
-PUBLISHED_LIST["description"] = (
-    "A published list of jurisdictions, kept as a dated snapshot: a new version is a new list."
-)
+) | {"description": "A published list of jurisdictions, kept as a dated snapshot: a new version is a new list."}
 
 MEASURE = record(
     {
@@ -180,8 +173,7 @@ MEASURE = record(
         "status_note": prop("Where it stands now, or null.", None, TEXT, nullable=True),
         "sources": prop("Ids of the sources (at least one).", ["fr-2025-02006"], REFS),
     }
-)
-MEASURE["description"] = "A national measure: an executive order, directive, grant condition or list."
+) | {"description": "A national measure: an executive order, directive, grant condition or list."}
 
 CHANGE = record(
     {
@@ -191,8 +183,7 @@ CHANGE = record(
         "jurisdictions": prop("Ids of the jurisdictions concerned.", ["lawrence-ma"], IDS),
         "source": prop("Id of the source a correction rests on, or null.", None, SOURCE_REF, nullable=True),
     }
-)
-CHANGE["description"] = "A dated change to the tracker."
+) | {"description": "A dated change to the tracker."}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "waves": document("letter waves", "waves", WAVE, "The waves of Justice Department letters."),
