@@ -75,8 +75,7 @@ def own_sources(doc: Located, name: str) -> Iterator[tuple[PathKey, dict[str, An
 
 
 def problem_at(doc: Located, name: str, path: PathKey, message: str) -> Problem:
-    line, col = doc.line_col(path)
-    return named(doc, name, Problem(doc.path, line, col, message, title="Invalid value"))
+    return named(doc, name, Problem(doc.path, *doc.line_col(path), message, title="Invalid value"))
 
 
 def check_source_ids(docs: dict[str, Located], taken: set[str]) -> Iterator[Problem]:

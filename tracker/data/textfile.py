@@ -39,9 +39,8 @@ def _check_controls(path: str, data: bytes, text: str) -> None:
     if data.isascii() and len(data.translate(None, ASCII_CONTROLS)) == len(data):
         return
     if found := CONTROLS.search(text):
-        line, col = line_col_at(text, found.start())
         message = f"{control_words(found.group())}, probably pasted by accident; delete it."
-        raise DataError([Problem(path, line, col, message, title="Control character")])
+        raise DataError([Problem(path, *line_col_at(text, found.start()), message, title="Control character")])
 
 
 def read_text_file(file: Path, display: str) -> str:

@@ -157,11 +157,10 @@ def unknown_key_problems(error: ValidationError, doc: Located) -> Iterator[Probl
     path = tuple(error.absolute_path)
     allowed = list(error.schema.get("properties", {}))
     for key in sorted(set(error.instance) - set(allowed)):
-        line, col = doc.line_col(path + (key,), key=True)
         message = f'{describe_field(path)}: unknown field "{key}".{did_you_mean(key, allowed)} Allowed fields: {", ".join(allowed)}.'
         if not path[2:]:
             message = message.replace("this entry: ", "")
-        yield Problem(doc.path, line, col, message, subject_of(doc, path), "Unknown field")
+        yield Problem(doc.path, *doc.line_col(path + (key,), key=True), message, subject_of(doc, path), "Unknown field")
 
 
 def best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
@@ -188,8 +187,7 @@ def missing_problems(error: ValidationError, doc: Located, misspelt: set[tuple[P
 
 def problem_at(doc: Located, path: PathKey, message: str, title: str = "Invalid value") -> Problem:
     """A problem at the line of the value `path` names, said of the jurisdiction it belongs to."""
-    line, col = doc.line_col(path)
-    return Problem(doc.path, line, col, message, subject_of(doc, path), title)
+    return Problem(doc.path, *doc.line_col(path), message, subject_of(doc, path), title)
 
 
 def schema_problems(doc: Located, schema: dict[str, Any] = SCHEMA) -> list[Problem]:

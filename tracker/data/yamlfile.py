@@ -80,8 +80,7 @@ class _Converter:
         self.problems: list[Problem] = []
 
     def problem(self, node: yaml.Node, message: str) -> None:
-        line, col = _mark(node)
-        self.problems.append(Problem(self.doc.path, line, col, message, title="YAML problem"))
+        self.problems.append(Problem(self.doc.path, *_mark(node), message, title="YAML problem"))
 
     def convert(self, node: yaml.Node, path: PathKey) -> Any:
         self.doc.where[path] = _mark(node)
@@ -196,8 +195,7 @@ def _checked_events(path: str, text: str) -> list[yaml.Event]:
 
 
 def _located(path: str, event: yaml.Event, message: str) -> DataError:
-    line, col = _mark(event)
-    return DataError([Problem(path, line, col, message, title="YAML problem")])
+    return DataError([Problem(path, *_mark(event), message, title="YAML problem")])
 
 
 def load_yaml_text(text: str, display: str, first_line: int = 1) -> Located:
