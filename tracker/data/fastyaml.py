@@ -50,12 +50,10 @@ class KeptItems(dict[bytes, bytes]):
     read's text as split (tracker/data/split.py), also only in this process.
     """
 
-    live: dict[bytes, Any]
-    split: Split | None
-
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.live, self.split = {}, None
+        self.live: dict[bytes, Any] = {}
+        self.split: Split | None = None
 
 
 def read_fast(text: str, kept: KeptItems | None = None) -> Fast | None:
@@ -131,12 +129,11 @@ def _load_kept(split: Split, texts: Texts, kept: KeptItems) -> list[Any]:
     Items parsed now add their texts to `texts`; a kept item's texts are not kept (the checks walk the values
     when they need them), so a read that reuses any item leaves `texts` incomplete.
     """
-    keys = split.keys
-    missing = {key: item for item, key in zip(split.items, keys, strict=True) if key not in kept}
+    missing = {key: item for item, key in zip(split.items, split.keys, strict=True) if key not in kept}
     parsed = dict(zip(missing, _load_items(list(missing.values()), texts), strict=True))
     fresh, live, values = texts.kept, kept.live, []
     assert fresh is not None
-    for key in keys:
+    for key in split.keys:
         if key in parsed:  # fresh from the parser: used as it is, once
             value = parsed.pop(key)
             fresh[key] = marshal.dumps(value)  # before anyone can change it
@@ -145,7 +142,7 @@ def _load_kept(split: Split, texts: Texts, kept: KeptItems) -> list[Any]:
             fresh[key] = fresh.get(key) or kept[key]
             value = live[key] if key in live else marshal.loads(fresh[key])
         values.append(value)
-    fresh.live = dict(zip(keys, values, strict=True))
+    fresh.live = dict(zip(split.keys, values, strict=True))
     return values
 
 
@@ -156,11 +153,7 @@ def _load_piece(text: str, texts: Texts) -> Any:
     if SPECIAL_FLOAT_KEY.search(emitted):
         raise GiveUp
     value = json.loads(
-        emitted,
-        parse_int=plain_number,
-        parse_float=plain_number,
-        parse_constant=give_up,
-        object_pairs_hook=unique_keys,
+        emitted, parse_int=plain_number, parse_float=plain_number, parse_constant=give_up, object_pairs_hook=unique_keys
     )
     if isinstance(value, str) or value is None:
         raise GiveUp  # a bare scalar: the sure reader says what is wrong with the file
