@@ -76,8 +76,7 @@ def read_checked(file: Path, recall: Recall | None, make: Callable[[Located, tup
     if recall is not None:
         recall.clean = (b"", frozenset())
     doc = load_yaml_text(text, display)
-    problems = document_problems(doc)
-    if problems:
+    if problems := document_problems(doc):
         raise DataError(problems)
     return make(doc, None)
 
@@ -113,14 +112,12 @@ def has_problems(doc: Located, found: Fast, recall: Recall | None) -> bool:
     split = found.split
     if recall is None or split is None or split.key != "jurisdictions" or item_key(split.rest) != recall.clean[0]:
         return bool(document_problems(doc))
-    if not cross_clean(doc, recall.facts_for(split.keys, doc.value["jurisdictions"])):
-        return True  # the sure reader's checks say what and where
     records = doc.value["jurisdictions"]
+    if not cross_clean(doc, recall.facts_for(split.keys, records)):
+        return True  # the sure reader's checks say what and where
     new = [record for record, key in zip(records, split.keys, strict=True) if key not in recall.clean[1]]
-    if not new:
-        return False
     reduced = Located({**doc.value, "jurisdictions": new}, doc.path)
-    return bool(document_problems(reduced, RECORD_CHECKS))
+    return bool(new and document_problems(reduced, RECORD_CHECKS))
 
 
 def document_problems(doc: Located, checks: tuple[Check, ...] = CHECKS) -> list[Problem]:
@@ -251,9 +248,7 @@ class RawSources(dict[str, dict[str, Any]]):
         return self[ref]
 
 
-def fingerprint(
-    raw: dict[str, Any], raw_sources: RawSources, key: bytes | None = None, facts: Facts | None = None
-) -> str:
+def fingerprint(raw: dict[str, Any], raw_sources: RawSources, key: bytes | None, facts: Facts | None) -> str:
     """A hash of a record and of every source it cites: the values its Jurisdiction is made from.
 
     Hashing these plain values is far cheaper than hashing the built Jurisdiction (tracker/keep.py). `key`, the

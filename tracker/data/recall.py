@@ -37,8 +37,7 @@ class Recall:
     def read(cls, file: Path, code: str) -> Recall:
         """What the last build with this code read (nothing, when the file is missing, damaged or stale)."""
         with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-            payload = read_sealed(file)
-            if payload is not None:
+            if (payload := read_sealed(file)) is not None:
                 saved, items, clean, facts = marshal.loads(payload)
                 if saved == code:
                     return cls(KeptItems(items), clean, facts=facts)
@@ -46,6 +45,5 @@ class Recall:
 
     def write(self, file: Path, code: str) -> None:
         """Keep the records as read for the next build (a failure only makes that build read them all again)."""
-        payload = marshal.dumps((code, dict(self.items), self.clean, self.facts))
         with contextlib.suppress(OSError):
-            write_sealed(file, payload)
+            write_sealed(file, marshal.dumps((code, dict(self.items), self.clean, self.facts)))
