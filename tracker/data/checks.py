@@ -124,11 +124,10 @@ def check_places(doc: Located) -> Iterator[Finding]:
         base: PathKey = ("jurisdictions", i)
         # Only text can be looked up: a list where a word belongs is the schema's to report, not a crash here.
         fips, kind, state = (_text(record.get(key)) for key in ("fips", "kind", "state"))
-        if fips and fips.isdigit() and kind in FIPS_LENGTH and len(fips) != FIPS_LENGTH[kind]:
-            yield (
-                base + ("fips",),
-                f'"fips" is "{fips}" ({len(fips)} digits), but a {kind} has a {FIPS_LENGTH[kind]}-digit FIPS code.',
-            )
+        length = FIPS_LENGTH.get(kind or "")
+        if fips and fips.isdigit() and length and len(fips) != length:
+            message = f'"fips" is "{fips}" ({len(fips)} digits), but a {kind} has a {length}-digit FIPS code.'
+            yield base + ("fips",), message
         elif fips and fips.isdigit() and state in STATE_FIPS and not fips.startswith(STATE_FIPS[state]):
             yield base + ("fips",), f'"fips" is "{fips}", but codes in {state} start with {STATE_FIPS[state]}.'
         lat, lon = record.get("lat"), record.get("lon")
@@ -149,12 +148,9 @@ def _number(value: Any) -> bool:
 
 def scalars(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
     """Every value that is not a list or a set of fields, with its path."""
-    if isinstance(value, dict):
-        for key, item in value.items():
+    if isinstance(value, (dict, list)):
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
             yield from scalars(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from scalars(item, path + (i,))
     else:
         yield path, value
 

@@ -50,10 +50,8 @@ class Located:
             texts, nan, stack = [], False, [self.value]
             while stack:
                 item = stack.pop()
-                if isinstance(item, dict):
-                    stack.extend(item.values())
-                elif isinstance(item, list):
-                    stack.extend(item)
+                if isinstance(item, (dict, list)):
+                    stack.extend(item.values() if isinstance(item, dict) else item)
                 elif isinstance(item, str):
                     texts.append(item)
                 elif isinstance(item, float):
