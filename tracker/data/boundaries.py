@@ -52,9 +52,8 @@ def _read_collection(file: Path, stamp: tuple[int, ...]) -> tuple[dict[str, Any]
 
 def load_outlines(boundaries_dir: Path, jurisdictions: tuple[Jurisdiction, ...]) -> Outlines:
     """Read the committed outlines; a jurisdiction without one is an error that says how to add it."""
-    (states, states_hash), (areas, areas_hash) = (
-        read_collection(boundaries_dir / f"{name}.geojson") for name in ("states", "jurisdictions")
-    )
+    states, states_hash = read_collection(boundaries_dir / "states.geojson")
+    areas, areas_hash = read_collection(boundaries_dir / "jurisdictions.geojson")
     outlines = Outlines(states, areas, states_hash + areas_hash)
     problems = []
     for j in jurisdictions:

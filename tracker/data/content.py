@@ -56,14 +56,8 @@ RESERVED = {name: f'its own "{name}" section' for name in _published_names()} | 
 OTHER_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4"}
 URL_SCHEMES = {"http", "https", "mailto"}
-ALLOWED_ATTRS = {
-    **nh3.ALLOWED_ATTRIBUTES,
-    "a": {"href", "title"},
-    "th": {"align"},
-    "td": {"align"},
-    "h2": {"id"},
-    "h3": {"id"},
-}
+ALLOWED_ATTRS = nh3.ALLOWED_ATTRIBUTES | {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_ATTRS |= {"h2": {"id"}, "h3": {"id"}}  # the ids the "toc" extension gives headings
 
 
 def _front(path: str, line: int | None, message: str, col: int | None = None) -> Problem:

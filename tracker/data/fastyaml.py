@@ -38,8 +38,7 @@ class Fast(NamedTuple):
 
 def load_fast(text: str) -> Any | None:
     """The values of a YAML document, as the sure reader gives them; None when this reader can't be sure."""
-    fast = read_fast(text)
-    return None if fast is None else fast.value
+    return None if (fast := read_fast(text)) is None else fast.value
 
 
 class KeptItems(dict[bytes, bytes]):

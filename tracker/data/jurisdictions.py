@@ -142,8 +142,7 @@ def make_letter(x: dict[str, Any], cite: Cite) -> Letter:
 
 
 def make_grant(g: dict[str, Any], cite: Cite) -> Grant:
-    values = (g["program"], g["fiscal_year"], g["amount"], g["amount_min"], g["confidence"])
-    return Grant(*values, cite(g["source"]), g.get("note"))
+    return Grant(**(g | {"source": cite(g["source"])}))  # its fields are named as in the file
 
 
 def make_event(e: dict[str, Any], cite: Cite) -> Event:

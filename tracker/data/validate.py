@@ -109,8 +109,7 @@ def type_hint(expected: str, value: Any, raw: str | None) -> str:
 def schema_message(error: ValidationError, doc: Located) -> str:
     path = tuple(error.absolute_path)
     field = describe_field(path)
-    value, raw = error.instance, doc.raw.get(path)
-    kind = error.validator
+    value, raw, kind = error.instance, doc.raw.get(path), error.validator
     if kind == "type" and not path:
         return f"the top of the file must be a set of fields (last_updated, shared_sources, jurisdictions), but it is {type_word(value)}."
     if kind in ("type", "anyOf"):
