@@ -94,8 +94,7 @@ def replace_file(target: Path, *pieces: bytes) -> None:
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as out:
-            for piece in pieces:  # tens of MB need no copy just to join them
-                out.write(piece)
+            out.writelines(pieces)  # tens of MB need no copy just to join them
         temporary.replace(target)
     except OSError:
         temporary.unlink(missing_ok=True)
