@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
+from typing import TypeVar
 
 from tracker.data.schema import STATUSES
 from tracker.data.schema_other import RESULTS
@@ -27,6 +29,15 @@ from tracker.model.records import (
 from tracker.model.second_round import ListEntry, Measure, PublishedList
 
 TIMELINE_ORDER = attrgetter("date", "kind", "summary")
+V = TypeVar("V")
+
+
+def grouped(pairs: Iterable[tuple[str, V]]) -> dict[str, tuple[V, ...]]:
+    """The values of each key, in the order met: one pass, not one per key."""
+    groups: dict[str, list[V]] = {}
+    for key, value in pairs:
+        groups.setdefault(key, []).append(value)
+    return {key: tuple(values) for key, values in groups.items()}
 
 
 @dataclass(frozen=True)
@@ -86,10 +97,7 @@ class Site:
     @cached_property
     def by_state(self) -> tuple[tuple[str, tuple[Jurisdiction, ...]], ...]:
         """(state code, its jurisdictions by name), states in code order."""
-        groups: dict[str, list[Jurisdiction]] = {}
-        for j in self.jurisdictions:
-            groups.setdefault(j.state, []).append(j)
-        return tuple((code, tuple(groups[code])) for code in sorted(groups))
+        return tuple(sorted(grouped((j.state, j) for j in self.jurisdictions).items()))
 
     def members(self, wave: Wave) -> tuple[Jurisdiction, ...]:
         return self.by_batch.get(wave.id, ())
@@ -97,11 +105,7 @@ class Site:
     @cached_property
     def by_batch(self) -> dict[str, tuple[Jurisdiction, ...]]:
         """The jurisdictions sent a letter of each batch, by name (one pass, not one per wave)."""
-        groups: dict[str, list[Jurisdiction]] = {}
-        for j in self.jurisdictions:
-            for batch in j.batches:
-                groups.setdefault(batch, []).append(j)
-        return {batch: tuple(members) for batch, members in groups.items()}
+        return grouped((batch, j) for j in self.jurisdictions for batch in j.batches)
 
     def cases_for(self, j: Jurisdiction) -> tuple[Case, ...]:
         return self.cases_by_jurisdiction.get(j.id, ())
@@ -109,11 +113,8 @@ class Site:
     @cached_property
     def cases_by_jurisdiction(self) -> dict[str, tuple[Case, ...]]:
         """Each jurisdiction's cases, in the site's order: one pass over the cases, not one per record."""
-        found: dict[str, list[Case]] = {}
-        for c in self.cases:
-            for jid in dict.fromkeys(c.jurisdiction_ids):  # a case naming a jurisdiction twice lists it once
-                found.setdefault(jid, []).append(c)
-        return {jid: tuple(cases) for jid, cases in found.items()}
+        # dict.fromkeys: a case naming a jurisdiction twice lists it once
+        return grouped((jid, c) for c in self.cases for jid in dict.fromkeys(c.jurisdiction_ids))
 
     def jurisdictions_of(self, case: Case) -> tuple[Jurisdiction, ...]:
         """In the site's order (by name), each once."""
@@ -138,11 +139,7 @@ class Site:
 
     @cached_property
     def listings_by_jurisdiction(self) -> dict[str, tuple[tuple[PublishedList, ListEntry], ...]]:
-        found: dict[str, list[tuple[PublishedList, ListEntry]]] = {}
-        for x in self.lists:
-            for e in x.entries:
-                found.setdefault(e.jurisdiction_id, []).append((x, e))
-        return {jid: tuple(entries) for jid, entries in found.items()}
+        return grouped((e.jurisdiction_id, (x, e)) for x in self.lists for e in x.entries)
 
     @cached_property
     def latest_list(self) -> PublishedList | None:
