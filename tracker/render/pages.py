@@ -17,12 +17,12 @@ import jinja2
 
 from tracker.config import SiteConfig
 from tracker.data.boundaries import Outlines, locator_svg
-from tracker.data.schema import BATCHES, CONFIDENCES, STATUSES
-from tracker.data.schema_other import GOVERNMENT_ROLES, MEASURE_KINDS
+from tracker.data.schema import BATCHES
+from tracker.data.schema_other import MEASURE_KINDS
 from tracker.errors import BuildError
 from tracker.model.site import Site
 from tracker.render.maps import legend_items, symbols_json
-from tracker.render.money import NOT_RECORDED, dollars, grant_text, headline_text, long_date, total_text
+from tracker.render.money import NOT_RECORDED, grant_text, long_date, total_text
 from tracker.render.sheet import Sheet
 from tracker.render.sheets import HOME_TABLE_LIMIT, KIND_WORDS, RESULT_WORDS, plan_sheets
 from tracker.render.urls import Urls
@@ -59,9 +59,8 @@ def make_env(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -
         lstrip_blocks=True,
         auto_reload=False,  # a new environment per build: no need to check the files at every lookup
     )
-    env.filters.update(date=long_date, dollars=dollars, grant=grant_text, headline=headline_text, total=total_text)
+    env.filters.update(date=long_date, grant=grant_text, total=total_text, kind=KIND_WORDS.__getitem__)
     env.filters["count"] = "{:,}".format  # "10,000 jurisdictions"
-    env.filters["kind"] = KIND_WORDS.__getitem__
     env.globals.update(template_globals())
     return env
 
@@ -76,12 +75,9 @@ def template_globals() -> dict[str, Any]:
         sections=SECTIONS,
         CSP_SLOT=CSP_SLOT,
         NOT_RECORDED=NOT_RECORDED,
-        STATUSES=STATUSES,
         RESULT_WORDS=RESULT_WORDS,
-        GOVERNMENT_ROLES=GOVERNMENT_ROLES,
         MEASURE_KINDS=MEASURE_KINDS,
         BATCHES=BATCHES,
-        CONFIDENCES=CONFIDENCES,
         legend=legend_items(),
     )
 
