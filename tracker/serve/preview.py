@@ -91,10 +91,8 @@ class Preview:
         # Reading makes a million objects and frees most: collecting cycles among them meanwhile only costs time.
         gc.disable()
         try:
-            site = pipeline.load_site(self.config, self.recall)
-            outlines = pipeline.load_outlines(pipeline.boundaries_dir(self.config), site.jurisdictions)
-            self.publish((), self.live(site, outlines))
-            loaded: Loaded | None = (site, outlines)
+            loaded: Loaded | None = pipeline.read_inputs(self.config, self.recall)
+            self.publish((), self.live(*loaded))
         except FileChanged:
             raise  # the caller decides: the watcher reads it again at the next event
         except Exception as e:  # a code error while editing must not end the preview either
@@ -133,8 +131,7 @@ class Preview:
     def live(self, site: Site, outlines: Outlines) -> Live:
         config = self.config
         # One Jinja environment while the templates stay as they are: each compiles once, not after every save.
-        if self.env is None:
-            self.env = make_env(config)
+        self.env = self.env or make_env(config)
         urls = Urls(config.base_url, config.site_url)
         records = {urls.file_for(urls.jurisdiction(j)): j for j in site.jurisdictions}
         return Live(self.env, contexts(site, config, urls, outlines), records)

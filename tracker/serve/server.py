@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tracker.config import SiteConfig, make_config
 from tracker.errors import BuildError
+from tracker.render.urls import Urls
 from tracker.serve.preview import HOLD_SECONDS, BuildState, Preview, problems_of
 
 log = logging.getLogger(__name__)
@@ -98,11 +99,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def send_page(self, route: str, state: BuildState) -> None:
         """The page made on request from the data as last read: one whose record was removed is gone at once."""
         assert state.live is not None  # every read without problems publishes its pages, and serving starts after one
-        if route.endswith("/"):
-            route += "index.html"
         try:
             with self.server.preview.quiet:
-                page = state.live.page(unquote(route).lstrip("/"))
+                page = state.live.page(unquote(Urls.file_for(route)).lstrip("/"))
                 status, page = (200, page) if page is not None else (404, state.live.page("404.html") or NOT_FOUND)
         except Exception as e:  # a template mistake: the tab says so, and reloads once it is fixed
             self.send_bytes(500, error_page(problems_of(e), state.version), "text/html; charset=utf-8")
