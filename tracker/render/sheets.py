@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tracker.config import SiteConfig
 from tracker.data.boundaries import Outlines
-from tracker.model.records import Jurisdiction, round_of
+from tracker.model.records import Case, Jurisdiction, round_of
 from tracker.model.site import Site, TimelineItem
 from tracker.render.chart import fy2016_chart
 from tracker.render.dictionary import FILES, fields
@@ -139,45 +139,29 @@ def jurisdiction_sheet(site: Site, j: Jurisdiction) -> Sheet:
         j.official_name,
         j.summary,
         f"jurisdiction {j.id}",
-        {
-            "j": j,
-            "cases": site.cases_for(j),
-            "updated": site.last_updated_for(j),
-            "listings": site.listings(j),
-        },
+        {"j": j, "cases": site.cases_for(j), "updated": site.last_updated_for(j), "listings": site.listings(j)},
         cached=True,
     )
 
 
-def record_sheets(site: Site) -> list[Sheet]:
-    sheets = [jurisdiction_sheet(site, j) for j in site.jurisdictions]
-    sheets += [
-        Sheet(
-            "case.html",
-            Urls.case(c),
-            c.name,
-            c.summary,
-            f"case {c.id}",
-            {"c": c, "jurisdictions": site.jurisdictions_of(c), "measures": site.measures_of(c)},
-            cached=True,
-        )
-        for c in site.cases
-    ]
-    sheets += [
-        Sheet(
-            "state.html",
-            Urls.state(code),
-            f"Jurisdictions in {code}",
-            f"Jurisdictions in {code} written to by the Justice Department.",
-            f"the {code} page",
-            {"code": code, "rows": rows},
-            cached=True,
-        )
-        for code, rows in site.by_state
-    ]
-    sheets.append(
-        Sheet("states.html", Urls.states, "Jurisdictions by state", "Jurisdictions by state.", "the states page")
+def case_sheet(site: Site, c: Case) -> Sheet:
+    extra = {"c": c, "jurisdictions": site.jurisdictions_of(c), "measures": site.measures_of(c)}
+    return Sheet("case.html", Urls.case(c), c.name, c.summary, f"case {c.id}", extra, cached=True)
+
+
+def state_sheet(code: str, rows: tuple[Jurisdiction, ...]) -> Sheet:
+    title = f"Jurisdictions in {code}"
+    about = f"{title} written to by the Justice Department."
+    return Sheet(
+        "state.html", Urls.state(code), title, about, f"the {code} page", {"code": code, "rows": rows}, cached=True
     )
+
+
+def record_sheets(site: Site) -> list[Sheet]:
+    states = Sheet("states.html", Urls.states, "Jurisdictions by state", "Jurisdictions by state.", "the states page")
+    sheets = [jurisdiction_sheet(site, j) for j in site.jurisdictions]
+    sheets += [case_sheet(site, c) for c in site.cases]
+    sheets += [state_sheet(code, rows) for code, rows in site.by_state] + [states]
     sheets += [
         Sheet("page.html", Urls.page(p), p.title, p.summary, p.source_path, {"page": p}, cached=True)
         for p in site.pages
