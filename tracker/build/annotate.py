@@ -35,12 +35,8 @@ def annotation(problem: Problem) -> str:
 
 def summary_table(problems: list[Problem]) -> str:
     """A Markdown table of the problems for $GITHUB_STEP_SUMMARY."""
-    rows = [
-        "### The data has problems; nothing was published",
-        "",
-        "| File | Line | Record | Problem |",
-        "|---|---|---|---|",
-    ]
+    rows = ["### The data has problems; nothing was published", ""]
+    rows += ["| File | Line | Record | Problem |", "|---|---|---|---|"]
     for p in problems:
         cells = [p.path, str(p.line or ""), p.subject or "", p.message]
         rows.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")

@@ -90,9 +90,8 @@ def page_job(
     parts: Path,
     compiled: jinja2.BytecodeCache | None,
 ) -> PageJob:
-    update = isinstance(target, Update)
     contexts_ = contexts(site, config, urls, outlines)
-    return PageJob(contexts_, target.root, config.out_dir.resolve(), update, parts, compiled)
+    return PageJob(contexts_, target.root, config.out_dir.resolve(), isinstance(target, Update), parts, compiled)
 
 
 def make_search(job: PageJob, cache: Cache, pages: list[str]) -> list[str]:
