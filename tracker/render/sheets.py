@@ -102,16 +102,10 @@ def search_kinds(site: Site) -> list[str]:
 
 def reference_sheets(site: Site) -> list[Sheet]:
     """Search, downloads, the data dictionary and the 404 page."""
+    # wasm: Pagefind compiles WebAssembly in its worker, or on the page itself where a worker can't start
+    search = {"states": sorted({j.state for j in site.jurisdictions}), "kinds": search_kinds(site), "wasm": True}
     return [
-        Sheet(
-            "search.html",
-            Urls.search,
-            "Search",
-            "Search the tracker.",
-            "the search page",
-            # wasm: Pagefind compiles WebAssembly in its worker, or on the page itself where a worker can't start
-            {"states": sorted({j.state for j in site.jurisdictions}), "kinds": search_kinds(site), "wasm": True},
-        ),
+        Sheet("search.html", Urls.search, "Search", "Search the tracker.", "the search page", search),
         Sheet(
             "data.html",
             Urls.data_index,
