@@ -74,8 +74,8 @@ def kept(out_dir: Path, name: str) -> Path:
 
     The names: "json" the pages' records (this manifest), "recall" the data's records as read (data.Recall),
     "pieces" each record's pieces of the downloads (keep.Memo), "map" the home page's map as last drawn
-    (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s), "templates" Jinja's bytecode cache, "parts" the search indexer's
-    input (incremental.search_parts).
+    (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s), "templates" Jinja's bytecode cache,
+    "parts" the search indexer's input (incremental.search_parts).
     """
     return out_dir.parent / ".build-cache" / f"{out_dir.name}.{name}"
 

@@ -196,7 +196,7 @@ class Site:
 
     @cached_property
     def timeline(self) -> tuple[TimelineItem, ...]:
-        """Every dated event of jurisdictions, waves and cases, oldest first (ties in this order: the sort is stable)."""
+        """Every dated event of jurisdictions, waves and cases, oldest first (ties in this order: sorting is stable)."""
         items = [item for j in self.jurisdictions for item in jurisdiction_items(j)]
         return tuple(sorted(items + list(self.story_timeline), key=TIMELINE_ORDER))
 
