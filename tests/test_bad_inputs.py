@@ -168,6 +168,8 @@ FILES = [
     data("control character", "name: Chicago", "name: Chi\x00cago", 12, "invisible control character (U+0000)"),
     data("escaped control character", "name: Chicago", 'name: "Chi\\acago"', 12, "control character (U+0007)"),
     data("python tag", "name: Chicago", "name: !!python/object/apply:os.system [ls]", 12, "is not allowed"),
+    # Found by a line-cutting review: naming the case a schema problem is about read the number as a list.
+    Case("a number for the list of cases", write("data/cases.yaml", "cases: 5\n"), "data/cases.yaml", 1, "a list"),
     Case("data file missing", remove(DATA), DATA, None, "cannot read the file: No such file or directory"),
     Case("data file is a folder", data_is_a_folder, DATA, None, "cannot read the file: Is a directory"),
 ]

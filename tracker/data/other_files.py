@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tracker.data.checks import entries
 from tracker.data.jurisdictions import display_path, make_source
 from tracker.data.other_records import case_order, make_case, make_change, make_list, make_measure, make_wave
 from tracker.data.placeholders import placeholder_problems
@@ -34,9 +35,8 @@ class Records:
 
 def items(doc: Located | None, name: str) -> list[tuple[PathKey, dict[str, Any]]]:
     """The entries of a file's list (none when the file is absent)."""
-    key = LIST_KEY[name]
-    values = doc.value.get(key) if doc and isinstance(doc.value, dict) else None
-    return [((key, i), v) for i, v in enumerate(values or []) if isinstance(v, dict)]
+    key = LIST_KEY[name]  # anything but a list of sets of fields is the schema's to report
+    return [((key, i), v) for i, v in entries(doc.value, key)] if doc else []
 
 
 def named(doc: Located, name: str, problem: Problem) -> Problem:
