@@ -127,7 +127,16 @@ class Site:
 
     def last_updated_for(self, j: Jurisdiction) -> dt.date:
         """The date of the latest logged change to this jurisdiction, else of the data file."""
-        return max((c.date for c in self.changelog if j.id in c.jurisdiction_ids), default=self.last_updated)
+        return self.changed_on.get(j.id, self.last_updated)
+
+    @cached_property
+    def changed_on(self) -> dict[str, dt.date]:
+        """The date of each jurisdiction's latest logged change: one pass over the changelog, not one per record."""
+        found: dict[str, dt.date] = {}
+        for c in self.changelog:
+            for jid in c.jurisdiction_ids:
+                found[jid] = max(found.get(jid, c.date), c.date)
+        return found
 
     @cached_property
     def by_id(self) -> dict[str, Jurisdiction]:
@@ -181,8 +190,8 @@ class Site:
     @cached_property
     def targeted_twice(self) -> tuple[tuple[Jurisdiction, tuple[ListEntry, ...]], ...]:
         """The jurisdictions of the January 2018 letters, each with its entries on the latest list (if any)."""
-        entries = self.latest_list.entries if self.latest_list else ()
-        return tuple((j, tuple(e for e in entries if e.jurisdiction_id == j.id)) for j in self.targeted_january_2018)
+        latest = self.latest_list
+        return tuple((j, tuple(e for x, e in self.listings(j) if x is latest)) for j in self.targeted_january_2018)
 
     @cached_property
     def listed_again(self) -> tuple[tuple[Jurisdiction, tuple[ListEntry, ...]], ...]:

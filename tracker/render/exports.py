@@ -96,14 +96,10 @@ def hash_text(text: str) -> int:
 
 
 def to_sitemap(site: Site, urls: Urls) -> bytes:
-    changed: dict[str, dt.date] = {}  # Site.last_updated_for of every jurisdiction, in one pass over the changelog
-    for c in site.changelog:
-        for jid in c.jurisdiction_ids:
-            changed[jid] = max(changed.get(jid, c.date), c.date)
     last = site.last_updated
     sections = (urls.home, urls.letters, urls.cases, urls.grants, urls.timeline, urls.updates, urls.search)
     rows = [(path, last) for path in (*sections, urls.data_index, urls.dictionary)]
-    rows += [(urls.jurisdiction(j), changed.get(j.id, last)) for j in site.jurisdictions]
+    rows += [(urls.jurisdiction(j), site.last_updated_for(j)) for j in site.jurisdictions]
     rows += [(urls.case(c), last) for c in site.cases] + [(urls.second_round, last), (urls.targeted_twice, last)]
     rows += [(urls.published_list(x), last) for x in site.lists] + [(urls.measure(m), last) for m in site.measures]
     states = sorted({j.state for j in site.jurisdictions})  # the codes of site.by_state, without grouping 10,000 rows
