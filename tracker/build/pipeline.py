@@ -6,7 +6,7 @@ import collections
 import contextlib
 import gc
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
@@ -78,17 +78,19 @@ def build(
     progress: Progress | None = None,
     use_cache: bool = True,
     loaded: tuple[Site, Outlines] | None = None,
+    done: Callable[[list[str]], None] | None = None,
 ) -> list[str]:
     """load → check → pieces → pages → write: the whole site into config.out_dir; return the files written.
 
     The new site is made beside the old one (or, when the old one is exactly as last built, only its changed files
     are), and replaces it only when everything is there. `kept`: what the last build left for this one, so that
     unchanged records, pieces and pages are not made again (none with use_cache=False). `loaded`: the inputs as
-    read_inputs gave them (the preview has just read them).
+    read_inputs gave them (the preview has just read them). `done`: called with the files while the build's values
+    are still held (the command line ends the process there: cli.end_process).
     """
     progress, urls = progress or Progress(), Urls(config.base_url, config.site_url)
-    kept = Kept(config, use_cache, records=loaded is None)
     with without_cycle_collector():
+        kept = Kept(config, use_cache, records=loaded is None)
         with progress.stage("load and check the data"):
             site, outlines = loaded or read_inputs(config, kept.records)
         with progress.stage("compare with the previous build"):
@@ -109,7 +111,9 @@ def build(
                 outputs = downloads.result()  # made in a second process meanwhile
             with progress.stage("write the site"):
                 files = write_site(target, kept, pages + found, claims, outputs)
-    log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
+        log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
+        if done is not None:
+            done(files)  # before the cycle collector is back: its first pass would scan every object made
     return files
 
 
