@@ -59,11 +59,14 @@ class Kept:
             on_disk = None
         return Update(self.out_dir) if self.pages.matches(on_disk) else Staging(self.out_dir)
 
+    def save_records(self) -> None:
+        """Right whatever the site holds (kept by the records' text): saved while the downloads are being made."""
+        if self.records is not None:
+            self.records.write(self.records_file, self.code)
+
     def save(self) -> None:
         self.pages.settle()
         self.pages.save()
-        if self.records is not None:
-            self.records.write(self.records_file, self.code)
         # Where builds before 5 December 2026 kept the search index's input (now "parts"): tens of MB left behind.
         shutil.rmtree(kept(self.out_dir.resolve(), "search"), ignore_errors=True)
 

@@ -108,6 +108,7 @@ def build(
                 pages = write_pages(sheets, job, kept.pages, progress)
             with progress.stage("index for search and export the data"):
                 found = make_search(job, kept.pages, pages)
+                kept.save_records()
                 outputs = downloads.result()  # made in a second process meanwhile
             with progress.stage("write the site"):
                 files = write_site(target, kept, pages + found, claims, outputs)
