@@ -27,20 +27,20 @@ class Kept:
     False (a cold build) nothing is read or kept.
     """
 
-    def __init__(self, config: SiteConfig, enabled: bool, records: bool = True) -> None:
-        """`records`: read the records kept (not when the caller has just read the data itself)."""
+    def __init__(self, config: SiteConfig, enabled: bool, read_recall: bool = True) -> None:
+        """`read_recall`: read the records kept (not when the caller has just read the data itself)."""
         self.out_dir, self.enabled = config.out_dir, enabled
         self.code = code_digest(config.templates_dir, config.static_dir)
         out = config.out_dir.resolve()
-        self.records_file = kept(out, "recall")
-        self.records = Recall.read(self.records_file, self.code) if enabled and records else None
+        self.recall_file = kept(out, "recall")
+        self.recall = Recall.read(self.recall_file, self.code) if enabled and read_recall else None
         self.pieces = kept(out, "pieces") if enabled else None  # read and kept where the downloads are made (Memo)
         self.map = (kept(out, "map"), self.code) if enabled else None
         self.templates = Compiled(kept(out, "templates")) if enabled else None
         # The site's files and their stats, walked on the other core while the data is read (0.17 s at 10,000
         # records), when there is a last build to compare with and the data is yet to be read.
         self.walk: Future[dict[str, list[int]]] | None = None
-        if enabled and records and kept(out, "json").is_file():
+        if enabled and read_recall and kept(out, "json").is_file():
             with contextlib.suppress(OSError):  # no process to spare: walked when needed
                 self.walk = started(stats_under, str(out))
 
@@ -59,10 +59,10 @@ class Kept:
             on_disk = None
         return Update(self.out_dir) if self.pages.matches(on_disk) else Staging(self.out_dir)
 
-    def save_records(self) -> None:
+    def save_recall(self) -> None:
         """Right whatever the site holds (kept by the records' text): saved while the downloads are being made."""
-        if self.records is not None:
-            self.records.write(self.records_file, self.code)
+        if self.recall is not None:
+            self.recall.write(self.recall_file, self.code)
 
     def save(self) -> None:
         self.pages.settle()

@@ -29,7 +29,7 @@ from tracker.render import pages as render
 from tracker.render.exports import render_exports
 from tracker.render.pieces import all_pieces
 from tracker.render.search import BUNDLE
-from tracker.render.sheets import plan_sheets
+from tracker.render.sheets import Sheet, plan_sheets
 from tracker.render.tables import render_tables
 from tracker.render.urls import Urls
 
@@ -82,33 +82,28 @@ def build(
 ) -> list[str]:
     """load → check → pieces → pages → write: the whole site into config.out_dir; return the files written.
 
-    The new site is made beside the old one (or, when the old one is exactly as last built, only its changed files
-    are), and replaces it only when everything is there. `kept`: what the last build left for this one, so that
-    unchanged records, pieces and pages are not made again (none with use_cache=False). `loaded`: the inputs as
-    read_inputs gave them (the preview has just read them). `done`: called with the files while the build's values
-    are still held (the command line ends the process there: cli.end_process).
+    The new site is made beside the old one and replaces it only when complete. `kept`: what the last build left for
+    this one, so unchanged records, pieces and pages are not made again (nothing with use_cache=False). `loaded`: the
+    inputs, when the preview has just read them. `done`: called with the files while the build's values are still
+    held (the command line ends the process there: cli.end_process).
     """
     progress, urls = progress or Progress(), Urls(config.base_url, config.site_url)
     with without_cycle_collector():
-        kept = Kept(config, use_cache, records=loaded is None)
+        kept = Kept(config, use_cache, read_recall=loaded is None)
         with progress.stage("load and check the data"):
-            site, outlines = loaded or read_inputs(config, kept.records)
+            site, outlines = loaded or read_inputs(config, kept.recall)
         with progress.stage("compare with the previous build"):
             target = kept.target()
-        made = (site, config, urls, kept.pieces, kept.code, target)
-        with target, search_parts(config.out_dir, use_cache) as parts, beside(make_downloads, *made) as downloads:
+        downloads_made = beside(make_downloads, site, config, urls, kept.pieces, kept.code, target)
+        with target, search_parts(config.out_dir, use_cache) as parts, downloads_made as downloads:
             with progress.stage("plan the pages"):
-                site.made_once()  # after the downloads' process forked (it makes what it needs), before the
-                # render workers do: they share these values instead of each making them
-                sheets = plan_sheets(site, config, urls, outlines, kept.map)
-                claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [SEARCH_CLAIM]
-                check_paths(claims)
+                sheets, claims = plan(site, config, urls, outlines, kept)
             job = page_job(site, config, urls, outlines, target, parts, kept.templates)
             with progress.stage("render the pages"):
                 pages = write_pages(sheets, job, kept.pages, progress)
             with progress.stage("index for search and export the data"):
                 found = make_search(job, kept.pages, pages)
-                kept.save_records()
+                kept.save_recall()
                 outputs = downloads.result()  # made in a second process meanwhile
             with progress.stage("write the site"):
                 files = write_site(target, kept, pages + found, claims, outputs)
@@ -118,8 +113,23 @@ def build(
     return files
 
 
-def read_inputs(config: SiteConfig, records: Recall | None = None) -> tuple[Site, Outlines]:
-    site = load_site(config, records)
+SEARCH_CLAIM: Output = (BUNDLE + "pagefind-entry.json", b"", "the search index")  # its folder, before it exists
+
+
+def plan(
+    site: Site, config: SiteConfig, urls: Urls, outlines: Outlines, kept: Kept
+) -> tuple[list[Sheet], list[Output]]:
+    """Every page to render, its path checked against the others' (and the search index's) before any is made."""
+    site.made_once()  # after the downloads' process forked (it makes what it needs), before the render workers
+    # do: they share these values instead of each making them
+    sheets = plan_sheets(site, config, urls, outlines, kept.map)
+    claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [SEARCH_CLAIM]
+    check_paths(claims)
+    return sheets, claims
+
+
+def read_inputs(config: SiteConfig, recall: Recall | None = None) -> tuple[Site, Outlines]:
+    site = load_site(config, recall)
     return site, load_outlines(boundaries_dir(config), site.jurisdictions)
 
 
@@ -145,9 +155,6 @@ def without_cycle_collector() -> Iterator[None]:
     finally:
         if collecting:  # for a caller that goes on in this process (the tests build many sites in one)
             gc.enable()
-
-
-SEARCH_CLAIM: Output = (BUNDLE + "pagefind-entry.json", b"", "the search index")  # its folder, before it exists
 
 
 def other_outputs(site: Site, config: SiteConfig, urls: Urls, memo: Memo) -> Iterator[Output]:
