@@ -163,13 +163,15 @@ def unknown_key_problems(error: ValidationError, doc: Located) -> Iterator[Probl
 
 
 def best_errors(errors: list[ValidationError]) -> Iterator[ValidationError]:
-    """Replace anyOf (value or null) errors by the error of the value branch."""
+    """Each error, an anyOf (a value or null) replaced by what is wrong with the value (jsonschema's best_match)."""
+    from jsonschema.exceptions import best_match, relevance  # only once a mistake is found: imported in 0.1 s
+
+    def null_last(error: ValidationError) -> tuple[Any, ...]:
+        # The keyword's name last: best_match gives up on a tie (a bad date breaks both format and pattern).
+        return (*relevance(error), error.validator == "type" and error.validator_value == "null", error.validator)
+
     for error in errors:
-        if error.validator == "anyOf" and error.context:
-            inner = [e for e in error.context if e.validator != "type" or e.validator_value != "null"]
-            yield from (inner or [error])[:1]
-        else:
-            yield error
+        yield best_match([error], key=null_last) if error.validator == "anyOf" else error
 
 
 def missing_problems(error: ValidationError, doc: Located, misspelt: set[tuple[PathKey, str]]) -> Iterator[Problem]:
