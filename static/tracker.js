@@ -39,10 +39,15 @@
       icon.setAttribute("data-id", p.id);
     });
     layer.on("popupopen", function (e) {
-      e.popup.getElement().addEventListener("keydown", function (event) {
-        if (event.key === "Escape") layer.closePopup();
-      });
-      var link = e.popup.getElement().querySelector("a[href]");
+      var popupEl = e.popup.getElement();
+      if (!popupEl.hasAttribute("data-escape")) {
+        // Leaflet keeps a layer's popup element between openings: one listener, not one more per opening.
+        popupEl.setAttribute("data-escape", "");
+        popupEl.addEventListener("keydown", function (event) {
+          if (event.key === "Escape") layer.closePopup();
+        });
+      }
+      var link = popupEl.querySelector("a[href]");
       if (!link) return;
       if (linkTarget) link.target = linkTarget;
       link.focus();

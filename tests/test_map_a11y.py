@@ -102,12 +102,13 @@ def test_escape_closes_the_popup_and_returns_focus(reader, served_site: str) -> 
     page, _, _ = reader
     open_map(page, served_site)
     marker = page.locator(".jm[data-id='jackson-ms']")
-    marker.focus()
-    page.keyboard.press("Enter")
-    expect(page.locator(".leaflet-popup-content a")).to_be_focused()
-    page.keyboard.press("Escape")
-    expect(page.locator(".leaflet-popup")).to_have_count(0)
-    expect(marker).to_be_focused()
+    for _ in range(2):  # and again: the popup's element is reused, its Escape listener too
+        marker.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator(".leaflet-popup-content a")).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(page.locator(".leaflet-popup")).to_have_count(0)
+        expect(marker).to_be_focused()
 
 
 def test_wheel_scrolls_the_page_until_the_reader_uses_the_map(reader, served_site: str) -> None:
