@@ -20,6 +20,10 @@ from playwright.sync_api import Page, Route
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "fixtures" / "tiny"
+# A frozen copy of data/ and content/ (its README says when and how it was made): the page, export and browser tests
+# assert on it, so that an editor's change to the live data never breaks them.
+SNAPSHOT = ROOT / "tests" / "fixtures" / "snapshot"
+SNAPSHOT_TREE = ("--data", str(SNAPSHOT / "data"), "--content", str(SNAPSHOT / "content"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -49,9 +53,18 @@ def tiny(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real data built once, with the default settings, for page and export tests."""
+    """The live data built once, with the default settings: what the site publishes (the HTML validator reads it)."""
     out = tmp_path_factory.mktemp("real") / "site"
     result = run_build("--out", str(out), "--site-url", "https://example.org/tracker/")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def snapshot_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The snapshot built once, with the default settings, for page and export tests."""
+    out = tmp_path_factory.mktemp("snapshot") / "site"
+    result = run_build(*SNAPSHOT_TREE, "--out", str(out), "--site-url", "https://example.org/tracker/")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -71,9 +84,9 @@ def serve(folder: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real data built for the root path and served on 127.0.0.1; yields the base address."""
+    """The snapshot built for the root path and served on 127.0.0.1; yields the base address."""
     out = tmp_path_factory.mktemp("served") / "site"
-    result = run_build("--out", str(out), "--base-url", "/", "--site-url", "http://127.0.0.1/")
+    result = run_build(*SNAPSHOT_TREE, "--out", str(out), "--base-url", "/", "--site-url", "http://127.0.0.1/")
     assert result.returncode == 0, result.stderr
     with serve(out) as address:
         yield address

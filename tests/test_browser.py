@@ -8,10 +8,10 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT, open_map
+from tests.conftest import SNAPSHOT, open_map
 from tracker.data.jurisdictions import load_jurisdictions
 
-DATA = yaml.safe_load((ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8"))
+DATA = yaml.safe_load((SNAPSHOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8"))
 FIRST_BY_NAME = min(DATA["jurisdictions"], key=lambda j: (j["name"].casefold(), j["state"]))["id"]
 
 
@@ -19,7 +19,7 @@ def largest_fy2016_figure() -> str:
     """The jurisdiction whose headline FY2016 figure (the one its table cell shows) is the largest."""
     figures = sorted(
         (j.headline_grant.value, j.display_name)
-        for j in load_jurisdictions(ROOT / "data" / "jurisdictions.yaml").jurisdictions
+        for j in load_jurisdictions(SNAPSHOT / "data" / "jurisdictions.yaml").jurisdictions
         if j.headline_grant
     )
     assert figures[-1][0] > figures[-2][0], "a tie: no one jurisdiction comes first"
@@ -125,10 +125,10 @@ def test_on_a_phone_tables_become_one_card_per_row_and_filters_still_hide_rows(r
     expect(page.locator("table.jurisdictions tbody tr:visible")).to_have_count(california)
 
 
-def test_a_site_opened_from_the_disk_says_how_to_look_at_it(browser, real_site) -> None:
+def test_a_site_opened_from_the_disk_says_how_to_look_at_it(browser, snapshot_site) -> None:
     """Issue 15: site/index.html opened directly shows a broken page, since links start with the published path."""
     page = browser.new_page()
-    page.goto((real_site / "index.html").as_uri())
+    page.goto((snapshot_site / "index.html").as_uri())
     notice = page.locator(".no-style-notice")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("make serve")

@@ -11,14 +11,14 @@ import pandas as pd
 import yaml
 from geojson_pydantic import FeatureCollection
 
-from tests.conftest import ROOT
+from tests.conftest import SNAPSHOT
 
-DATA = yaml.safe_load((ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8"))
+DATA = yaml.safe_load((SNAPSHOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8"))
 BY_ID = {j["id"]: j for j in DATA["jurisdictions"]}
 
 
-def test_json_has_every_field_and_the_page_url(real_site: Path) -> None:
-    body = json.loads((real_site / "data/jurisdictions.json").read_text(encoding="utf-8"))
+def test_json_has_every_field_and_the_page_url(snapshot_site: Path) -> None:
+    body = json.loads((snapshot_site / "data/jurisdictions.json").read_text(encoding="utf-8"))
     records = {r["id"]: r for r in body["jurisdictions"]}
     assert records.keys() == BY_ID.keys()
     chicago = records["chicago-il"]
@@ -29,8 +29,8 @@ def test_json_has_every_field_and_the_page_url(real_site: Path) -> None:
     assert bound and bound[0]["amount"] is None and bound[0]["source"]["url"].startswith("https://")
 
 
-def test_csv_reads_in_pandas_with_one_row_each_and_fips_intact(real_site: Path) -> None:
-    frame = pd.read_csv(real_site / "data/jurisdictions.csv", dtype={"fips": str})
+def test_csv_reads_in_pandas_with_one_row_each_and_fips_intact(snapshot_site: Path) -> None:
+    frame = pd.read_csv(snapshot_site / "data/jurisdictions.csv", dtype={"fips": str})
     assert len(frame) == len(BY_ID) and frame["id"].is_unique
     assert dict(zip(frame["id"], frame["fips"], strict=True)) == {k: v["fips"] for k, v in BY_ID.items()}
     chicago = frame.set_index("id").loc["chicago-il"]
@@ -39,8 +39,8 @@ def test_csv_reads_in_pandas_with_one_row_each_and_fips_intact(real_site: Path) 
     assert pd.isna(unknown["fy2016_jag_amount"]) and pd.isna(unknown["fy2016_jag_confidence"])
 
 
-def test_geojson_is_a_valid_feature_collection_matching_the_data(real_site: Path) -> None:
-    raw = json.loads((real_site / "data/jurisdictions.geojson").read_text(encoding="utf-8"))
+def test_geojson_is_a_valid_feature_collection_matching_the_data(snapshot_site: Path) -> None:
+    raw = json.loads((snapshot_site / "data/jurisdictions.geojson").read_text(encoding="utf-8"))
     collection = FeatureCollection.model_validate(raw)
     assert len(collection.features) == len(BY_ID)
     for feat in raw["features"]:
@@ -48,14 +48,14 @@ def test_geojson_is_a_valid_feature_collection_matching_the_data(real_site: Path
         assert feat["geometry"]["coordinates"] == [round(record["lon"], 4), round(record["lat"], 4)]
 
 
-def test_atom_feed_parses_with_absolute_links(real_site: Path) -> None:
-    feed = feedparser.parse((real_site / "feed.xml").read_bytes())
+def test_atom_feed_parses_with_absolute_links(snapshot_site: Path) -> None:
+    feed = feedparser.parse((snapshot_site / "feed.xml").read_bytes())
     assert not feed.bozo, feed.get("bozo_exception")
     events = sum(len(j["events"]) for j in DATA["jurisdictions"])
-    articles = len(list((ROOT / "content").glob("*.md")))
+    articles = len(list((SNAPSHOT / "content").glob("*.md")))
     changes = (
-        len(yaml.safe_load((ROOT / "data" / "changelog.yaml").read_text())["entries"])
-        if (ROOT / "data" / "changelog.yaml").exists()
+        len(yaml.safe_load((SNAPSHOT / "data" / "changelog.yaml").read_text())["entries"])
+        if (SNAPSHOT / "data" / "changelog.yaml").exists()
         else 0
     )
     assert len(feed.entries) == events + articles + changes  # every event, article and logged change
@@ -65,20 +65,20 @@ def test_atom_feed_parses_with_absolute_links(real_site: Path) -> None:
     assert dates == sorted(dates, reverse=True)
 
 
-def test_sitemap_lists_every_page_with_absolute_urls(real_site: Path) -> None:
+def test_sitemap_lists_every_page_with_absolute_urls(snapshot_site: Path) -> None:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    locs = [e.text for e in ET.parse(real_site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    pages = {p.parent.relative_to(real_site).as_posix() for p in real_site.rglob("index.html")} - {"embed/map"}
+    locs = [e.text for e in ET.parse(snapshot_site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    pages = {p.parent.relative_to(snapshot_site).as_posix() for p in snapshot_site.rglob("index.html")} - {"embed/map"}
     assert {loc.removeprefix("https://example.org/tracker/").rstrip("/") for loc in locs} == {
         "" if p == "." else p for p in pages
     }
 
 
-def test_robots_points_at_the_sitemap(real_site: Path) -> None:
-    assert "Sitemap: https://example.org/tracker/sitemap.xml" in (real_site / "robots.txt").read_text()
+def test_robots_points_at_the_sitemap(snapshot_site: Path) -> None:
+    assert "Sitemap: https://example.org/tracker/sitemap.xml" in (snapshot_site / "robots.txt").read_text()
 
 
-def test_json_written_in_batches_is_the_document_json_dumps_writes(real_site: Path, monkeypatch) -> None:
+def test_json_written_in_batches_is_the_document_json_dumps_writes(snapshot_site: Path, monkeypatch) -> None:
     """The national file is made a few records at a time; joined, the pieces are exactly one json.dumps."""
     from tracker.build import pipeline as build
     from tracker.config import make_config
@@ -108,4 +108,4 @@ def test_json_written_in_batches_is_the_document_json_dumps_writes(real_site: Pa
     }
     expected = json.dumps(document, separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=json_value)
     assert b"".join(pieces) == (expected + "\n").encode("utf-8")
-    assert b"".join(pieces) == (real_site / "data/jurisdictions.json").read_bytes()
+    assert b"".join(pieces) == (snapshot_site / "data/jurisdictions.json").read_bytes()

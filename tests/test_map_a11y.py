@@ -11,9 +11,9 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
-from tests.conftest import ROOT, TILE, open_map
+from tests.conftest import ROOT, SNAPSHOT, TILE, open_map
 
-DATA = yaml.safe_load((ROOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8"))["jurisdictions"]
+DATA = yaml.safe_load((SNAPSHOT / "data" / "jurisdictions.yaml").read_text(encoding="utf-8"))["jurisdictions"]
 
 AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -43,7 +43,7 @@ PAGE_TYPES = [
     "cases/san-francisco-v-trump-2025/",
 ]
 JANUARY_2018 = [j["id"] for j in DATA if any(x["batch"] == "2018-01" for x in j["letters"])]
-LISTED = {e["jurisdiction"] for e in yaml.safe_load((ROOT / "data" / "lists.yaml").read_text())["lists"][-1]["entries"]}
+LISTED = {e["jurisdiction"] for e in yaml.safe_load((SNAPSHOT / "data" / "lists.yaml").read_text())["lists"][-1]["entries"]}
 
 
 def axe_violations(page: Page) -> list[str]:
