@@ -12,6 +12,7 @@ import jinja2
 
 from tracker.build.beside import started
 from tracker.build.cache import Cache, code_digest, kept, stats_under
+from tracker.build.incremental import search_parts
 from tracker.build.output import Staging, Update
 from tracker.config import SiteConfig
 from tracker.data.recall import Recall
@@ -58,6 +59,10 @@ class Kept:
         except Exception:  # unreadable, or the walk's process died: a whole new site is always right
             on_disk = None
         return Update(self.out_dir) if self.pages.matches(on_disk) else Staging(self.out_dir)
+
+    def parts(self) -> contextlib.AbstractContextManager[Path]:
+        """The folder for the search indexer's input, with the last build's parts in it (incremental.search_parts)."""
+        return search_parts(self.out_dir, self.enabled)
 
     def save_recall(self) -> None:
         """Right whatever the site holds (kept by the records' text): saved while the downloads are being made."""

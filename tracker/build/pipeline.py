@@ -12,7 +12,7 @@ from pathlib import Path
 import xstatic.pkg.leaflet as leaflet
 
 from tracker.build.beside import beside
-from tracker.build.incremental import make_search, page_job, search_parts, write_pages
+from tracker.build.incremental import make_search, page_job, write_pages
 from tracker.build.kept import Kept
 from tracker.build.output import Output, Staging, check_paths, copy_tree_files
 from tracker.build.progress import Progress
@@ -77,16 +77,10 @@ def build(
     config: SiteConfig,
     progress: Progress | None = None,
     use_cache: bool = True,
-    loaded: tuple[Site, Outlines] | None = None,
-    done: Callable[[list[str]], None] | None = None,
+    loaded: tuple[Site, Outlines] | None = None,  # the inputs, when the preview has just read them
+    done: Callable[[list[str]], None] = lambda files: None,  # given the files before anything is freed
 ) -> list[str]:
-    """load → check → pieces → pages → write: the whole site into config.out_dir; return the files written.
-
-    The new site is made beside the old one and replaces it only when complete. `kept`: what the last build left for
-    this one, so unchanged records, pieces and pages are not made again (nothing with use_cache=False). `loaded`: the
-    inputs, when the preview has just read them. `done`: called with the files while the build's values are still
-    held (the command line ends the process there: cli.end_process).
-    """
+    """Build the site into config.out_dir (load → check → pieces → pages → write); return the files written."""
     progress, urls = progress or Progress(), Urls(config.base_url, config.site_url)
     with without_cycle_collector():
         kept = Kept(config, use_cache, read_recall=loaded is None)
@@ -94,8 +88,7 @@ def build(
             site, outlines = loaded or read_inputs(config, kept.recall)
         with progress.stage("compare with the previous build"):
             target = kept.target()
-        downloads_made = beside(make_downloads, site, config, urls, kept.pieces, kept.code, target)
-        with target, search_parts(config.out_dir, use_cache) as parts, downloads_made as downloads:
+        with target, kept.parts() as parts, beside(make_downloads, site, config, urls, kept, target) as downloads:
             with progress.stage("plan the pages"):
                 sheets, claims = plan(site, config, urls, outlines, kept)
             job = page_job(site, config, urls, outlines, target, parts, kept.templates)
@@ -107,9 +100,7 @@ def build(
                 outputs = downloads.result()  # made in a second process meanwhile
             with progress.stage("write the site"):
                 files = write_site(target, kept, pages + found, claims, outputs)
-        log.info("built %d files (%d jurisdictions) into %s", len(files), len(site.jurisdictions), config.out_dir)
-        if done is not None:
-            done(files)  # before the cycle collector is back: its first pass would scan every object made
+        done(files)  # before the cycle collector is back: its first pass would scan every object made
     return files
 
 
@@ -141,6 +132,7 @@ def write_site(target: Staging, kept: Kept, pages: list[str], claims: list[Outpu
     files = sorted(pages + [path for path, _, _ in outputs])
     target.commit(set(files), set(kept.pages.old))
     kept.save()
+    log.info("built %d files into %s", len(files), kept.out_dir)
     return files
 
 
@@ -166,12 +158,10 @@ def other_outputs(site: Site, config: SiteConfig, urls: Urls, memo: Memo) -> Ite
     yield urls.states_outlines, (boundaries_dir(config) / "states.geojson").read_bytes(), "state outlines"
 
 
-def make_downloads(
-    site: Site, config: SiteConfig, urls: Urls, pieces: Path | None, code: str, target: Staging
-) -> list[Output]:
+def make_downloads(site: Site, config: SiteConfig, urls: Urls, kept: Kept, target: Staging) -> list[Output]:
     """Write the downloads and other files into the new site (in a second process: beside.py); return their paths.
-    Each record's pieces of them are kept in `pieces` (Memo), and read from there when unchanged."""
-    memo = Memo(pieces, code)
+    Each record's pieces of them are kept in `kept.pieces` (Memo), and read from there when unchanged."""
+    memo = Memo(kept.pieces, kept.code)
     outputs = put_all(other_outputs(site, config, urls, memo), target)
     memo.save()
     return outputs
