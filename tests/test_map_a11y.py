@@ -43,7 +43,9 @@ PAGE_TYPES = [
     "cases/san-francisco-v-trump-2025/",
 ]
 JANUARY_2018 = [j["id"] for j in DATA if any(x["batch"] == "2018-01" for x in j["letters"])]
-LISTED = {e["jurisdiction"] for e in yaml.safe_load((SNAPSHOT / "data" / "lists.yaml").read_text())["lists"][-1]["entries"]}
+LISTED = {
+    e["jurisdiction"] for e in yaml.safe_load((SNAPSHOT / "data" / "lists.yaml").read_text())["lists"][-1]["entries"]
+}
 
 
 def axe_violations(page: Page) -> list[str]:

@@ -33,7 +33,9 @@ def test_home_table_has_a_row_per_jurisdiction_linking_to_its_page(snapshot_site
 
 
 def test_home_key_figures_are_computed_from_the_data(snapshot_site: Path) -> None:
-    figures = {text(d.find("dt")): text(d.find("dd")) for d in soup(snapshot_site, "index.html").select(".figures > div")}
+    figures = {
+        text(d.find("dt")): text(d.find("dd")) for d in soup(snapshot_site, "index.html").select(".figures > div")
+    }
     assert figures["Jurisdictions sent the letter of 24 January 2018"] == str(len(JANUARY_2018))
     assert figures["Deadline to hand over the records"] == "23 February 2018"
     january = [j for j in DATA["jurisdictions"] if j["id"] in JANUARY_2018]

@@ -316,15 +316,21 @@ def test_saves_in_a_quick_run_are_built_once_after_the_last(tmp_path: Path, monk
     config.data_file.write_text("saved\n", encoding="utf-8")
     preview = Preview(config, out=io.StringIO())
     built: list[object] = []
-    builder = threading.Thread(target=lambda: [built.append(preview.next_read()) for _ in range(2)])
+    first = threading.Event()
+
+    def next_reads() -> None:
+        for _ in range(2):
+            built.append(preview.next_read())
+            first.set()
+
+    builder = threading.Thread(target=next_reads)
     builder.start()
     started = time.monotonic()
     for version in range(3):  # saves much less than BUILD_AFTER_SECONDS apart
         monkeypatch.setattr(preview, "read", lambda v=version: time.sleep(BUILD_AFTER_SECONDS / 20) or (v, "outlines"))
         edit(config.data_file, f"saved {version}\n")
         preview.look({config.data_file})
-    while not built and time.monotonic() - started < 10 * BUILD_AFTER_SECONDS:
-        time.sleep(0.01)
+    assert first.wait(timeout=10 * BUILD_AFTER_SECONDS)
     assert built == [(0, (2, "outlines"), False)]
     assert time.monotonic() - started >= BUILD_AFTER_SECONDS
     preview.close()
