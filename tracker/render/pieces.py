@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from json.encoder import encode_basestring as string_json
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from tracker.keep import Memo, digest
@@ -35,9 +36,11 @@ Listings = tuple[tuple[PublishedList, ListEntry], ...]
 # An event's place in the timeline ("date\0kind\0text": sorts as the triple, since no text holds a control character),
 # its CSV line and its JSON object.
 EventRow = tuple[str, bytes, bytes]
-CSV_COLUMNS = ("id", "name", "official_name", "kind", "state", "fips", "lat", "lon", "status", "status_date")
-CSV_COLUMNS += ("fy2016_jag_amount", "fy2016_jag_amount_min", "fy2016_jag_confidence", "fy2016_jag_source_url")
-CSV_COLUMNS += ("letter_batches", "rounds", "lists", "events", "url")
+# The CSV's columns: the record's own fields as they are (named once, read by that name), then those csv_row makes.
+OWN_COLUMNS = ("id", "name", "official_name", "kind", "state", "fips", "lat", "lon", "status")
+own_values = attrgetter(*OWN_COLUMNS)
+FY2016_COLUMNS = ("fy2016_jag_amount", "fy2016_jag_amount_min", "fy2016_jag_confidence", "fy2016_jag_source_url")
+CSV_COLUMNS = (*OWN_COLUMNS, "status_date", *FY2016_COLUMNS, "letter_batches", "rounds", "lists", "events", "url")
 
 
 class Pieces(NamedTuple):
@@ -91,9 +94,9 @@ def csv_row(j: Jurisdiction, urls: Urls, rounds: tuple[str, ...], listings: List
     g = j.headline_grant
     fy2016 = (g.amount, g.amount_min, g.confidence, g.source.url) if g else ("", "", "", "")  # None: an empty cell
     day = j.status_date.isoformat() if j.status_date else ""
-    row = (j.id, j.name, j.official_name, j.kind, j.state, j.fips, j.lat, j.lon, j.status, day, *fy2016)
     lists = " ".join(f"{x.id}:{e.category}" for x, e in listings)
-    return (*row, " ".join(j.batches), " ".join(rounds), lists, len(j.events), urls.absolute(urls.jurisdiction(j)))
+    made = (day, *fy2016, " ".join(j.batches), " ".join(rounds), lists, len(j.events))
+    return (*own_values(j), *made, urls.absolute(urls.jurisdiction(j)))
 
 
 def document_json(fields: dict[str, str]) -> bytes:
