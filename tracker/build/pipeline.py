@@ -7,12 +7,13 @@ import contextlib
 import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 import xstatic.pkg.leaflet as leaflet
 
 from tracker.build.beside import beside
-from tracker.build.incremental import make_search, page_job, write_pages
+from tracker.build.incremental import PageJob, make_search, page_job, write_pages
 from tracker.build.kept import Kept
 from tracker.build.output import Output, Staging, check_paths, copy_tree_files
 from tracker.build.progress import Progress
@@ -82,24 +83,19 @@ def build(
 ) -> list[str]:
     """Build the site into config.out_dir (load → check → pieces → pages → write); return the files written."""
     progress, urls = progress or Progress(), Urls(config.base_url, config.site_url)
+    stage = progress.stage
     with without_cycle_collector():
         kept = Kept(config, use_cache, read_recall=loaded is None)
-        with progress.stage("load and check the data"):
-            site, outlines = loaded or read_inputs(config, kept.recall)
-        with progress.stage("compare with the previous build"):
-            target = kept.target()
+        site, outlines = stage("load and check the data", lambda: loaded or read_inputs(config, kept.recall))
+        target = stage("compare with the previous build", kept.target)
         with target, kept.parts() as parts, beside(make_downloads, site, config, urls, kept, target) as downloads:
-            with progress.stage("plan the pages"):
-                sheets, claims = plan(site, config, urls, outlines, kept)
+            sheets, claims = stage("plan the pages", plan, site, config, urls, outlines, kept)
             job = page_job(site, config, urls, outlines, target, parts, kept.templates)
-            with progress.stage("render the pages"):
-                pages = write_pages(sheets, job, kept.pages, progress)
-            with progress.stage("index for search and export the data"):
-                found = make_search(job, kept.pages, pages)
-                kept.save_recall()
-                outputs = downloads.result()  # made in a second process meanwhile
-            with progress.stage("write the site"):
-                files = write_site(target, kept, pages + found, claims, outputs)
+            pages = stage("render the pages", write_pages, sheets, job, kept.pages, progress)
+            found, outputs = stage(
+                "index for search and export the data", search_and_downloads, job, kept, pages, downloads
+            )
+            files = stage("write the site", write_site, target, kept, pages + found, claims, outputs)
         done(files)  # before the cycle collector is back: its first pass would scan every object made
     return files
 
@@ -117,6 +113,15 @@ def plan(
     claims = [(urls.file_for(s.path), b"", s.producer) for s in sheets] + [SEARCH_CLAIM]
     check_paths(claims)
     return sheets, claims
+
+
+def search_and_downloads(
+    job: PageJob, kept: Kept, pages: list[str], downloads: Future[list[Output]]
+) -> tuple[list[str], list[Output]]:
+    """The search index, then the kept records saved, while the downloads' process finishes; the downloads' paths."""
+    found = make_search(job, kept.pages, pages)
+    kept.save_recall()
+    return found, downloads.result()
 
 
 def read_inputs(config: SiteConfig, recall: Recall | None = None) -> tuple[Site, Outlines]:

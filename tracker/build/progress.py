@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from typing import TextIO, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TextIO, TypeVar
 
 T = TypeVar("T")
 QUIET_SECONDS = 2.0  # short builds stay silent in a terminal
@@ -24,15 +23,16 @@ class Progress:
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
+    def stage(self, name: str, func: Callable[..., T], *args: Any) -> T:
+        """func(*args), timed as the stage `name` (a stage that fails prints nothing: its error follows)."""
         began = time.perf_counter()
-        yield
+        result = func(*args)
         took = time.perf_counter() - began
         if self.ci:
             print(f"build: {name} took {took:.2f} s", file=self.out, flush=True)
         elif self.live and self.elapsed() > QUIET_SECONDS:
             print(f"\r\033[K{name}: done in {took:.1f} s", file=self.out, flush=True)
+        return result
 
     def count(self, name: str, items: Iterable[T], total: int) -> Iterator[T]:
         """Pass items through, redrawing "name: done/total" a few times a second in a terminal."""
