@@ -1,4 +1,4 @@
-"""Build the Sanctuary Grants Tracker: python build.py [build|check|serve] --help."""
+"""Build the Sanctuary Grants Tracker: python build.py [build|check|serve|schema|new] --help."""
 
 import sys
 

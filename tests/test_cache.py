@@ -321,19 +321,19 @@ def test_a_walk_of_the_site_that_fails_means_a_whole_new_site(
 
 
 def test_the_search_input_that_older_builds_kept_is_removed(built: Path) -> None:
-    legacy = cache.kept((built / "site").resolve(), "search")
+    legacy = cache.kept_path((built / "site").resolve(), "search")
     (legacy / "jurisdictions" / "chicago-il").mkdir(parents=True)
     (legacy / "jurisdictions" / "chicago-il" / "index.html").write_bytes(b"<main>old part</main>")
     build(config_for(built, "site"))
     assert not legacy.exists()
-    assert cache.kept((built / "site").resolve(), "parts").is_dir()  # the input kept now stays
+    assert cache.kept_path((built / "site").resolve(), "parts").is_dir()  # the input kept now stays
 
 
 @pytest.mark.parametrize("damage", ["none", "a flipped byte", "another version of the code", "a cut-off file"])
 def test_the_records_kept_for_the_next_build_are_used_only_when_intact(damage: str, built: Path) -> None:
     """The next build reads only edited records anew; a kept record whose file is damaged or stale never counts."""
     tree, site = built, config_for(built, "site")
-    file = cache.kept(site.out_dir.resolve(), "recall")
+    file = cache.kept_path(site.out_dir.resolve(), "recall")
     code = cache.code_digest(site.templates_dir, site.static_dir)
     kept = Recall.read(file, code)
     assert len(kept.items) == len(load_jurisdictions(site.data_file).jurisdictions) and kept.clean[1]
@@ -359,7 +359,7 @@ def test_the_records_kept_for_the_next_build_are_used_only_when_intact(damage: s
 def test_the_download_pieces_kept_for_the_next_build_are_used_only_when_intact(damage: str, built: Path) -> None:
     """The downloads are joins of each record's kept pieces; a damaged or stale file of pieces is never used."""
     tree, site = built, config_for(built, "site")
-    folder = cache.kept(site.out_dir.resolve(), "pieces")
+    folder = cache.kept_path(site.out_dir.resolve(), "pieces")
     code = cache.code_digest(site.templates_dir, site.static_dir)
     kept = {}
     for file in sorted(folder.iterdir()):
@@ -388,7 +388,7 @@ def test_the_download_pieces_kept_for_the_next_build_are_used_only_when_intact(d
 def test_after_one_edit_only_the_files_of_the_edited_records_pieces_are_written(built: Path) -> None:
     """The file that held its old pieces, and the one that holds its new ones (files go by the key's first digit)."""
     tree, site = built, config_for(built, "site")
-    folder = cache.kept(site.out_dir.resolve(), "pieces")
+    folder = cache.kept_path(site.out_dir.resolve(), "pieces")
     before = {file.name: file.stat().st_mtime_ns for file in folder.iterdir()}
     build(site)  # nothing changed: nothing is written (a record read afresh and one kept hash alike)
     assert {file.name: file.stat().st_mtime_ns for file in folder.iterdir()} == before
@@ -404,7 +404,7 @@ def test_after_one_edit_only_the_files_of_the_edited_records_pieces_are_written(
 def test_the_map_kept_for_the_next_build_is_used_only_when_intact(damage: str, built: Path) -> None:
     """A build draws the map again (folium, half a second) only when what it shows or the code changed."""
     tree, site = built, config_for(built, "site")
-    file = cache.kept(site.out_dir.resolve(), "map")
+    file = cache.kept_path(site.out_dir.resolve(), "map")
     key, fields = marshal.loads(file.read_bytes())
     fields = (fields[0], fields[1].replace("folium-map", "kept-map"), *fields[2:])
     code = cache.code_digest(site.templates_dir, site.static_dir)

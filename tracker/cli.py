@@ -1,4 +1,4 @@
-"""Command line: build, check, serve. Errors become plain messages and exit status 1."""
+"""Command line: build, check, serve, schema, new. Errors become plain messages and exit status 1."""
 
 from __future__ import annotations
 

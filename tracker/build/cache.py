@@ -69,10 +69,10 @@ def code_digest(templates: Path, static: Path) -> str:
     return digest(FORMAT, sys.version, versions, tree_digest(PACKAGE, templates, static))
 
 
-def kept(out_dir: Path, name: str) -> Path:
+def kept_path(out_dir: Path, name: str) -> Path:
     """Where a build keeps something for the next: beside the site, not in it (nothing there is for publishing).
 
-    The names: "json" the pages' records (this manifest), "recall" the data's records as read (data.Recall),
+    The names: "json" the pages' records (this manifest), "recall" the data's records as read (tracker/data/recall.py),
     "pieces" each record's pieces of the downloads (keep.Memo), "map" the home page's map as last drawn
     (maps.drawn_map: drawing it needs folium, whose import alone is 0.5 s), "templates" Jinja's bytecode cache,
     "parts" the search indexer's input (incremental.search_parts).
@@ -125,7 +125,7 @@ class Cache:
         if not enabled:  # a cold build (--no-cache)
             return cache
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):  # none usable: cold
-            saved = json.loads(kept(out_dir, "json").read_text(encoding="utf-8"))
+            saved = json.loads(kept_path(out_dir, "json").read_text(encoding="utf-8"))
             if saved.get("format") == FORMAT and saved.get("code") == code:
                 cache.old, cache.old_search = saved["files"], saved.get("search")
         return cache
@@ -157,7 +157,7 @@ class Cache:
 
     def save(self) -> None:
         """Record this build, once its site is in place (a failed build keeps the old records and site)."""
-        target = kept(self.out_dir, "json")
+        target = kept_path(self.out_dir, "json")
         with contextlib.suppress(OSError):  # the site is built; without records the next build is simply a cold one
             target.parent.mkdir(parents=True, exist_ok=True)
             data = {"format": FORMAT, "code": self.code, "search": self.search, "files": self.new}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from tracker.build.cache import Cache, files_under, kept
+from tracker.build.cache import Cache, files_under, kept_path
 from tracker.build.output import Staging, Update, discard
 from tracker.build.progress import Progress
 from tracker.config import SiteConfig
@@ -127,7 +127,7 @@ def search_parts(out_dir: Path, keep: bool) -> Iterator[Path]:
     the folder for the next (beside the pages' records it goes with); otherwise it goes, in the background when it
     holds a national site's 10,000 folders.
     """
-    out_dir, last = out_dir.resolve(), kept(out_dir.resolve(), "parts")
+    out_dir, last = out_dir.resolve(), kept_path(out_dir.resolve(), "parts")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.parts-", dir=out_dir.parent))
     with contextlib.suppress(OSError):

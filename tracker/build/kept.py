@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from tracker.build.beside import started
-from tracker.build.cache import Cache, code_digest, kept, stats_under
+from tracker.build.cache import Cache, code_digest, kept_path, stats_under
 from tracker.build.incremental import search_parts
 from tracker.build.output import Staging, Update
 from tracker.config import SiteConfig
@@ -33,22 +33,22 @@ class Kept:
         self.out_dir, self.enabled = config.out_dir, enabled
         self.code = code_digest(config.templates_dir, config.static_dir)
         out = config.out_dir.resolve()
-        self.recall_file = kept(out, "recall")
+        self.recall_file = kept_path(out, "recall")
         self.recall = Recall.read(self.recall_file, self.code) if enabled and read_recall else None
-        self.pieces = kept(out, "pieces") if enabled else None  # read and kept where the downloads are made (Memo)
-        self.map = (kept(out, "map"), self.code) if enabled else None
-        self.templates = Compiled(kept(out, "templates")) if enabled else None
+        self.pieces = kept_path(out, "pieces") if enabled else None  # read and kept where the downloads are made (Memo)
+        self.map = (kept_path(out, "map"), self.code) if enabled else None
+        self.templates = Compiled(kept_path(out, "templates")) if enabled else None
         # The site's files and their stats, walked on the other core while the data is read (0.17 s at 10,000
         # records), when there is a last build to compare with and the data is yet to be read.
         self.walk: Future[dict[str, list[int]]] | None = None
-        if enabled and read_recall and kept(out, "json").is_file():
+        if enabled and read_recall and kept_path(out, "json").is_file():
             with contextlib.suppress(OSError):  # no process to spare: walked when needed
                 self.walk = started(stats_under, str(out))
 
     @functools.cached_property
     def pages(self) -> Cache:
         """Opened once the data is read (a preview's build is given the data and never opens the records)."""
-        return Cache.open(self.out_dir, self.code, self.enabled)
+        return Cache.open(self.out_dir.resolve(), self.code, self.enabled)  # where the other kept files are
 
     def target(self) -> Staging:
         """The site updated in place when it holds exactly the files last built, else a whole new one swapped in."""
@@ -73,7 +73,7 @@ class Kept:
         self.pages.settle()
         self.pages.save()
         # Where builds before 5 December 2026 kept the search index's input (now "parts"): tens of MB left behind.
-        shutil.rmtree(kept(self.out_dir.resolve(), "search"), ignore_errors=True)
+        shutil.rmtree(kept_path(self.out_dir.resolve(), "search"), ignore_errors=True)
 
 
 class Compiled(jinja2.FileSystemBytecodeCache):

@@ -13,10 +13,9 @@ from pathlib import Path, PurePosixPath
 
 from tracker.build.cache import files_under, tree_files
 from tracker.errors import BuildError
+from tracker.render.tables import Content, Output
 
 # A national download is tens of MB: it may come as pieces, written one after another and never joined.
-Content = bytes | Iterable[bytes]
-Output = tuple[str, Content, str]  # (path relative to the site root, content, what produced it)
 # Files every site this tool builds has at its top; a folder without them is not ours to replace.
 SITE_MARKERS = ("index.html", "sitemap.xml")
 ODD = re.compile(r"[\x00-\x1f\\]")  # a backslash or a control character is no web path

@@ -28,7 +28,7 @@ FRONT_MATTER = {  # key -> (required, type, description)
     "nav": (False, int, "position in the site navigation (leave out to keep the page out of it)"),
     "nav_title": (False, str, "a short label for the navigation (default: the title)"),
 }
-KIND_WORDS = {str: "text", dt.date: "a date", int: "a whole number"}
+FRONT_MATTER_TYPES = {str: "text", dt.date: "a date", int: "a whole number"}
 # A page's address is its file name, so these names would take the place of something the site publishes.
 NAMED_USES = {
     "index": "the home page",
@@ -52,8 +52,9 @@ def _published_names() -> set[str]:
 
 
 RESERVED = {name: f'its own "{name}" section' for name in _published_names()} | NAMED_USES
-# Spellings of a Markdown file other than ".md": never published, so refused rather than silently skipped.
-OTHER_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
+# Markdown suffixes in any case: an exact ".md" is loaded first, so a match here (".MD", ".markdown") is a file
+# that would never be published, refused rather than silently skipped.
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "th", "td", "h2", "h3", "h4"}
 URL_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_ATTRS = nh3.ALLOWED_ATTRIBUTES | {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
@@ -102,7 +103,9 @@ def _check_field(doc: Located, key: str, required: bool, kind: type, description
     value, raw = doc.value[key], doc.raw.get((key,))
     line, col = doc.line_col((key,))
     typed = _typed(value, kind)
-    wanted = f"{description}, {KIND_WORDS[kind]}" if kind is int else f"{KIND_WORDS[kind]} ({description})"
+    wanted = (
+        f"{description}, {FRONT_MATTER_TYPES[kind]}" if kind is int else f"{FRONT_MATTER_TYPES[kind]} ({description})"
+    )
     if isinstance(typed, str) and not typed.strip():
         blank = "empty" if typed == "" else "only spaces"
         return [_front(doc.path, line, f'"{key}" must be {wanted}, but it is {blank}.', col)]
@@ -199,7 +202,7 @@ def load_pages(content_dir: Path, base_url: str) -> tuple[Page, ...]:
                 pages.append(load_page(file, base_url))
             except DataError as e:
                 problems += e.problems
-        elif file.suffix.lower() in OTHER_SUFFIXES:
+        elif file.suffix.lower() in MARKDOWN_SUFFIXES:
             problems.append(misnamed_page(file, content_dir))
     if problems:
         raise DataError(problems)

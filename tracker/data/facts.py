@@ -1,6 +1,6 @@
 """What the checks across records need of one record: its id, the ids of its sources, the sources it cites.
 
-Kept by the record's text from one read to the next (data.Recall), so that a reread checks 10,000 records against
+Kept by the record's text from one read to the next (tracker/data/recall.py), so that a reread checks 10,000 records against
 each other with a few set operations; the checks' own walk, with its messages, runs only when these find something.
 """
 

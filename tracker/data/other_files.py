@@ -1,4 +1,5 @@
-"""Load data/waves.yaml, data/cases.yaml and data/changelog.yaml, checked against each other and the jurisdictions."""
+"""Load the waves, cases, published lists, measures and changelog (data/*.yaml), checked against each other and the
+jurisdictions."""
 
 from __future__ import annotations
 
@@ -165,7 +166,7 @@ def read_all(data_dir: Path) -> dict[str, Located]:
 
 
 def load_records(data_dir: Path, jurisdictions: tuple[Jurisdiction, ...], shared: tuple[Source, ...]) -> Records:
-    """Waves, cases and changelog; every cross-file reference checked, every problem reported."""
+    """Waves, cases, lists, measures and changelog; every cross-file reference checked, every problem reported."""
     docs = read_all(data_dir)
     registry = {s.id: s for j in jurisdictions for s in j.sources} | {s.id: s for s in shared}
     own = {src["id"]: make_source(src) for name, doc in docs.items() for _, src in own_sources(doc, name)}

@@ -18,7 +18,7 @@ from tracker.model.records import Jurisdiction
 class Recall:
     """What a preview keeps from one read of the data to the next, so that a save re-makes only what changed.
 
-    A cached build keeps the records and which were clean in a file (tracker/build/cache.py, kept(out_dir, "recall")).
+    A cached build keeps the records and which were clean in a file (tracker/build/cache.py, kept_path(out_dir, "recall")).
     """
 
     # The records as read last time, by their text (tracker/data/fastyaml.py).

@@ -114,7 +114,8 @@ def schema_message(error: ValidationError, doc: Located) -> str:
         return f"the top of the file must be a set of fields (last_updated, shared_sources, jurisdictions), but it is {type_word(value)}."
     if kind in ("type", "anyOf"):
         expected = error.schema.get("anyOf", [error.schema])[0].get("type", "null")  # not the anyOf allowing null
-        return f"{field} must be {TYPE_WORDS.get(expected, expected)}, but it is {describe_value(value, raw)}.{type_hint(expected, value, raw)}"
+        wanted, found = TYPE_WORDS.get(expected, expected), describe_value(value, raw)
+        return f"{field} must be {wanted}, but it is {found}.{type_hint(expected, value, raw)}"
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
         listed = ", ".join(choices) if len(choices) <= 12 else "a valid two-letter USPS code"

@@ -42,7 +42,7 @@ def grouped(pairs: Iterable[tuple[str, V]]) -> dict[str, tuple[V, ...]]:
 
 @dataclass(frozen=True)
 class TimelineItem:
-    """One dated entry of the site-wide timeline, from a jurisdiction, a wave or a case."""
+    """One dated entry of the site-wide timeline, from a jurisdiction, a wave, a case, a measure or a list."""
 
     date: dt.date
     kind: str
@@ -82,7 +82,7 @@ class Site:
     changelog: tuple[ChangeEntry, ...] = field(default=())  # newest first
     lists: tuple[PublishedList, ...] = field(default=())  # oldest first
     measures: tuple[Measure, ...] = field(default=())  # by date
-    # Jurisdiction id -> hash of the values its record was made from (data.fingerprint), for cache keys.
+    # Jurisdiction id -> hash of the values its record was made from (tracker/data/jurisdictions.py: fingerprint), for cache keys.
     fingerprints: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -205,7 +205,7 @@ class Site:
 
     @cached_property
     def timeline(self) -> tuple[TimelineItem, ...]:
-        """Every dated event of jurisdictions, waves and cases, oldest first (ties in this order: sorting is stable)."""
+        """Every dated event of jurisdictions, waves, cases, measures and lists, oldest first (ties in this order: sorting is stable)."""
         items = [item for j in self.jurisdictions for item in jurisdiction_items(j)]
         return tuple(sorted(items + list(self.story_timeline), key=TIMELINE_ORDER))
 

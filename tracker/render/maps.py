@@ -1,4 +1,5 @@
-"""The map: one folium GeoJSON layer of every jurisdiction, with local assets and stable ids."""
+"""The map: folium draws the outlines of states and counties, with local assets and stable ids; tracker.js adds
+each jurisdiction's symbol from the GeoJSON download."""
 
 from __future__ import annotations
 

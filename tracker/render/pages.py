@@ -1,4 +1,5 @@
-"""Render every HTML page from the templates into memory: {output path: bytes}."""
+"""Make the pages: the Jinja environment and its filters, the values every page shares, one way to render a planned
+Sheet (render_sheet), and worker processes for many (in_workers)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ from tracker.render.urls import Urls
 
 Row = tuple[Any, ...]
 Table = tuple[tuple[str, ...], list[Row]]  # the column names, the rows
-Output = tuple[str, bytes, str]
+Content = bytes | Iterable[bytes]  # a large download comes in parts, written as they are made
+Output = tuple[str, Content, str]  # (path relative to the site root, content, what produced it)
 
 
 @functools.cache

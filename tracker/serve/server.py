@@ -19,7 +19,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from tracker.config import SiteConfig, make_config
 from tracker.errors import BuildError
 from tracker.render.urls import Urls
-from tracker.serve.preview import HOLD_SECONDS, BuildState, Preview, problems_of
+from tracker.serve.background import problems_of
+from tracker.serve.preview import HOLD_SECONDS, BuildState, Preview
 
 log = logging.getLogger(__name__)
 NOT_FOUND = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
